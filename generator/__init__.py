@@ -1,0 +1,28 @@
+"""gitops-gen: compile ML model and environment specs into Argo CD, Flux and workload manifests.
+
+The public API is small; the stages live in their own modules:
+load (``generator.load``) -> resolve (``generator.resolve``) ->
+build (``generator.build``) -> emit (``generator.emit``).
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "GitopsGenError", "load_fleet", "build_fleet", "render"]
+
+
+def __getattr__(name: str):
+    # Lazy, so `import generator` stays cheap for the Argo CD plugin.
+    if name == "GitopsGenError":
+        from .errors import GitopsGenError
+        return GitopsGenError
+    if name == "load_fleet":
+        from .resolve import load_fleet
+        return load_fleet
+    if name == "build_fleet":
+        from .build import build_fleet
+        return build_fleet
+    if name == "render":
+        from .commands.render import render
+        return render
+    raise AttributeError(name)

@@ -1,0 +1,66 @@
+"""Build: Releases -> plain-dict Kubernetes objects, placed in output files.
+
+Nothing here reads files or raw YAML: a Fleet in, a list of OutputFiles out.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .. import layout
+from ..resolve import Fleet, Release
+from . import argocd, flux
+from .workloads import workload_objects
+
+KUSTOMIZATION_FILE = "kustomization.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the output tree: its path relative to the root and the object it holds."""
+
+    path: str
+    obj: dict
+
+
+def kustomization_file(directory: str, files: list[str]) -> OutputFile:
+    """A kustomize root listing ``files``, so kubectl, Argo CD and Flux all build the same objects."""
+    resources = sorted(f[len(directory) + 1:] for f in files)
+    obj = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": resources}
+    return OutputFile(f"{directory}/{KUSTOMIZATION_FILE}", obj)
+
+
+def release_files(release: Release) -> list[OutputFile]:
+    """The workload files of one release, plus its kustomization.yaml."""
+    directory = layout.release_dir(release)
+    files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workload_objects(release)]
+    return [*files, kustomization_file(directory, [f.path for f in files])]
+
+
+def build_fleet(fleet: Fleet) -> list[OutputFile]:
+    """Every file of the output tree, sorted by path."""
+    out: list[OutputFile] = []
+    for release in fleet.releases:
+        out.extend(release_files(release))
+    engines = fleet.project.spec.engines
+    grouped: dict[str, list[OutputFile]] = defaultdict(list)
+    if "argocd" in engines:
+        for obj in argocd.app_projects(fleet):
+            d = layout.argocd_dir(obj["metadata"]["name"])
+            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+        for release, obj in zip(fleet.releases, argocd.applications(fleet)):
+            d = layout.argocd_dir(release.environment.name)
+            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+    if "flux" in engines:
+        for release in fleet.releases:
+            d = layout.flux_dir(release)
+            if d not in grouped:
+                repo = flux.git_repository(fleet)
+                grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
+            obj = flux.kustomization(fleet, release)
+            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+    for directory, files in grouped.items():
+        out.extend(files)
+        out.append(kustomization_file(directory, [f.path for f in files]))
+    out.sort(key=lambda f: f.path)
+    return out

@@ -1,0 +1,46 @@
+"""Flux objects: the GitRepository each Flux instance reads, and a Kustomization per release."""
+from __future__ import annotations
+
+from .. import layout
+from ..resolve import Fleet, Release
+from . import meta
+
+
+def git_repository(fleet: Fleet) -> dict:
+    project = fleet.project
+    return {
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "GitRepository",
+        "metadata": meta.metadata(project.name, {**meta.MANAGED_BY}, [project.file],
+                                  namespace=project.spec.flux.namespace),
+        "spec": {
+            "interval": project.spec.flux.interval,
+            "url": project.spec.repoURL,
+            # Always explicit: without ref, Flux follows `master`.
+            "ref": {"branch": project.spec.targetRevision},
+        },
+    }
+
+
+def kustomization(fleet: Fleet, release: Release) -> dict:
+    flux = fleet.project.spec.flux
+    spec: dict = {
+        "interval": flux.interval,
+        # Flux defaults timeout to interval; we always say what we mean.
+        "timeout": flux.timeout,
+        "path": "./" + layout.repo_path(fleet.project, layout.release_dir(release)),
+        "prune": release.environment.sync.prune,
+        "sourceRef": {"kind": "GitRepository", "name": fleet.project.name},
+        "targetNamespace": release.namespace,
+        "wait": True,
+    }
+    if release.cluster.kubeConfigSecret:
+        spec["kubeConfig"] = {"secretRef": {"name": release.cluster.kubeConfigSecret}}
+    return {
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+        "kind": "Kustomization",
+        "metadata": meta.metadata(release.name,
+                                  meta.scope_labels(release.environment.name, release.model, release.cluster.name),
+                                  release.sources, namespace=flux.namespace),
+        "spec": spec,
+    }

@@ -1,0 +1,51 @@
+"""The labels and annotations every generated object carries (SPEC.md section 3)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from ..resolve import Release
+
+PREFIX = "gitops-gen.io/"
+MANAGED_BY = {"app.kubernetes.io/managed-by": "gitops-gen"}
+SOURCE_ANNOTATION = PREFIX + "source"
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
+
+
+def scope_labels(environment: str, model: str | None = None, cluster: str | None = None) -> dict[str, str]:
+    labels = {**MANAGED_BY, PREFIX + "environment": environment}
+    if model is not None:
+        labels[PREFIX + "model"] = model
+    if cluster is not None:
+        labels[PREFIX + "cluster"] = cluster
+    return labels
+
+
+def selector_labels(release: Release) -> dict[str, str]:
+    """Stable pod selector: never includes anything that changes between versions."""
+    return {"app.kubernetes.io/name": release.model, PREFIX + "model": release.model}
+
+
+def workload_labels(release: Release) -> dict[str, str]:
+    """Labels of workload objects: the model's own labels, then ours (ours win)."""
+    labels = dict(release.model_labels)
+    labels.update(selector_labels(release))
+    if _LABEL_VALUE.match(release.version):
+        labels["app.kubernetes.io/version"] = release.version
+    labels.update(scope_labels(release.environment.name, release.model, release.cluster.name))
+    return dict(sorted(labels.items()))
+
+
+def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], namespace: str | None = None,
+             annotations: Mapping[str, str] | None = None) -> dict:
+    meta: dict = {"name": name}
+    if namespace is not None:
+        meta["namespace"] = namespace
+    meta["labels"] = dict(sorted(labels.items()))
+    meta["annotations"] = dict(sorted({**(annotations or {}), SOURCE_ANNOTATION: ",".join(sorted(set(sources)))}.items()))
+    return meta
+
+
+def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None) -> dict:
+    return metadata(name or release.model, workload_labels(release), release.sources,
+                    namespace=release.namespace, annotations=annotations)

@@ -1,0 +1,21 @@
+"""Small helpers the subcommands share."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..resolve import Fleet
+
+DEFAULT_SOURCE = "environments"
+
+
+def default_output(source: Path, fleet: Fleet) -> Path:
+    """The local directory that ``renderedPath`` names, relative to ``sourcePath``."""
+    spec = fleet.project.spec
+    return Path(os.path.normpath(source / os.path.relpath(spec.renderedPath, start=spec.sourcePath)))
+
+
+def info(message: str) -> None:
+    """Progress and summaries go to stderr, so stdout stays machine-readable."""
+    print(message, file=sys.stderr)

@@ -1,0 +1,33 @@
+"""gitops-gen validate: check the specs and every generated object against its upstream schema."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..build import build_fleet
+from ..resolve import load_fleet
+from ..validation import schema_errors
+from .common import info
+
+# kustomization.yaml files are kustomize's input, not objects sent to a cluster
+# (`kubectl kustomize` in the tests checks them).
+_NOT_KUBERNETES = {("kustomize.config.k8s.io/v1beta1", "Kustomization")}
+
+
+def validate(source: Path, quiet: bool = False) -> int:
+    fleet = load_fleet(source)
+    files = build_fleet(fleet)
+    problems = []
+    checked = 0
+    for f in files:
+        if (f.obj.get("apiVersion"), f.obj.get("kind")) in _NOT_KUBERNETES:
+            continue
+        checked += 1
+        problems.extend(f"{f.path}: {error}" for error in schema_errors(f.obj))
+    for line in problems:
+        print(line)
+    if problems:
+        info(f"{len(problems)} problems in {checked} objects")
+        return 1
+    if not quiet:
+        info(f"specs valid; {checked} objects of {len(fleet.releases)} releases valid against their schemas")
+    return 0

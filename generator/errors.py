@@ -1,0 +1,51 @@
+"""The one error type users see.
+
+Every problem a user can cause (a bad spec, a stale tree, an unknown
+environment) is raised as :class:`GitopsGenError`. The console scripts print it
+as one line per problem and exit 1; anything else is a bug (exit 3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, located as precisely as we know: ``FILE:LINE: field.path: message``."""
+
+    file: str = ""
+    line: int = 0
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        parts = [p for p in (where, self.field) if p]
+        return ": ".join([*parts, self.message])
+
+
+class GitopsGenError(Exception):
+    """A user-facing failure: one or more problems, each printed on its own line."""
+
+    def __init__(self, *problems: Problem | str):
+        self.problems = tuple(
+            p if isinstance(p, Problem) else Problem(message=str(p)) for p in problems
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, file: str, line: int, field: str, message: str) -> GitopsGenError:
+        return cls(Problem(file, line, field, message))
+
+
+def raise_if(problems: list[Problem], limit: int = 20) -> None:
+    """Raise all collected problems at once (sorted, de-duplicated, capped)."""
+    if not problems:
+        return
+    unique = sorted(set(problems))
+    if len(unique) > limit:
+        rest = len(unique) - limit
+        unique = [*unique[:limit], Problem(message=f"... and {rest} more problems")]
+    raise GitopsGenError(*unique)

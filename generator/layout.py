@@ -1,0 +1,45 @@
+"""Where each generated file goes, relative to the output root.
+
+The Argo CD and Flux builders and the tree writer all ask here, so the path an
+Application points at is always the directory the workloads were written to.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from .resolve import Project, Release
+
+WORKLOADS = "workloads"
+ARGOCD = "argocd"
+FLUX = "flux"
+
+
+def release_dir(release: Release) -> str:
+    """``workloads/<environment>/<cluster>/<model>``: one kustomize root per release."""
+    return f"{WORKLOADS}/{release.environment.name}/{release.cluster.name}/{release.model}"
+
+
+def object_file(obj: dict) -> str:
+    """``<kind>-<name>.yaml``, lower-case: unique within a release directory."""
+    return f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
+
+
+def argocd_dir(environment: str) -> str:
+    return f"{ARGOCD}/{environment}"
+
+
+def flux_dir(release: Release) -> str:
+    """Which Flux applies a release's Kustomization.
+
+    A cluster reached through ``kubeConfigSecret`` is reconciled from the hub
+    (``flux/hub``); any other cluster runs its own Flux (``flux/clusters/<name>``).
+    Each folder is what one Flux instance's bootstrap path points at.
+    """
+    if release.cluster.kubeConfigSecret:
+        return f"{FLUX}/hub"
+    return f"{FLUX}/clusters/{release.cluster.name}"
+
+
+def repo_path(project: Project, relative: str) -> str:
+    """A rendered path as the controllers see it: inside the Git repository."""
+    return posixpath.join(project.spec.renderedPath.strip("/"), relative)

@@ -1,0 +1,221 @@
+"""Load: read a source tree into typed, located spec documents.
+
+Every ``*.yaml``/``*.yml`` file below the source tree is read (hidden entries
+and the top-level ``templates/`` and ``components/`` folders excepted). Each
+document is validated into its kind's pydantic model; every problem, from YAML
+syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import spec as S
+from .errors import GitopsGenError, Problem, raise_if
+from .yamlpos import YamlDocument, dotted, load_documents
+
+EXTENSION_DIRS = ("templates", "components")
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Located:
+    """A validated spec document and where it came from."""
+
+    doc: S.ProjectDocument | S.EnvironmentDocument | S.ModelDocument
+    source: YamlDocument
+
+    @property
+    def name(self) -> str:
+        return self.doc.metadata.name
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return Problem(self.file, self.source.line_of(path), dotted(path), message)
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """Everything read from a source tree: exactly one Project, the Environments and Models by name."""
+
+    root: Path
+    project: Located
+    environments: dict[str, Located]
+    models: dict[str, Located]
+
+
+def spec_files(root: Path) -> list[Path]:
+    """The spec files of a source tree, sorted so that disk order never matters."""
+    if not root.is_dir():
+        raise GitopsGenError(f"{root}: source tree not found (use --source DIR)")
+    real_root = root.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = [
+            d for d in dirnames
+            if not d.startswith(".") and not (rel_dir == Path(".") and d in EXTENSION_DIRS)
+        ]
+        for name in filenames:
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            found.append(Path(dirpath, name))
+        for d in list(dirnames):  # symlinked folders: refuse any that leave the tree
+            if Path(dirpath, d).is_symlink():
+                _inside(Path(dirpath, d), real_root, root)
+                dirnames.remove(d)
+    for path in found:
+        _inside(path, real_root, root)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _inside(path: Path, real_root: Path, root: Path) -> None:
+    if not path.resolve().is_relative_to(real_root):
+        rel = path.relative_to(root).as_posix()
+        raise GitopsGenError.at(rel, 0, "", "is a symlink that points outside the source tree; refusing to read it")
+
+
+def read_text(path: Path, rel: str) -> str:
+    """A file's text: size-capped and strictly UTF-8, with a located error otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise GitopsGenError.at(rel, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GitopsGenError.at(rel, 0, "", f"cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GitopsGenError.at(rel, line, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
+
+
+def load_tree(root: str | os.PathLike) -> SourceTree:
+    """Read and validate every spec document below ``root``."""
+    root = Path(root)
+    problems: list[Problem] = []
+    located: list[Located] = []
+    for path in spec_files(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            documents = load_documents(read_text(path, rel), rel)
+        except GitopsGenError as exc:
+            problems.extend(exc.problems)
+            continue
+        for source in documents:
+            try:
+                located.append(_validate(source))
+            except GitopsGenError as exc:
+                problems.extend(exc.problems)
+    raise_if(problems)
+    return _assemble(root, located)
+
+
+def _validate(source: YamlDocument) -> Located:
+    data = source.data
+    if not isinstance(data, dict):
+        raise GitopsGenError.at(source.file, source.line, "", "a spec document must be a mapping")
+    if data.get("apiVersion") != S.API_VERSION:
+        got = data.get("apiVersion")
+        msg = "missing" if got is None else f"is {got!r}"
+        raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
+                                     f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
+    kind = data.get("kind")
+    model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind",
+                                     f"{kind!r} is not one of {', '.join(S.KINDS)}"))
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as exc:
+        raise GitopsGenError(*pydantic_problems(exc, source)) from None
+    where = Located(doc, source)
+    checks = {"Project": S.project_problems, "Environment": S.environment_problems}.get(kind)
+    if checks:
+        raise_if([where.problem(("spec", *path), msg) for path, msg in checks(doc.spec)])
+    return where
+
+
+def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple = (),
+                      line_of=None, suffix: str = "") -> list[Problem]:
+    """pydantic errors as located one-line problems (``dotted.path: message``)."""
+    line_of = line_of or source.line_of
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = (*prefix, *(p for p in error["loc"] if isinstance(p, int) or not _is_internal(p)))
+        problems.append(Problem(source.file, line_of(path), dotted(path), pydantic_message(error) + suffix))
+    return problems
+
+
+def _is_internal(part: str) -> bool:
+    # pydantic adds validator names (function-before[...]) to locations.
+    return "[" in part and "]" in part
+
+
+def pydantic_message(error: dict[str, Any]) -> str:
+    kind, loc = error["type"], error["loc"]
+    if kind == "extra_forbidden":
+        field = str(loc[-1])
+        close = difflib.get_close_matches(field, S.FIELD_NAMES, n=1)
+        return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        return f"{error['input']!r} is not allowed: " + error["msg"].replace("Input should be", "must be")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping, not {_type_name(error['input'])}"
+    if kind == "list_type":
+        return f"must be a list, not {_type_name(error['input'])}"
+    msg = error["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg.replace("Input should be", "must be").replace("String should", "must")
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    return {str: "a string", int: "a number", float: "a number", bool: "true/false",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _assemble(root: Path, located: list[Located]) -> SourceTree:
+    problems: list[Problem] = []
+    projects = [item for item in located if item.doc.kind == "Project"]
+    by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
+    for item in located:
+        kind = item.doc.kind
+        if kind == "Project":
+            continue
+        seen = by_kind[kind].get(item.name)
+        if seen is not None:
+            problems.append(item.problem(("metadata", "name"),
+                                         f"{kind} {item.name!r} is already defined in {seen.file}:{seen.source.line}"))
+            continue
+        by_kind[kind][item.name] = item
+    if not projects:
+        problems.append(Problem(root.as_posix(), 0, "", "no Project document found (exactly one is required)"))
+    for other in projects[1:]:
+        problems.append(other.problem(("kind",), f"a second Project; there must be exactly one "
+                                                 f"(the first is in {projects[0].file}:{projects[0].source.line})"))
+    raise_if(problems)
+    project = projects[0]
+    models, environments = by_kind["Model"], by_kind["Environment"]
+    for env in environments.values():
+        for name in env.doc.spec.models:
+            if name not in models:
+                problems.append(env.problem(("spec", "models", name), f"model {name!r} has no Model document"))
+    for i, name in enumerate(project.doc.spec.promotion):
+        if name not in environments:
+            problems.append(project.problem(("spec", "promotion", i), f"environment {name!r} is not defined"))
+    raise_if(problems)
+    return SourceTree(root=root, project=project, environments=environments, models=models)

@@ -1,0 +1,282 @@
+"""Resolve: merge the spec documents into one immutable Release per
+(environment, cluster, model).
+
+A release's spec is the deep merge, later winning, of the Model's ``spec``,
+the Environment's ``overrides`` and the Environment's ``models.<name>`` entry
+(mappings merge key by key; lists and scalars replace). String fields may hold
+Jinja2 expressions over the release context; they are evaluated here, so the
+builders only ever see final values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from . import spec as S
+from .errors import GitopsGenError, Problem, raise_if
+from .load import Located, SourceTree, load_tree, pydantic_message
+from .templating import TemplateProblem, has_expression, render_string
+from .yamlpos import dotted
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    name: str
+    spec: S.ProjectSpec
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    name: str
+    namespace: str
+    clusters: tuple[S.Cluster, ...]
+    sync: S.Sync
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One model in one environment on one cluster, fully resolved."""
+
+    environment: Environment
+    cluster: S.Cluster
+    model: str
+    version: str
+    spec: S.ModelSpec
+    model_labels: Mapping[str, str]
+    sources: tuple[str, ...]  # spec files it came from, relative to the source tree
+
+    @property
+    def name(self) -> str:
+        """Unique name of the release: used for Argo CD Applications and Flux Kustomizations."""
+        return f"{self.environment.name}-{self.cluster.name}-{self.model}"
+
+    @property
+    def namespace(self) -> str:
+        return self.environment.namespace
+
+    @property
+    def context(self) -> dict[str, str]:
+        """What string expressions and templates may refer to."""
+        return {
+            "version": self.version,
+            "model": self.model,
+            "environment": self.environment.name,
+            "cluster": self.cluster.name,
+            "namespace": self.environment.namespace,
+        }
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Everything the builders need, and nothing read from disk after this point."""
+
+    project: Project
+    environments: tuple[Environment, ...]
+    releases: tuple[Release, ...]  # sorted by (environment, cluster, model)
+    model_names: tuple[str, ...]
+    extension_files: Mapping[str, str] = field(default_factory=dict)
+
+    def select(self, environment: str | None = None, cluster: str | None = None,
+               model: str | None = None) -> list[Release]:
+        """Releases matching the given names; unknown names are errors, not empty results."""
+        if environment is not None and environment not in {e.name for e in self.environments}:
+            raise GitopsGenError(f"unknown environment {environment!r} (known: {_names(e.name for e in self.environments)})")
+        if model is not None and model not in self.model_names:
+            raise GitopsGenError(f"unknown model {model!r} (known: {_names(self.model_names)})")
+        chosen = [r for r in self.releases
+                  if environment in (None, r.environment.name) and model in (None, r.model)]
+        if cluster is not None:
+            clusters = {r.cluster.name for r in chosen}
+            if cluster not in clusters:
+                raise GitopsGenError(f"unknown cluster {cluster!r}" + (f" in environment {environment!r}" if environment else "")
+                                     + f" (known: {_names(clusters)})")
+            chosen = [r for r in chosen if r.cluster.name == cluster]
+        return chosen
+
+
+def _names(names) -> str:
+    return ", ".join(sorted(set(names))) or "none"
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key, later winning; lists and scalars replace."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    return override
+
+
+def load_fleet(source: str | Path) -> Fleet:
+    """Load and resolve a source tree: the whole front half of the compiler."""
+    return resolve(load_tree(source))
+
+
+def resolve(tree: SourceTree) -> Fleet:
+    problems: list[Problem] = []
+    project_doc = tree.project
+    project = Project(project_doc.name, project_doc.doc.spec, project_doc.file)
+    environments = []
+    releases: list[Release] = []
+    used_models: set[str] = set()
+    for env_name in sorted(tree.environments):
+        env_doc = tree.environments[env_name]
+        spec: S.EnvironmentSpec = env_doc.doc.spec
+        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file)
+        environments.append(env)
+        for model_name in sorted(spec.models):
+            used_models.add(model_name)
+            try:
+                releases.extend(_releases(project, env, env_doc, tree.models[model_name]))
+            except GitopsGenError as exc:
+                problems.extend(exc.problems)
+    for name in sorted(set(tree.models) - used_models):
+        problems.extend(_unused_model_problems(tree.models[name]))
+    raise_if(problems)
+    releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
+    _check_collisions(releases)
+    return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
+                 model_names=tuple(sorted(tree.models)))
+
+
+def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]:
+    """The merge layers of one (environment, model), earliest first, with the path of each in its file."""
+    name = model_doc.name
+    return [(model_doc, ("spec",)), (env_doc, ("spec", "overrides")), (env_doc, ("spec", "models", name))]
+
+
+def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
+    spec: S.EnvironmentSpec = env_doc.doc.spec
+    merged = deep_merge(model_doc.doc.spec, spec.overrides)
+    return deep_merge(merged, spec.models[model_doc.name] or {})
+
+
+class _Origins:
+    """Where each field of a merged spec was written: the file, line and path in that file."""
+
+    def __init__(self, env_doc: Located, model_doc: Located):
+        self.model_doc = model_doc
+        self.map: dict[tuple, tuple[Located, tuple]] = {}
+        for doc, prefix in _layers(env_doc, model_doc):
+            for path in doc.source.lines:
+                if path[: len(prefix)] == prefix and len(path) > len(prefix):
+                    self.map[path[len(prefix):]] = (doc, path)
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        for end in range(len(path), 0, -1):
+            found = self.map.get(tuple(path[:end]))
+            if found:
+                doc, real = found
+                full = (*real, *path[end:])
+                return Problem(doc.file, doc.source.line_of(real), dotted(full), message)
+        return self.model_doc.problem(("spec", *path), message)
+
+
+def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located) -> list[Release]:
+    merged = _merged_spec(env_doc, model_doc)
+    origins = None
+
+    def fail(problems: list[tuple[tuple, str]]):
+        nonlocal origins
+        origins = origins or _Origins(env_doc, model_doc)
+        raise GitopsGenError(*(origins.problem(path, msg) for path, msg in problems))
+
+    if not isinstance(merged, dict):
+        fail([((), "must be a mapping")])
+    version = merged.get("version")
+    if version is None:
+        raise GitopsGenError(env_doc.problem(
+            ("spec", "models", model_doc.name),
+            f"model {model_doc.name!r} has no version in environment {env.name!r}: "
+            "set spec.version in the Model or pin `version:` here"))
+    templated = any(has_expression(s) for s in _strings(merged, skip_version=True))
+    sources = tuple(sorted({project.file, env.file, model_doc.file}))
+    labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+    shared_spec = None if templated else _validated(merged, fail)
+    out = []
+    for cluster in env.clusters:
+        model_spec = shared_spec
+        if model_spec is None:
+            context = {"version": str(version), "model": model_doc.name, "environment": env.name,
+                       "cluster": cluster.name, "namespace": env.namespace}
+            model_spec = _validated(_render_strings(merged, context, fail), fail)
+        out.append(Release(environment=env, cluster=cluster, model=model_doc.name, version=model_spec.version,
+                           spec=model_spec, model_labels=labels, sources=sources))
+    return out
+
+
+def _validated(merged: dict, fail) -> S.ModelSpec:
+    try:
+        model_spec = S.ModelSpec.model_validate(merged)
+    except ValidationError as exc:
+        fail([(tuple(p for p in e["loc"] if isinstance(p, int) or "[" not in p),
+               pydantic_message(e)) for e in exc.errors(include_url=False)])
+    problems = S.model_spec_problems(model_spec)
+    if problems:
+        fail(problems)
+    return model_spec
+
+
+def _strings(value: Any, skip_version: bool = False):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if not (skip_version and k == "version"):
+                yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _render_strings(value: Any, context: dict, fail, path: tuple = ()) -> Any:
+    if isinstance(value, str):
+        if not has_expression(value) or path == ("version",):
+            return value
+        try:
+            return render_string(value, context)
+        except TemplateProblem as exc:
+            fail([(path, str(exc))])
+    if isinstance(value, dict):
+        return {k: _render_strings(v, context, fail, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render_strings(v, context, fail, (*path, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _unused_model_problems(model_doc: Located) -> list[Problem]:
+    """A Model no environment uses is still checked, except for what environments would fill in."""
+    try:
+        S.ModelSpec.model_validate(model_doc.doc.spec)
+    except ValidationError as exc:
+        errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
+        return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
+                                  pydantic_message(e)) for e in errors]
+    return []
+
+
+def _check_collisions(releases: list[Release]) -> None:
+    problems = []
+    names: dict[str, Release] = {}
+    places: dict[tuple, Release] = {}
+    for r in releases:
+        other = names.setdefault(r.name, r)
+        if other is not r:
+            problems.append(Problem(r.environment.file, 0, "",
+                                    f"release name {r.name!r} is ambiguous: environment {r.environment.name!r} "
+                                    f"cluster {r.cluster.name!r} vs environment {other.environment.name!r} "
+                                    f"cluster {other.cluster.name!r}; rename one"))
+        where = (r.cluster.server, r.namespace, r.model)
+        other = places.setdefault(where, r)
+        if other is not r and other.environment.name != r.environment.name:
+            problems.append(Problem(r.environment.file, 0, "spec.namespace",
+                                    f"environments {other.environment.name!r} and {r.environment.name!r} both deploy "
+                                    f"model {r.model!r} to namespace {r.namespace!r} on {r.cluster.server}"))
+    raise_if(problems)

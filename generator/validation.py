@@ -1,0 +1,181 @@
+"""Validate emitted Kubernetes objects against the pinned upstream schema of their kind.
+
+The schemas live in ``generator/schemas/`` (one strict JSON Schema per
+apiVersion/kind, derived by ``scripts/derive_schemas.py``).  They are loaded
+lazily, one file per kind on first use, and each compiled validator is cached,
+so validating tens of thousands of objects costs one schema load per kind.
+
+Strict means what ``kubectl --validate=strict`` means: an unknown field is an
+error.  Every problem is one line ``<dotted.path>: <what is wrong>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["schema_errors", "known_kinds"]
+
+_MAX_REPR = 60
+_MAX_MESSAGE = 200
+_LOCK = threading.Lock()
+_VALIDATORS: dict[tuple[str, str], Any] = {}  # (apiVersion, kind) -> validator, or None
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
+
+
+def _schemas_dir():
+    return resources.files("generator") / "schemas"
+
+
+def _file_name(api_version: str, kind: str) -> str:
+    group, _, version = api_version.rpartition("/")
+    return f"{group or 'core'}_{version}_{kind.lower()}.json"
+
+
+def _pinned(schema: dict) -> tuple[str, str] | None:
+    props = schema.get("properties", {})
+    try:
+        return props["apiVersion"]["const"], props["kind"]["const"]
+    except (KeyError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[tuple[str, str]]:
+    """(apiVersion, kind) of every schema file (reads each file's pinned values)."""
+    found = set()
+    for entry in _schemas_dir().iterdir():
+        if entry.name.endswith(".json"):
+            pinned = _pinned(json.loads(entry.read_text(encoding="utf-8")))
+            if pinned is not None:
+                found.add(pinned)
+    return frozenset(found)
+
+
+def known_kinds() -> set[tuple[str, str]]:
+    """(apiVersion, kind) pairs that have a schema."""
+    return set(_known())
+
+
+def _import_jsonschema():
+    try:
+        from jsonschema import exceptions, validators
+    except ImportError as exc:  # a runtime dependency, but be defensive
+        raise ImportError(
+            "validating against the Kubernetes schemas needs the 'jsonschema' package: "
+            "pip install jsonschema"
+        ) from exc
+    return validators, exceptions
+
+
+def _validator(api_version: str, kind: str):
+    """Compiled validator for (apiVersion, kind), or None when there is no schema."""
+    key = (api_version, kind)
+    try:
+        return _VALIDATORS[key]
+    except KeyError:
+        pass
+    with _LOCK:
+        if key in _VALIDATORS:
+            return _VALIDATORS[key]
+        validator = None
+        entry = _schemas_dir() / _file_name(api_version, kind)
+        if "/" not in kind and entry.is_file():
+            schema = json.loads(entry.read_text(encoding="utf-8"))
+            # File names are lower-cased: make sure the kind really matches.
+            if _pinned(schema) == key:
+                validators, _ = _import_jsonschema()
+                cls = validators.validator_for(schema)
+                validator = cls(schema)  # no format_checker: formats are not asserted
+        _VALIDATORS[key] = validator
+        return validator
+
+
+# ----------------------------------------------------------------- formatting
+
+
+def _path(parts) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif _PLAIN_KEY.match(p):
+            out += f".{p}" if out else p
+        else:
+            out += f"[{json.dumps(p)}]"
+    return out or "(root)"
+
+
+def _short(value: Any, limit: int = _MAX_REPR) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _one_line(text: str, limit: int = _MAX_MESSAGE) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _unknown_fields(error) -> list[str]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    props = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [
+        k for k in instance
+        if k not in props and not any(re.search(p, k) for p in patterns)
+    ]
+
+
+def _lines(error, exceptions) -> list[str]:
+    """One error (anyOf/oneOf reduced to the most relevant branch) -> message lines."""
+    while error.validator in ("anyOf", "oneOf") and error.context:
+        error = exceptions.best_match(error.context)
+    path = list(error.absolute_path)
+    v, value, inst = error.validator, error.validator_value, error.instance
+    if v == "additionalProperties" and value is False:
+        extra = _unknown_fields(error)
+        if extra:
+            return [f"{_path(path + [k])}: unknown field" for k in extra]
+    if v == "required":
+        missing = [k for k in value if isinstance(inst, dict) and k not in inst]
+        if missing:
+            return [f"{_path(path + [k])}: required field is missing" for k in missing]
+    if v == "type":
+        want = value if isinstance(value, str) else ", ".join(value)
+        msg = f"{_short(inst)} is not of type {want}"
+    elif v == "enum":
+        msg = f"{_short(inst)} is not one of {_short(value, 120)}"
+    elif v == "const":
+        msg = f"{_short(inst)} is not {value!r}"
+    elif v == "pattern":
+        pattern = value if len(value) <= 80 else value[:77] + "..."
+        msg = f"{_short(inst)} does not match the pattern {pattern}"
+    elif v == "oneOf":
+        msg = "matches more than one of the allowed alternatives"
+    elif v == "not":
+        msg = "matches a forbidden combination of fields"
+    else:
+        msg = error.message
+    return [f"{_path(path)}: {_one_line(msg)}"]
+
+
+def schema_errors(obj: dict) -> list[str]:
+    """Problems of one Kubernetes object against the pinned upstream schema of its apiVersion/kind; [] when valid."""
+    if not isinstance(obj, dict):
+        return [f"(root): {_short(obj)} is not a Kubernetes object (a mapping)"]
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    validator = None
+    if isinstance(api_version, str) and isinstance(kind, str):
+        validator = _validator(api_version, kind)
+    if validator is None:
+        return [f"no schema for {api_version} {kind}"]
+    _, exceptions = _import_jsonschema()
+    lines: set[str] = set()
+    for error in validator.iter_errors(obj):
+        lines.update(_lines(error, exceptions))
+    return sorted(lines)

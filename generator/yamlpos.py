@@ -1,0 +1,162 @@
+"""Read YAML into plain Python data while remembering where every value was.
+
+PyYAML's C parser builds the node graph; we convert nodes ourselves so that we
+can (a) record the line of every field path, for error messages, (b) reject
+duplicate keys, which PyYAML silently collapses, and (c) refuse alias bombs
+and recursive aliases before they expand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import GitopsGenError
+
+Path = tuple[str | int, ...]
+
+# An alias may point at a large subtree; past this many visited nodes, and
+# only when aliases multiplied the document tenfold, we call it a bomb.
+_MAX_VISITS = 200_000
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class YamlDocument:
+    """One YAML document of a file: its data and the line of every field path."""
+
+    file: str  # relative to the source tree, for messages
+    line: int  # first line of the document
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int:
+        """Line of the deepest prefix of ``path`` that exists in this document."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line:
+                return line
+        return self.line
+
+
+def load_documents(text: str, file: str) -> list[YamlDocument]:
+    """Parse every document of ``text`` (already decoded), keeping positions."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem += " (a tab: YAML indentation must use spaces)"
+        raise GitopsGenError.at(file, line, "", f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:  # reader errors (control characters, ...)
+        raise GitopsGenError.at(file, 0, "", f"YAML error: {exc}") from None
+    documents = []
+    for node in nodes:
+        if node is None:
+            continue
+        doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
+        doc.data = _Converter(doc).convert(node, ())
+        if doc.data is not None:  # an empty document (only comments) is skipped
+            documents.append(doc)
+    return documents
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
+class _Converter:
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.visits = 0
+        self.distinct: set[int] = set()
+        self.active: set[int] = set()  # nodes on the current path: recursion guard
+
+    def _fail(self, node: yaml.Node, path: Path, message: str) -> GitopsGenError:
+        return GitopsGenError.at(
+            self.doc.file, node.start_mark.line + 1, dotted(path), message
+        )
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        self.visits += 1
+        self.distinct.add(id(node))
+        if self.visits > _MAX_VISITS and self.visits > 10 * len(self.distinct):
+            raise self._fail(node, path, "YAML aliases expand too far (alias bomb?); refusing")
+        self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.active:
+            raise self._fail(node, path, "recursive YAML alias")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    value = self.convert(source, path)
+                    if not isinstance(value, dict):
+                        raise self._fail(source, path, "'<<' merge needs a mapping")
+                    for k, v in value.items():
+                        merged.setdefault(k, v)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._fail(key_node, path, "mapping keys must be plain strings")
+            key = key_node.value
+            if key in out:
+                raise self._fail(key_node, (*path, key), "duplicate key")
+            self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = self.convert(value_node, (*path, key))
+        for k, v in merged.items():
+            out.setdefault(k, v)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        tag = node.tag
+        if tag == _STR_TAG:
+            return node.value
+        try:
+            if tag == _INT_TAG:
+                return _constructor.construct_yaml_int(node)
+            if tag == _FLOAT_TAG:
+                return _constructor.construct_yaml_float(node)
+            if tag == _BOOL_TAG:
+                return _constructor.construct_yaml_bool(node)
+        except (ValueError, yaml.YAMLError):
+            raise self._fail(node, path, f"cannot read {node.value!r}") from None
+        if tag == _NULL_TAG:
+            return None
+        # Timestamps, binary and custom tags: keep the text as written, so a
+        # version like 2024-05-01 stays the string the user typed.
+        return node.value
+
+
+def dotted(path: Path) -> str:
+    """``('spec', 'clusters', 0, 'name')`` -> ``spec.clusters[0].name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
