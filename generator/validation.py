@@ -25,6 +25,7 @@ _MAX_MESSAGE = 200
 _LOCK = threading.Lock()
 _VALIDATORS: dict[tuple[str, str], Any] = {}  # (apiVersion, kind) -> validator, or None
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def _schemas_dir():
@@ -83,8 +84,9 @@ def _validator(api_version: str, kind: str):
         if key in _VALIDATORS:
             return _VALIDATORS[key]
         validator = None
-        entry = _schemas_dir() / _file_name(api_version, kind)
-        if "/" not in kind and entry.is_file():
+        name = _file_name(api_version, kind)
+        entry = _schemas_dir() / name
+        if _SAFE_NAME.match(name) and ".." not in name and entry.is_file():
             schema = json.loads(entry.read_text(encoding="utf-8"))
             # File names are lower-cased: make sure the kind really matches.
             if _pinned(schema) == key:
