@@ -35,10 +35,13 @@ def dump_stream(objects: Iterable[dict]) -> str:
 
 
 def file_contents(files) -> dict[str, bytes]:
-    """path -> bytes of every file of the tree, the marker included."""
-    out = {f.path: dump(f.obj).encode() for f in files}
-    out[MARKER_FILE] = MARKER_TEXT.encode()
-    return out
+    """path -> bytes of every file of the tree."""
+    return {f.path: dump(f.obj).encode() for f in files}
+
+
+def _with_marker(contents: dict[str, bytes]) -> dict[str, bytes]:
+    # The marker tells a later render that this directory is ours to replace.
+    return {**contents, MARKER_FILE: MARKER_TEXT.encode()}
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,13 @@ def _guard(out: Path, source: Path | None) -> None:
 def _lock(out: Path):
     import fcntl
 
-    lock_path = out.parent / f".{out.name}.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    # Lock the parent directory itself: no lock file is left in users' repos.
+    fd = os.open(out.parent, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise GitopsGenError(f"{out}: another render is running (lock {lock_path.name}); try again") from None
+            raise GitopsGenError(f"{out}: another render into this directory is running; try again") from None
         yield
     finally:
         os.close(fd)
@@ -104,6 +107,7 @@ def _recover(out: Path) -> None:
 
 def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str | os.PathLike | None = None) -> TreeChange:
     """Make ``out`` hold exactly ``contents`` (relative path -> bytes), atomically."""
+    contents = _with_marker(contents)
     out = Path(out).absolute()
     src = Path(source).absolute() if source is not None else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +154,7 @@ def _read_tree(root: Path) -> dict[str, bytes]:
 
 def check_tree(contents: dict[str, bytes], out: str | os.PathLike) -> list[str]:
     """What differs between ``out`` on disk and ``contents``: ``stale:``/``missing:``/``extra:`` lines."""
+    contents = _with_marker(contents)
     out = Path(out)
     on_disk = _read_tree(out) if out.is_dir() else {}
     problems = []

@@ -154,7 +154,7 @@ class Alerts(Spec):
 
 class Monitoring(Spec):
     metrics: bool = False
-    path: Annotated[str, Field(pattern=r"^/")] = "/metrics"
+    path: Annotated[str, _checked(re.compile(r"^/\S*$"), "an absolute URL path")] = "/metrics"
     alerts: Alerts | None = None
     dashboard: bool = False
 
@@ -181,7 +181,7 @@ class ModelSpec(Spec):
     runtime: Name | None = None
     protocol: Literal["v1", "v2"] = "v2"
     deploymentMode: Literal["Standard", "Knative"] = "Standard"
-    image: Annotated[str, Field(pattern=r"^\S+$")] | None = None
+    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = None
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     resources: Resources = Resources()
     replicas: Replicas = Replicas()
@@ -226,7 +226,7 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 
 # --- Environment -------------------------------------------------------------
 
-HttpsURL = Annotated[str, Field(pattern=r"^https://[^\s/]+(/\S*)?$")]
+HttpsURL = Annotated[str, _checked(re.compile(r"^https://[^\s/]+(/\S*)?$"), "an https:// URL")]
 
 
 class Cluster(Spec):

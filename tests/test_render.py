@@ -1,0 +1,150 @@
+"""Emit: the output tree is replaced whole, checked exactly, and never half-written."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import emit
+from generator.errors import GitopsGenError
+from tests.conftest import REPO, build_file_tree, small_fleet, tree_bytes
+
+
+def test_render_writes_next_to_the_source_tree_by_default(source, run):
+    result = run("render", "--source", source)
+    assert result.exit_code == 0, result.stderr
+    out = source.parent / "rendered"  # renderedPath relative to sourcePath
+    assert (out / "workloads/prod/prod-b/iris/inferenceservice-iris.yaml").is_file()
+    assert "rendered 3 releases" in result.stderr
+
+
+def test_check_is_clean_after_render_and_stale_after_a_spec_change(source, tmp_path, run):
+    out = tmp_path / "out"
+    assert run("render", "--source", source, "--out", out).exit_code == 0
+    result = run("render", "--source", source, "--out", out, "--check")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+    before = tree_bytes(out)
+    prod = source / "envs/prod.yaml"
+    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    result = run("render", "--source", source, "--out", out, "--check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "stale: workloads/prod/prod-a/iris/inferenceservice-iris.yaml",
+        "stale: workloads/prod/prod-b/iris/inferenceservice-iris.yaml",
+    ]
+    assert tree_bytes(out) == before  # --check wrote nothing
+
+
+def test_check_lists_missing_and_extra_files(source, tmp_path, run):
+    out = tmp_path / "out"
+    run("render", "--source", source, "--out", out)
+    (out / "argocd/dev/appproject-dev.yaml").unlink()
+    (out / "workloads/stray.yaml").write_text("kind: Stray\n")
+    result = run("render", "--source", source, "--out", out, "--check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["missing: argocd/dev/appproject-dev.yaml", "extra: workloads/stray.yaml"]
+
+
+def test_stray_files_are_removed_by_the_next_render(source, tmp_path, run):
+    out = tmp_path / "out"
+    run("render", "--source", source, "--out", out)
+    (out / "workloads/stray.yaml").write_text("kind: Stray\n")
+    (out / "old-env").mkdir()
+    (out / "old-env/x.yaml").write_text("x: 1\n")
+    result = run("render", "--source", source, "--out", out)
+    assert result.exit_code == 0
+    assert "2 removed" in result.stderr
+    assert not (out / "workloads/stray.yaml").exists() and not (out / "old-env").exists()
+    assert run("render", "--source", source, "--out", out, "--check").exit_code == 0
+
+
+def test_a_failed_render_leaves_the_existing_tree_untouched(source, tmp_path, run):
+    out = tmp_path / "out"
+    run("render", "--source", source, "--out", out)
+    before = tree_bytes(out)
+    (source / "models/iris.yaml").write_text((source / "models/iris.yaml").read_text() + "  bogus: 1\n")
+    result = run("render", "--source", source, "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "models/iris.yaml:12: spec.bogus: unknown field"
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]  # no staging left behind
+
+
+def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch):
+    from generator.build import build_fleet
+    from generator.resolve import load_fleet
+
+    out = tmp_path / "out"
+    contents = emit.file_contents(build_fleet(load_fleet(source)))
+    emit.render_tree(contents, out)
+    before = tree_bytes(out)
+    real_open = open
+    calls = {"n": 0}
+
+    def failing_open(path, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    changed = {k: v + b"# changed\n" for k, v in contents.items()}
+    with pytest.raises(OSError):
+        emit.render_tree(changed, out)
+    monkeypatch.undo()
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+
+
+def test_an_interrupted_swap_is_recovered(source, tmp_path):
+    out = tmp_path / "out"
+    emit.render_tree({"a.yaml": b"a: 1\n"}, out)
+    os.rename(out, tmp_path / ".out.old-123")  # as if killed between the two renames
+    emit.render_tree({"b.yaml": b"b: 1\n"}, out)
+    assert tree_bytes(out) == {".gitops-gen-output": emit.MARKER_TEXT.encode(), "b.yaml": b"b: 1\n"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_refuses_to_replace_a_directory_it_did_not_write(source, tmp_path, run):
+    precious = tmp_path / "precious"
+    build_file_tree(precious, {"notes.txt": "mine"})
+    result = run("render", "--source", source, "--out", precious)
+    assert result.exit_code == 1
+    assert "was not written by gitops-gen" in result.stderr
+    assert (precious / "notes.txt").read_text() == "mine"
+    result = run("render", "--source", source, "--out", source.parent)
+    assert result.exit_code == 1 and "would contain the source tree" in result.stderr
+
+
+def test_output_is_deterministic_whatever_the_file_order_and_hash_seed(tmp_path):
+    """Same specs under other file names/orders, rendered in other processes with other hash seeds."""
+    files = small_fleet()
+    first = build_file_tree(tmp_path / "a" / "src", files)
+    names = list(files)
+    random.Random(7).shuffle(names)
+    # Same documents, different files and order on disk: content is what counts.
+    second = build_file_tree(tmp_path / "b" / "src", {f"z{i}/{n.replace('/', '-')}": files[n]
+                                                      for i, n in enumerate(names)})
+    outs = []
+    for seed, src in (("1", first), ("4242", second)):
+        out = src.parent / "out"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "generator", "render", "--source", src, "--out", out],
+                       check=True, env=env, cwd=REPO, capture_output=True)
+        outs.append(tree_bytes(out))
+    # The source annotation names files, which differ here by design; the rest is byte-identical.
+    strip = [{k: b"\n".join(l for l in v.splitlines() if b"gitops-gen.io/source" not in l) for k, v in o.items()}
+             for o in outs]
+    assert strip[0] == strip[1]
+    assert len(outs[0]) > 10
+
+
+def test_dump_keeps_builder_key_order_and_quotes_ambiguous_strings():
+    text = emit.dump({"kind": "X", "apiVersion": "v1", "data": {"b": "yes", "a": "1.10", "c": "on", "d": "0x1F"}})
+    assert text == "kind: X\napiVersion: v1\ndata:\n  b: 'yes'\n  a: '1.10'\n  c: 'on'\n  d: '0x1F'\n"
