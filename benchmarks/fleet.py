@@ -1,0 +1,180 @@
+"""Render a synthetic fleet and print how long each command takes and how much memory it needs.
+
+    python benchmarks/fleet.py                       # 1,000 models x 3 environments x 3 clusters
+    python benchmarks/fleet.py --models 100 --runs 3 # a quicker look
+
+Every command runs as a fresh process, as users and Argo CD run it. Figures:
+median wall time over --runs, peak RSS of the process, and what was written.
+The last line is the reference: how long PyYAML's C dumper alone takes to
+serialize the same objects, so figures can be compared across machines.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = """\
+apiVersion: gitops-gen.io/v1alpha1
+kind: Project
+metadata: {{name: bench}}
+spec:
+  repoURL: https://git.example.com/bench.git
+  engines: [argocd, flux]
+  promotion: [{promotion}]
+"""
+
+ENVIRONMENT = """\
+apiVersion: gitops-gen.io/v1alpha1
+kind: Environment
+metadata: {{name: {env}}}
+spec:
+  namespace: ml-{env}
+  clusters:
+{clusters}
+  models:
+{models}
+"""
+
+KSERVE_MODEL = """\
+apiVersion: gitops-gen.io/v1alpha1
+kind: Model
+metadata: {{name: {name}, labels: {{team: t{team}}}}}
+spec:
+  version: "1.{i}.0"
+  format: sklearn
+  storageUri: "s3://models/{name}/{{{{ version }}}}"
+  runtime: kserve-sklearnserver
+  resources: {{cpu: "1", memory: 2Gi}}
+  replicas: {{min: 1, max: 4}}
+  autoscaling: {{metric: cpu, target: 70}}
+"""
+
+DEPLOYMENT_MODEL = """\
+apiVersion: gitops-gen.io/v1alpha1
+kind: Model
+metadata: {{name: {name}, labels: {{team: t{team}}}}}
+spec:
+  version: "2.{i}.0"
+  format: custom
+  serving: deployment
+  image: "ghcr.io/acme/{name}:{{{{ version }}}}"
+  resources: {{cpu: 500m, memory: 1Gi}}
+  replicas: {{min: 2, max: 6}}
+  env: {{LOG_LEVEL: info}}
+  secretEnv: [{{name: TOKEN, secret: {name}-secrets, key: token}}]
+"""
+
+
+def write_fleet(root: Path, models: int, envs: int, clusters: int) -> Path:
+    """A source tree: half KServe, half Deployment models; every environment runs every model."""
+    source = root / "environments"
+    (source / "models").mkdir(parents=True)
+    (source / "environments").mkdir()
+    env_names = [f"env{e}" for e in range(envs)]
+    (source / "project.yaml").write_text(PROJECT.format(promotion=", ".join(env_names)))
+    names = [f"model-{i:04d}" for i in range(models)]
+    for i, name in enumerate(names):
+        template = KSERVE_MODEL if i % 2 == 0 else DEPLOYMENT_MODEL
+        (source / "models" / f"{name}.yaml").write_text(template.format(name=name, i=i, team=i % 10))
+    for e, env in enumerate(env_names):
+        cluster_lines = []
+        for c in range(clusters):
+            line = f"    - {{name: {env}-c{c}, server: \"https://{env}-c{c}.example.com:6443\", wave: {c}"
+            if c % 2:  # every other cluster is reached from the Flux hub
+                line += f", kubeConfigSecret: {env}-c{c}-kubeconfig"
+            cluster_lines.append(line + "}")
+        model_lines = [f"    {name}: {{replicas: {{min: 1, max: {3 + e}}}}}" for name in names]
+        (source / "environments" / f"{env}.yaml").write_text(
+            ENVIRONMENT.format(env=env, clusters="\n".join(cluster_lines), models="\n".join(model_lines)))
+    return source
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in MB and exit code of one fresh process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0,):
+        sys.exit(f"{' '.join(cmd)} failed ({code}): {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024, code
+
+
+def measure(label: str, cmd: list[str], cwd: Path, runs: int, env: dict | None = None) -> None:
+    results = [run(cmd, cwd, env) for _ in range(runs)]
+    times = sorted(r[0] for r in results)
+    print(f"{label:<34} median {statistics.median(times):7.3f} s   min {times[0]:7.3f} s   "
+          f"peak RSS {max(r[1] for r in results):5d} MB")
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def dumper_reference(source: Path) -> tuple[float, int]:
+    """Seconds PyYAML's C dumper alone needs for the same objects (built in this process)."""
+    import yaml
+
+    from generator.build import build_fleet
+    from generator.resolve import load_fleet
+
+    objects = [f.obj for f in build_fleet(load_fleet(source))]
+    started = time.perf_counter()
+    for obj in objects:
+        yaml.dump(obj, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False)
+    return time.perf_counter() - started, len(objects)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--envs", type=int, default=3)
+    parser.add_argument("--clusters", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the generated fleet and print where it is")
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="gitops-gen-bench-"))
+    try:
+        source = write_fleet(root, args.models, args.envs, args.clusters)
+        releases = args.models * args.envs * args.clusters
+        print(f"fleet: {args.models} models x {args.envs} environments x {args.clusters} clusters "
+              f"= {releases} releases (argocd + flux)")
+        gitops_gen = [sys.executable, "-m", "generator"]
+        measure("render (first, empty output)", [*gitops_gen, "render", "-q"], root, 1)
+        measure("render (over an unchanged tree)", [*gitops_gen, "render", "-q"], root, args.runs)
+        measure("render --check (unchanged tree)", [*gitops_gen, "render", "--check", "-q"], root, args.runs)
+        measure("show (one release)", [*gitops_gen, "show", "--env", "env0", "--cluster", "env0-c0",
+                                       "--model", "model-0000"], root, args.runs)
+        cmp = shutil.which("gitops-gen-cmp", path=str(Path(sys.executable).parent)) or shutil.which("gitops-gen-cmp")
+        if cmp:
+            env = {**os.environ, "ARGOCD_ENV_ENVIRONMENT": "env0", "ARGOCD_ENV_CLUSTER": "env0-c0",
+                   "ARGOCD_ENV_MODEL": "model-0000"}
+            done = subprocess.run([cmp, "generate"], cwd=source, env=env, capture_output=True)
+            if done.returncode == 0:
+                measure("gitops-gen-cmp generate (one)", [cmp, "generate"], source, args.runs, env)
+            else:
+                print(f"gitops-gen-cmp generate: not measured ({done.stderr.decode().strip()[:120]})")
+        files, size = tree_size(root / "rendered")
+        print(f"output: {files} files, {size / 1e6:.1f} MB")
+        seconds, objects = dumper_reference(source)
+        print(f"reference: PyYAML CSafeDumper alone, {objects} objects: {seconds:.3f} s")
+    finally:
+        if args.keep:
+            print(f"kept: {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
