@@ -165,15 +165,12 @@ def _with_modeline(rel: str, text: str) -> str:
 
 
 def repo_paths(directory: Path) -> tuple[str, str]:
-    """``sourcePath`` and ``renderedPath``: the new tree's path inside its Git repository (else the
-    current directory), and a ``rendered`` folder beside it."""
+    """``sourcePath`` and ``renderedPath``: the new tree's path inside its Git repository (else inside
+    the current directory, else its own name), and a ``rendered`` folder beside it."""
     absolute = directory.absolute()
     top = _git_top(absolute) or Path.cwd()
     rel = os.path.relpath(absolute, top)
-    if rel == ".":
-        raise GitopsGenError(f"{directory}: is the top of the repository; the rendered output would land "
-                             "inside the source tree. Use a folder such as environments")
-    if rel.startswith("..") or not _REL_PATH.match(rel.replace(os.sep, "/")):
+    if not _REL_PATH.match(rel.replace(os.sep, "/")):  # ".", or outside: a guess the user may edit
         rel = absolute.name if _REL_PATH.match(absolute.name) else "environments"
     rel = rel.replace(os.sep, "/")
     rendered = posixpath.join(posixpath.dirname(rel), "rendered")
@@ -203,8 +200,13 @@ def _write_all(directory: Path, files: dict[str, str]) -> None:
             (staging / rel).write_text(text, encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
-        os.rename(staging, directory)  # replaces an empty directory; fails on a non-empty one
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp's 0700 would hide the tree from others
+        if directory.is_dir():  # empty (checked): move the entries in, as it may be the working directory
+            for entry in os.listdir(staging):
+                os.rename(staging / entry, directory / entry)
+            os.rmdir(staging)
+        else:
+            os.rename(staging, directory)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise GitopsGenError(f"{directory}: cannot write: {exc.strerror}") from None

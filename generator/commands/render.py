@@ -50,7 +50,8 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
         for rel in untracked:
             print(f"untracked: {rel}")
         if changed or untracked:
-            info(f"{out}: {len(changed)} files changed by this render, {len(untracked)} more not added to Git; "
+            untracked_note = f", {len(untracked)} not added to Git" if untracked else ""
+            info(f"{out}: {len(changed)} files changed by this render{untracked_note}; "
                  f"review and stage them (git add {out})")
             return 1
     return 0
