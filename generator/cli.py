@@ -69,12 +69,15 @@ def _finish(ctx: click.Context, fn: Callable[[], int]) -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Local output directory (default: renderedPath, relative to sourcePath).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that differ if the tree is stale.")
-@click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, no summary line.")
+@click.option("--exit-code", is_flag=True,
+              help="Write, then exit 1 if that changed any file or left files Git does not track "
+                   "(for pre-commit: stage the result and commit again).")
 @click.pass_context
-def render(ctx, source: Path, out: Path | None, check: bool, quiet: bool) -> None:
+def render(ctx, source: Path, out: Path | None, check: bool, quiet: bool, exit_code: bool) -> None:
     """Compile the source tree into the output tree."""
     from .commands.render import render as run
-    _finish(ctx, lambda: run(source, out, check=check, quiet=quiet))
+    _finish(ctx, lambda: run(source, out, check=check, quiet=quiet, exit_code=exit_code))
 
 
 @cli.command()
@@ -97,6 +100,23 @@ def validate(ctx, source: Path, quiet: bool) -> None:
     """Check the specs and every generated object against its upstream schema."""
     from .commands.validate import validate as run
     _finish(ctx, lambda: run(source, quiet=quiet))
+
+
+@cli.command()
+@click.pass_context
+def schema(ctx) -> None:
+    """Print the JSON Schema of spec documents, for editors."""
+    from .commands.schema import schema as run
+    _finish(ctx, run)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.pass_context
+def init(ctx, directory: Path) -> None:
+    """Write a starter source tree into a new DIRECTORY."""
+    from .commands.init import init as run
+    _finish(ctx, lambda: run(directory))
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import fastyaml
 from .errors import GitopsGenError
@@ -35,9 +35,15 @@ def dump_stream(objects: Iterable[dict]) -> str:
     return "".join("---\n" + dump(obj) for obj in objects)
 
 
-def file_contents(files) -> dict[str, bytes]:
-    """path -> bytes of every file of the tree."""
-    return {f.path: dump(f.obj).encode() for f in files}
+def file_contents(files, progress: Callable[[], None] | None = None) -> dict[str, bytes]:
+    """path -> bytes of every file of the tree; ``progress`` is called after each file."""
+    if progress is None:
+        return {f.path: dump(f.obj).encode() for f in files}
+    contents = {}
+    for f in files:
+        contents[f.path] = dump(f.obj).encode()
+        progress()
+    return contents
 
 
 def _with_marker(contents: dict[str, bytes]) -> dict[str, bytes]:
@@ -49,6 +55,7 @@ def _with_marker(contents: dict[str, bytes]) -> dict[str, bytes]:
 class TreeChange:
     written: int
     removed: int
+    files: int = 0  # in the tree now, the marker file included
 
 
 def _guard(out: Path, source: Path | None) -> None:
@@ -106,8 +113,12 @@ def _recover(out: Path) -> None:
         os.rename(olds[-1], out)
 
 
-def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str | os.PathLike | None = None) -> TreeChange:
-    """Make ``out`` hold exactly ``contents`` (relative path -> bytes), atomically."""
+def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str | os.PathLike | None = None,
+                progress: Callable[[], None] | None = None) -> TreeChange:
+    """Make ``out`` hold exactly ``contents`` (relative path -> bytes), atomically.
+
+    ``progress`` is called after each file written.
+    """
     contents = _with_marker(contents)
     out = Path(out).absolute()
     src = Path(source).absolute() if source is not None else None
@@ -126,6 +137,8 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
                     made.add(parent)
                 with open(staging / rel, "wb") as fh:
                     fh.write(contents[rel])
+                if progress:
+                    progress()
             os.chmod(staging, 0o755)
             if not out.exists():
                 os.rename(staging, out)
@@ -141,7 +154,7 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
             raise
     written = sum(1 for rel, data in contents.items() if before.get(rel) != data)
     removed = sum(1 for rel in before if rel not in contents)
-    return TreeChange(written=written, removed=removed)
+    return TreeChange(written=written, removed=removed, files=len(contents))
 
 
 def _read_tree(root: Path) -> dict[str, bytes]:

@@ -105,95 +105,124 @@ Format = Literal[
 
 
 class Resources(Spec):
-    cpu: Quantity | None = None
-    memory: Quantity | None = None
-    gpu: Annotated[int, Field(ge=0, le=64, strict=True)] = 0
+    cpu: Quantity | None = Field(
+        None, description="CPU for each model server pod, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
+    memory: Quantity | None = Field(
+        None, description="Memory for each model server pod, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
+    gpu: Annotated[int, Field(ge=0, le=64, strict=True)] = Field(
+        0, description="NVIDIA GPUs per pod; more than 0 adds nvidia.com/gpu to the limits.")
 
 
 class Replicas(Spec):
-    min: Annotated[int, Field(ge=0, le=10_000)] = 1
-    max: Annotated[int, Field(ge=1, le=10_000)] = 1
+    min: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        1, description="Fewest replicas; 0 (scale to zero) needs serving: kserve with deploymentMode: Knative.")
+    max: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        1, description="Most replicas; above min, the workload autoscales.")
 
 
 class Autoscaling(Spec):
-    metric: Literal["cpu", "memory", "concurrency", "rps"] = "cpu"
-    target: Annotated[int, Field(gt=0)] = 80
+    metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
+        "cpu", description="What to scale on: cpu or memory (utilization), or concurrency or rps (Knative only).")
+    target: Annotated[int, Field(gt=0)] = Field(
+        80, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests.")
 
 
 class Canary(Spec):
-    steps: Annotated[list[Annotated[int, Field(ge=1, le=100)]], Field(min_length=1)] = [10, 50]
-    pause: Duration | None = None
+    steps: Annotated[list[Annotated[int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
+        [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50].")
+    pause: Duration | None = Field(
+        None, description="Wait between steps, e.g. 10m; omitted = wait for a manual promotion.")
 
 
 class GatewayRef(Spec):
-    name: Text
-    namespace: Name | None = None
+    name: Text = Field(description="Name of the Gateway API Gateway the HTTPRoute attaches to.")
+    namespace: Name | None = Field(
+        None, description="Namespace of the Gateway; default: the environment's namespace.")
 
 
 class Variant(Spec):
-    name: Name
-    version: Version
-    weight: Annotated[int, Field(ge=0, le=100)]
+    name: Name = Field(description="Name of this variant (a DNS-1123 label), e.g. a or b.")
+    version: Version = Field(description="Model version this variant serves.")
+    weight: Annotated[int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
 
 
 class AB(Spec):
-    gateway: GatewayRef
-    variants: list[Variant]
+    gateway: GatewayRef = Field(description="The Gateway API parentRef whose HTTPRoute splits the traffic.")
+    variants: list[Variant] = Field(description="The versions served side by side and their traffic weights.")
 
 
 class RolloutSpec(Spec):
-    strategy: Literal["direct", "canary", "bluegreen", "ab"] = "direct"
-    canary: Canary | None = None
-    ab: AB | None = None
+    strategy: Literal["direct", "canary", "bluegreen", "ab"] = Field(
+        "direct", description="How a new version goes live: direct | canary | bluegreen | ab.")
+    canary: Canary | None = Field(None, description="Canary steps (strategy: canary).")
+    ab: AB | None = Field(
+        None, description="A/B test: two versions side by side, traffic split by weight (strategy: ab).")
 
 
 class Alerts(Spec):
-    errorRate: Annotated[float, Field(gt=0, le=1)] | None = None
-    latencyP99: Duration | None = None
+    errorRate: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="Alert when the share of failed requests exceeds this (0-1], e.g. 0.05.")
+    latencyP99: Duration | None = Field(
+        None, description="Alert when the 99th percentile latency exceeds this duration, e.g. 500ms.")
 
 
 class Monitoring(Spec):
-    metrics: bool = False
-    path: Annotated[str, _checked(re.compile(r"^/\S*$"), "an absolute URL path")] = "/metrics"
-    alerts: Alerts | None = None
-    dashboard: bool = False
+    metrics: bool = Field(False, description="Scrape the model's metrics with a ServiceMonitor.")
+    path: Annotated[str, _checked(re.compile(r"^/\S*$"), "an absolute URL path")] = Field(
+        "/metrics", description="URL path of the metrics endpoint.")
+    alerts: Alerts | None = Field(None, description="Alerting thresholds, written as a PrometheusRule.")
+    dashboard: bool = Field(False, description="Also generate a Grafana dashboard.")
 
 
 class SecretEnv(Spec):
-    name: EnvName
-    secret: SecretName
-    key: Text
+    name: EnvName = Field(description="Environment variable name in the container.")
+    secret: SecretName = Field(
+        description="Name of the Kubernetes Secret (managed outside Git; only the reference is written).")
+    key: Text = Field(description="Key inside the Secret.")
 
 
 class Toleration(Spec):
-    key: str | None = None
-    operator: Literal["Exists", "Equal"] = "Equal"
-    value: str | None = None
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    tolerationSeconds: int | None = None
+    key: str | None = Field(
+        None, description="Taint key the toleration matches; empty with operator Exists matches every taint.")
+    operator: Literal["Exists", "Equal"] = Field("Equal", description="Exists or Equal.")
+    value: str | None = Field(None, description="Taint value to match (operator: Equal).")
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = Field(
+        None, description="Taint effect to match: NoSchedule | PreferNoSchedule | NoExecute; empty = all.")
+    tolerationSeconds: int | None = Field(
+        None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
 class ModelSpec(Spec):
-    version: Version | None = None
-    format: Format
-    serving: Literal["kserve", "deployment", "jsonnet"] = "kserve"
-    storageUri: Text | None = None
-    runtime: Name | None = None
-    protocol: Literal["v1", "v2"] = "v2"
-    deploymentMode: Literal["Standard", "Knative"] = "Standard"
-    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = None
-    port: Annotated[int, Field(ge=1, le=65535)] = 8080
-    resources: Resources = Resources()
-    replicas: Replicas = Replicas()
-    autoscaling: Autoscaling | None = None
-    rollout: RolloutSpec = RolloutSpec()
-    monitoring: Monitoring = Monitoring()
-    env: dict[EnvName, str] = {}
-    secretEnv: list[SecretEnv] = []
-    nodeSelector: dict[LabelKey, LabelValue] = {}
-    tolerations: list[Toleration] = []
-    component: Text | None = None
-    templates: list[Text] = []
+    version: Version | None = Field(
+        None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
+    format: Format = Field(description="Model format (KServe modelFormat), or custom for your own server image.")
+    serving: Literal["kserve", "deployment", "jsonnet"] = Field(
+        "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component.")
+    storageUri: Text | None = Field(
+        None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
+    runtime: Name | None = Field(
+        None, description="KServe ServingRuntime to pin (runtime auto-selection depends on what is installed).")
+    protocol: Literal["v1", "v2"] = Field(
+        "v2", description="Inference protocol: v1 or v2 (Open Inference Protocol).")
+    deploymentMode: Literal["Standard", "Knative"] = Field(
+        "Standard", description="KServe deployment mode: Standard (a Deployment) or Knative (scale to zero, rps scaling).")
+    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
+        None, description="Model server image; required for serving: deployment and for format: custom.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
+    resources: Resources = Field(Resources(), description="CPU, memory and GPUs per pod.")
+    replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
+    autoscaling: Autoscaling | None = Field(None, description="What the autoscaler scales on, and its target.")
+    rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
+    monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
+    env: dict[EnvName, str] = Field({}, description="Plain environment variables of the model server container.")
+    secretEnv: list[SecretEnv] = Field(
+        [], description="Environment variables taken from Kubernetes Secrets (references only, never values).")
+    nodeSelector: dict[LabelKey, LabelValue] = Field({}, description="Node labels the pods must run on.")
+    tolerations: list[Toleration] = Field([], description="Taints the pods tolerate.")
+    component: Text | None = Field(
+        None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
+    templates: list[Text] = Field(
+        [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
 
 
 def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
@@ -230,27 +259,34 @@ HttpsURL = Annotated[str, _checked(re.compile(r"^https://[^\s/]+(/\S*)?$"), "an 
 
 
 class Cluster(Spec):
-    name: Name
-    server: HttpsURL = "https://kubernetes.default.svc"
-    kubeConfigSecret: SecretName | None = None
-    context: Text | None = None
-    labels: Labels = {}
-    wave: Annotated[int, Field(ge=0, le=1000)] = 0
+    name: Name = Field(description="Cluster name (a DNS-1123 label), unique in the environment.")
+    server: HttpsURL = Field(
+        "https://kubernetes.default.svc", description="Kubernetes API server URL: the Argo CD destination.server.")
+    kubeConfigSecret: SecretName | None = Field(
+        None, description="Secret with a kubeconfig for this cluster: Flux reconciles it from the hub.")
+    context: Text | None = Field(
+        None, description="kubeconfig context of this cluster, used by promotion health gates.")
+    labels: Labels = Field({}, description="Labels copied onto the Argo CD objects generated for this cluster.")
+    wave: Annotated[int, Field(ge=0, le=1000)] = Field(
+        0, description="Rollout order of the clusters inside the environment (lower first).")
 
 
 class Sync(Spec):
-    automated: bool = True
-    prune: bool = True
-    selfHeal: bool = True
+    automated: bool = Field(True, description="Argo CD syncs automatically when Git changes.")
+    prune: bool = Field(True, description="Delete objects that were removed from Git.")
+    selfHeal: bool = Field(True, description="Undo changes made in the cluster by hand.")
 
 
 class EnvironmentSpec(Spec):
-    namespace: Name
-    clusters: Annotated[list[Cluster], Field(min_length=1)]
-    sync: Sync = Sync()
+    namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
+    clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
+        description="The clusters of this environment; each model listed runs on every one.")
+    sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve.py).
-    overrides: dict[str, Any] = {}
-    models: dict[Name, dict[str, Any] | None]
+    overrides: dict[str, Any] = Field(
+        {}, description="A partial Model spec applied to every model in this environment.")
+    models: dict[Name, dict[str, Any] | None] = Field(
+        description="The models that run here, by name; each a partial Model spec, e.g. a pinned version.")
 
 
 def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
@@ -270,28 +306,35 @@ RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git rep
 
 
 class ArgoCDSettings(Spec):
-    namespace: Name = "argocd"
-    mode: Literal["rendered", "plugin"] = "rendered"
-    applicationSets: bool = False
+    namespace: Name = Field(
+        "argocd", description="Namespace of the generated Applications, ApplicationSets and AppProjects.")
+    mode: Literal["rendered", "plugin"] = Field(
+        "rendered", description="rendered: Argo CD reads the committed output; plugin: it runs gitops-gen at sync time.")
+    applicationSets: bool = Field(
+        False, description="true: an ApplicationSet per (environment, model); false: an Application per release.")
 
 
 class FluxSettings(Spec):
-    namespace: Name = "flux-system"
-    interval: Duration = "5m"
+    namespace: Name = Field(
+        "flux-system", description="Namespace of the generated GitRepository and Kustomizations.")
+    interval: Duration = Field("5m", description="How often Flux reconciles, e.g. 5m.")
     # Flux defaults timeout to interval; models can take minutes to load, so
     # we always write it, and let users choose.
-    timeout: Duration = "10m"
+    timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
 
 
 class ProjectSpec(Spec):
-    repoURL: Annotated[str, Field(min_length=1)]
-    targetRevision: Text = "main"
-    sourcePath: RelPath = "environments"
-    renderedPath: RelPath = "rendered"
-    engines: Annotated[list[Literal["argocd", "flux"]], Field(min_length=1)] = ["argocd"]
-    promotion: list[Name] = []
-    argocd: ArgoCDSettings = ArgoCDSettings()
-    flux: FluxSettings = FluxSettings()
+    repoURL: Annotated[str, Field(min_length=1)] = Field(
+        description="The Git repository Argo CD and Flux read (http(s):// or ssh://).")
+    targetRevision: Text = Field("main", description="Branch the controllers follow.")
+    sourcePath: RelPath = Field("environments", description="Path of this source tree inside the Git repository.")
+    renderedPath: RelPath = Field("rendered", description="Path of the rendered output inside the Git repository.")
+    engines: Annotated[list[Literal["argocd", "flux"]], Field(min_length=1)] = Field(
+        ["argocd"], description="Which GitOps engines to generate objects for: argocd, flux or both.")
+    promotion: list[Name] = Field(
+        [], description="Environment names in promotion order, e.g. [dev, staging, prod].")
+    argocd: ArgoCDSettings = Field(ArgoCDSettings(), description="Argo CD settings.")
+    flux: FluxSettings = Field(FluxSettings(), description="Flux settings.")
 
 
 def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
@@ -314,31 +357,33 @@ def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
 
 
 class Metadata(Spec):
-    name: Name
-    labels: Labels = {}
-    annotations: dict[str, str] = {}
+    name: Name = Field(description="Name of this document (a DNS-1123 label).")
+    labels: Labels = Field({}, description="Labels; a Model's are copied onto its workload objects.")
+    annotations: dict[str, str] = Field({}, description="Free-form annotations.")
 
 
 class Document(Spec):
-    apiVersion: Literal["gitops-gen.io/v1alpha1"]
-    metadata: Metadata
+    apiVersion: Literal["gitops-gen.io/v1alpha1"] = Field(description="Always gitops-gen.io/v1alpha1.")
+    metadata: Metadata = Field(description="Name and labels.")
 
 
 class ProjectDocument(Document):
-    kind: Literal["Project"]
-    spec: ProjectSpec
+    kind: Literal["Project"] = Field(
+        description="Project: the Git repository and engines (exactly one per source tree).")
+    spec: ProjectSpec = Field(description="The Project's settings.")
 
 
 class EnvironmentDocument(Document):
-    kind: Literal["Environment"]
-    spec: EnvironmentSpec
+    kind: Literal["Environment"] = Field(
+        description="Environment: clusters, namespace, sync policy and the models that run there.")
+    spec: EnvironmentSpec = Field(description="The Environment's settings.")
 
 
 class ModelDocument(Document):
-    kind: Literal["Model"]
+    kind: Literal["Model"] = Field(description="Model: what is served and how.")
     # A Model's spec may leave out what environments fill in (the version);
     # it is validated as ModelSpec once merged, per environment (resolve.py).
-    spec: dict[str, Any]
+    spec: dict[str, Any] = Field(description="The Model's spec; environments may override any field.")
 
 
 DOCUMENT_TYPES: dict[str, type[Document]] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from .. import layout
 from ..resolve import Fleet, Release
@@ -37,11 +38,13 @@ def release_files(release: Release) -> list[OutputFile]:
     return [*files, kustomization_file(directory, [f.path for f in files])]
 
 
-def build_fleet(fleet: Fleet) -> list[OutputFile]:
-    """Every file of the output tree, sorted by path."""
+def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> list[OutputFile]:
+    """Every file of the output tree, sorted by path. ``progress`` is called after each release."""
     out: list[OutputFile] = []
     for release in fleet.releases:
         out.extend(release_files(release))
+        if progress:
+            progress()
     engines = fleet.project.spec.engines
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
     if "argocd" in engines:
