@@ -30,18 +30,21 @@ def kustomization_file(directory: str, files: list[str]) -> OutputFile:
     return OutputFile(f"{directory}/{KUSTOMIZATION_FILE}", obj)
 
 
-def release_files(release: Release) -> list[OutputFile]:
+def release_files(release: Release, workloads: list[dict] | None = None) -> list[OutputFile]:
     """The workload files of one release, plus its kustomization.yaml."""
     directory = layout.release_dir(release)
-    files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workload_objects(release)]
+    if workloads is None:
+        workloads = workload_objects(release)
+    files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workloads]
     return [*files, kustomization_file(directory, [f.path for f in files])]
 
 
 def build_fleet(fleet: Fleet) -> list[OutputFile]:
     """Every file of the output tree, sorted by path."""
     out: list[OutputFile] = []
+    workloads = {release.name: workload_objects(release) for release in fleet.releases}
     for release in fleet.releases:
-        out.extend(release_files(release))
+        out.extend(release_files(release, workloads[release.name]))
     engines = fleet.project.spec.engines
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
     if "argocd" in engines:
@@ -57,7 +60,7 @@ def build_fleet(fleet: Fleet) -> list[OutputFile]:
             if d not in grouped:
                 repo = flux.git_repository(fleet)
                 grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
-            obj = flux.kustomization(fleet, release)
+            obj = flux.kustomization(fleet, release, workloads[release.name])
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     for directory, files in grouped.items():
         out.extend(files)
