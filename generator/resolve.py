@@ -262,8 +262,8 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     return out
 
 
-# Longest suffix gitops-gen or KServe adds to a model's name, per case: object
-# names are DNS labels of at most 63 characters.
+# Suffixes gitops-gen (Argo Rollouts' second Service) or KServe (the predictor)
+# add to a model's name: object names are DNS labels of at most 63 characters.
 _SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
 _KSERVE_PREDICTOR = "-predictor"
 
@@ -276,7 +276,8 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
-    names = [(("rollout", "strategy"), model + _SUFFIXES.get(spec.rollout.strategy, ""))]
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    names = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
         names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
                  for i, v in enumerate(spec.rollout.ab.variants)]

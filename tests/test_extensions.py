@@ -174,3 +174,10 @@ def test_validate_names_a_kind_without_a_schema(tmp_path, run):
     result = run("validate", "--source", tmp_path / "src")
     assert result.exit_code == 1
     assert "workloads/dev/dev-1/iris/widget-w.yaml: no schema for example.com/v1 Widget" in result.stdout
+
+
+def test_template_time_is_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(extensions, "EVALUATION_SECONDS", 0.05)
+    busy = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    fleet = iris_with_templates(tmp_path, "templates/busy.j2", files={"templates/busy.j2": busy})
+    assert build_error(fleet.releases[0]) == ["templates/busy.j2: the template did not finish within 0.05s"]

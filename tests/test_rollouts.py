@@ -216,3 +216,10 @@ def test_an_environment_can_switch_the_strategy_and_its_errors_point_there(tmp_p
     assert [str(p) for p in info.value.problems] == [
         "envs/prod.yaml:21: spec.models.rec.rollout.strategy: bluegreen needs serving: deployment (an Argo Rollouts "
         "blue/green); KServe has no blue/green: use canary with deploymentMode: Knative"]
+
+
+def test_names_that_would_outgrow_63_characters_are_refused_at_the_variant(tmp_path):
+    long_variant = "v" * 60
+    found = problems(tmp_path, DEPLOYMENT_MODEL, AB.replace("name: b,", f"name: {long_variant},"))
+    assert found == [f"models/rec.yaml:17: spec.rollout.ab.variants[1].name: the object name 'rec-{long_variant}' "
+                     "would be longer than 63 characters; shorten the model or variant name"]

@@ -2,8 +2,8 @@
 
 Both see the same release context (SPEC "Extensions"), read only the files
 load.py collected from the tree's templates/ and components/ (carried in
-``release.files``), and run under a time bound: each evaluation runs in a
-worker thread that is given EVALUATION_SECONDS (the CLI then exits, ending it).
+``release.files``), and run under a time bound of EVALUATION_SECONDS each
+(see ``bounded``).
 Their objects get the standard labels and the source annotation, plus the
 template's or component's path in it, and are validated like built-in ones.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import signal
 import threading
 from typing import Any, Callable
 
@@ -34,8 +35,32 @@ def context(release: Release) -> dict[str, Any]:
             "spec": release.spec.model_dump(mode="json")}
 
 
-def bounded(what: str, file: str, work: Callable[[], Any]) -> Any:
-    """``work()``, or a located error when it has not finished within EVALUATION_SECONDS."""
+class _OutOfTime(BaseException):
+    """Raised by the timer; a BaseException, so no `except Exception` in a template engine swallows it."""
+
+
+def bounded(what: str, file: str, work: Callable[[], Any], releases_gil: bool = False) -> Any:
+    """``work()``, or a located error when it has not finished within EVALUATION_SECONDS.
+
+    Python work (Jinja2) in the main thread is interrupted by a SIGALRM timer,
+    which costs next to nothing. Work in C that releases the GIL (gojsonnet),
+    and anything off the main thread, runs in a worker thread instead (about a
+    millisecond to start), which is abandoned when late.
+    """
+    late = GitopsGenError.at(file, 0, "", f"{what} did not finish within {EVALUATION_SECONDS:g}s")
+    if not releases_gil and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def alarm(signum, frame):
+            raise _OutOfTime()
+
+        previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, EVALUATION_SECONDS)
+        try:
+            return work()
+        except _OutOfTime:
+            raise late from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     result: dict[str, Any] = {}
 
     def run() -> None:
@@ -48,7 +73,7 @@ def bounded(what: str, file: str, work: Callable[[], Any]) -> Any:
     worker.start()
     worker.join(EVALUATION_SECONDS)
     if worker.is_alive():
-        raise GitopsGenError.at(file, 0, "", f"{what} did not finish within {EVALUATION_SECONDS:g}s")
+        raise late
     if "error" in result:
         raise result["error"]
     return result["value"]
@@ -117,7 +142,7 @@ def component_objects(release: Release) -> list[dict]:
         except Exception as exc:  # gojsonnet reports every failure as an exception with text
             return None, str(exc)
 
-    output, error = bounded("the component", path, evaluate)
+    output, error = bounded("the component", path, evaluate, releases_gil=True)
     if refused:
         directory, rel, why = refused[0]
         file, line = _import_site(directory, rel, texts, path)
