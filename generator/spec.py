@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from .runtimes import metric_family
+
 API_VERSION = "gitops-gen.io/v1alpha1"
 KINDS = ("Project", "Environment", "Model")
 
@@ -285,8 +287,6 @@ def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 
 
 def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    from .runtimes import metric_family
-
     monitoring, problems = spec.monitoring, []
     if spec.serving == "jsonnet" and (monitoring.metrics or monitoring.alerts or monitoring.dashboard):
         problems.append((("monitoring",), "does not apply to serving: jsonnet: the component builds its own "
