@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from .yamlpos import YamlDocument, dotted, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_EXTENSION_FILES = 1000
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class SourceTree:
     project: Located
     environments: dict[str, Located]
     models: dict[str, Located]
+    # Text of every file under templates/ and components/, by path relative to the
+    # tree: the builders render them, but never read files themselves.
+    extension_files: dict[str, str] = field(default_factory=dict)
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -75,6 +79,42 @@ def spec_files(root: Path) -> list[Path]:
     for path in found:
         _inside(path, real_root, root)
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def extension_files(root: Path) -> dict[str, str]:
+    """Every file under the tree's templates/ and components/, read now so later stages never touch disk.
+
+    Symlinked files are read only when they point inside the source tree;
+    symlinked folders are skipped (as for spec files), after the same check.
+    """
+    real_root = root.resolve()
+    found: list[Path] = []
+    for top in EXTENSION_DIRS:
+        base = root / top
+        if base.is_symlink():
+            _inside(base, real_root, root)
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            for d in list(dirnames):
+                if Path(dirpath, d).is_symlink():
+                    _inside(Path(dirpath, d), real_root, root)
+                if d.startswith(".") or Path(dirpath, d).is_symlink():
+                    dirnames.remove(d)
+            found.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
+            if len(found) > MAX_EXTENSION_FILES:
+                raise GitopsGenError.at(top, 0, "", f"holds more than {MAX_EXTENSION_FILES} files (the limit)")
+    texts = {}
+    problems: list[Problem] = []
+    for path in sorted(found):
+        rel = path.relative_to(root).as_posix()
+        try:
+            _inside(path, real_root, root)
+            texts[rel] = read_text(path, rel)
+        except GitopsGenError as exc:
+            problems.extend(exc.problems)
+    raise_if(problems)
+    return dict(sorted(texts.items()))
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:
@@ -117,7 +157,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     raise_if(problems)
-    return _assemble(root, located)
+    return _assemble(root, located, extension_files(root))
 
 
 def _validate(source: YamlDocument) -> Located:
@@ -188,7 +228,7 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located]) -> SourceTree:
+def _assemble(root: Path, located: list[Located], files: dict[str, str]) -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
     by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
@@ -218,4 +258,4 @@ def _assemble(root: Path, located: list[Located]) -> SourceTree:
         if name not in environments:
             problems.append(project.problem(("spec", "promotion", i), f"environment {name!r} is not defined"))
     raise_if(problems)
-    return SourceTree(root=root, project=project, environments=environments, models=models)
+    return SourceTree(root=root, project=project, environments=environments, models=models, extension_files=files)

@@ -39,6 +39,20 @@ class Environment:
     file: str
 
 
+@dataclass(frozen=True, eq=False)
+class SourceFiles:
+    """The text of every file under templates/ and components/, by path relative to the source tree.
+
+    Compared and hashed by identity: one instance is shared by all releases of a
+    fleet, so compiled templates can be cached per instance.
+    """
+
+    texts: Mapping[str, str]
+
+
+NO_FILES = SourceFiles(MappingProxyType({}))
+
+
 @dataclass(frozen=True, slots=True)
 class Release:
     """One model in one environment on one cluster, fully resolved."""
@@ -50,11 +64,21 @@ class Release:
     spec: S.ModelSpec
     model_labels: Mapping[str, str]
     sources: tuple[str, ...]  # spec files it came from, relative to the source tree
+    files: SourceFiles = NO_FILES
+    # A/B tests (rollout.strategy: ab): one Release per variant, each with the
+    # variant's version and its spec's expressions evaluated with that version.
+    variants: tuple[Release, ...] = ()
+    variant: str | None = None  # set on those per-variant Releases only
 
     @property
     def name(self) -> str:
         """Unique name of the release: used for Argo CD Applications and Flux Kustomizations."""
         return f"{self.environment.name}-{self.cluster.name}-{self.model}"
+
+    @property
+    def workload_name(self) -> str:
+        """Name of the objects that run it: the model's, or ``<model>-<variant>`` for an A/B variant."""
+        return self.model if self.variant is None else f"{self.model}-{self.variant}"
 
     @property
     def namespace(self) -> str:
@@ -126,6 +150,7 @@ def resolve(tree: SourceTree) -> Fleet:
     environments = []
     releases: list[Release] = []
     used_models: set[str] = set()
+    files = SourceFiles(MappingProxyType(dict(tree.extension_files)))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: S.EnvironmentSpec = env_doc.doc.spec
@@ -134,7 +159,7 @@ def resolve(tree: SourceTree) -> Fleet:
         for model_name in sorted(spec.models):
             used_models.add(model_name)
             try:
-                releases.extend(_releases(project, env, env_doc, tree.models[model_name]))
+                releases.extend(_releases(project, env, env_doc, tree.models[model_name], files))
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     for name in sorted(set(tree.models) - used_models):
@@ -143,7 +168,7 @@ def resolve(tree: SourceTree) -> Fleet:
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
-                 model_names=tuple(sorted(tree.models)))
+                 model_names=tuple(sorted(tree.models)), extension_files=files.texts)
 
 
 def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]:
@@ -179,7 +204,8 @@ class _Origins:
         return self.model_doc.problem(("spec", *path), message)
 
 
-def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located) -> list[Release]:
+def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
+              files: SourceFiles) -> list[Release]:
     merged = _merged_spec(env_doc, model_doc)
     origins = None
 
@@ -199,17 +225,69 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     templated = any(has_expression(s) for s in _strings(merged, skip_version=True))
     sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
-    shared_spec = None if templated else _validated(merged, fail)
+    name = model_doc.name
+
+    def spec_for(cluster: S.Cluster, version: Any, shared: S.ModelSpec | None) -> S.ModelSpec:
+        if shared is not None:
+            return shared if shared.version == version else shared.model_copy(update={"version": version})
+        context = {"version": str(version), "model": name, "environment": env.name,
+                   "cluster": cluster.name, "namespace": env.namespace}
+        spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
+        problems = _release_problems(name, spec, files)
+        if problems:
+            fail(problems)
+        return spec
+
+    shared_spec = None
+    if not templated:
+        shared_spec = _validated(merged, fail)
+        problems = _release_problems(name, shared_spec, files)
+        if problems:
+            fail(problems)
     out = []
     for cluster in env.clusters:
-        model_spec = shared_spec
-        if model_spec is None:
-            context = {"version": str(version), "model": model_doc.name, "environment": env.name,
-                       "cluster": cluster.name, "namespace": env.namespace}
-            model_spec = _validated(_render_strings(merged, context, fail), fail)
-        out.append(Release(environment=env, cluster=cluster, model=model_doc.name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources))
+        model_spec = spec_for(cluster, version, shared_spec)
+        variants = ()
+        ab = model_spec.rollout.ab
+        if model_spec.rollout.strategy == "ab" and ab is not None:
+            # Each variant runs its own version: expressions such as storageUri's
+            # {{ version }} are evaluated again with it.
+            variants = tuple(
+                Release(environment=env, cluster=cluster, model=name, version=v.version,
+                        spec=spec_for(cluster, v.version, shared_spec), model_labels=labels, sources=sources,
+                        files=files, variant=v.name)
+                for v in ab.variants)
+        out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
+                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
     return out
+
+
+# Suffixes gitops-gen (Argo Rollouts' second Service) or KServe (the predictor)
+# add to a model's name: object names are DNS labels of at most 63 characters.
+_SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
+_KSERVE_PREDICTOR = "-predictor"
+
+
+def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
+    """Checks that need more than the spec: the model's name, and the files of the source tree."""
+    problems = []
+    for i, path in enumerate(spec.templates):
+        if path not in files.texts:
+            problems.append((("templates", i), f"{path} not found in the source tree"))
+    if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
+        problems.append((("component",), f"{spec.component} not found in the source tree"))
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    names = [(("rollout", "strategy"), model + suffix)]
+    if spec.rollout.strategy == "ab" and spec.rollout.ab:
+        names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
+                 for i, v in enumerate(spec.rollout.ab.variants)]
+    for path, name in names:
+        if spec.serving == "kserve":
+            name += _KSERVE_PREDICTOR
+        if len(name) > 63:
+            problems.append((path, f"the object name {name!r} would be longer than 63 characters; "
+                                   "shorten the model or variant name"))
+    return problems
 
 
 def _validated(merged: dict, fail) -> S.ModelSpec:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from .runtimes import metric_family
+
 API_VERSION = "gitops-gen.io/v1alpha1"
 KINDS = ("Project", "Environment", "Model")
 
@@ -146,9 +148,16 @@ class Variant(Spec):
     weight: Annotated[int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
 
 
+Hostname = Annotated[str, _checked(re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"),
+                                   "a DNS host name such as models.example.com")]
+
+
 class AB(Spec):
     gateway: GatewayRef = Field(description="The Gateway API parentRef whose HTTPRoute splits the traffic.")
     variants: list[Variant] = Field(description="The versions served side by side and their traffic weights.")
+    # Optional: without hostnames the route takes every request its Gateway listener accepts.
+    hostnames: Annotated[list[Hostname], Field(max_length=16)] = Field(
+        default=[], description="Host names the HTTPRoute matches; empty: every host its Gateway listener accepts.")
 
 
 class RolloutSpec(Spec):
@@ -250,6 +259,99 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     for i, t in enumerate(spec.templates):
         if not t.startswith("templates/"):
             problems.append((("templates", i), f"{t!r} must be a path under templates/ in the source tree"))
+    if spec.component and not spec.component.startswith("components/"):
+        problems.append((("component",), f"{spec.component!r} must be a path under components/ in the source tree"))
+    problems.extend(_rollout_problems(spec))
+    problems.extend(_monitoring_problems(spec))
+    problems.extend(_env_problems(spec))
+    return problems
+
+
+def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    rollout, problems = spec.rollout, []
+    strategy = rollout.strategy
+    where = ("rollout", "strategy")
+    if strategy != "direct" and spec.serving == "jsonnet":
+        problems.append((where, f"{strategy} does not apply to serving: jsonnet: the component builds its own "
+                                "objects (use direct, or serving: kserve or deployment)"))
+    if strategy == "canary" and spec.serving == "kserve":
+        if spec.deploymentMode != "Knative":
+            problems.append((where, "canary with serving: kserve needs deploymentMode: Knative (KServe ignores "
+                                    "canaryTrafficPercent in Standard mode); or use serving: deployment for an "
+                                    "Argo Rollouts canary"))
+        elif rollout.canary and len(rollout.canary.steps) != 1:
+            problems.append((("rollout", "canary", "steps"),
+                             "serving: kserve splits traffic with one canaryTrafficPercent: give one step, e.g. "
+                             "[10], and promote by setting strategy: direct"))
+        if rollout.canary and rollout.canary.pause:
+            problems.append((("rollout", "canary", "pause"), "serving: kserve has no timed steps: a KServe canary "
+                                                             "stays at its percentage until promoted"))
+    if strategy == "bluegreen" and spec.serving == "kserve":
+        problems.append((where, "bluegreen needs serving: deployment (an Argo Rollouts blue/green); KServe has no "
+                                "blue/green: use canary with deploymentMode: Knative"))
+    if strategy == "ab" and spec.serving == "kserve" and spec.deploymentMode == "Knative":
+        problems.append((where, "ab with serving: kserve needs deploymentMode: Standard: in Knative mode the "
+                                "predictor Service is an ExternalName that Gateway API backends cannot point at"))
+    if rollout.canary:
+        steps = rollout.canary.steps
+        for i in range(1, len(steps)):
+            if steps[i] <= steps[i - 1]:
+                problems.append((("rollout", "canary", "steps", i),
+                                 f"steps must increase ({steps[i - 1]} then {steps[i]}): each is the canary's "
+                                 "share of traffic in percent"))
+                break
+    if strategy == "ab" and rollout.ab is None:
+        problems.append((("rollout", "ab"), "required for strategy: ab (a gateway and two variants)"))
+    if rollout.ab:
+        variants = rollout.ab.variants
+        if len(variants) != 2:
+            problems.append((("rollout", "ab", "variants"), f"an A/B test has exactly two variants, not {len(variants)}"))
+        names = [v.name for v in variants]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                problems.append((("rollout", "ab", "variants", i, "name"), f"variant {name!r} is listed twice"))
+        total = sum(v.weight for v in variants)
+        if variants and total != 100:
+            problems.append((("rollout", "ab", "variants"), f"weights must add up to 100, not {total}"))
+    return problems
+
+
+def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    monitoring, problems = spec.monitoring, []
+    if spec.serving == "jsonnet" and (monitoring.metrics or monitoring.alerts or monitoring.dashboard):
+        problems.append((("monitoring",), "does not apply to serving: jsonnet: the component builds its own "
+                                          "objects, monitors included"))
+        return problems
+    for field, used in (("alerts", monitoring.alerts is not None), ("dashboard", monitoring.dashboard)):
+        if used and not monitoring.metrics:
+            problems.append((("monitoring", field), "needs monitoring.metrics: true (it reads the scraped metrics)"))
+    if monitoring.alerts:
+        family = metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime)
+        server = f"{family.name} ({_runtime_text(spec)})" if family.requests is None else family.name
+        hint = ("; with deploymentMode: Knative, queue-proxy counts and times every request"
+                if spec.serving == "kserve" else "") + " (docs/rollouts.md, Which metrics)"
+        if monitoring.alerts.errorRate is not None and not family.has_errors:
+            problems.append((("monitoring", "alerts", "errorRate"),
+                             f"{server} exports no count of failed requests to alert on{hint}"))
+        if monitoring.alerts.latencyP99 is not None and not family.has_latency:
+            problems.append((("monitoring", "alerts", "latencyP99"),
+                             f"{server} exports no latency histogram to take a percentile of{hint}"))
+    return problems
+
+
+def _runtime_text(spec: ModelSpec) -> str:
+    return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
+
+
+def _env_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    problems, seen = [], set(spec.env)
+    for i, ref in enumerate(spec.secretEnv):
+        if ref.name in spec.env:
+            problems.append((("secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes from env "
+                                                       "or from secretEnv, not both"))
+        elif ref.name in seen:
+            problems.append((("secretEnv", i, "name"), f"{ref.name} is listed twice"))
+        seen.add(ref.name)
     return problems
 
 

@@ -57,3 +57,72 @@ def render_string(text: str, context: dict[str, Any]) -> str:
         raise TemplateProblem(f"template error: {exc}") from None
     except Exception as exc:  # user expressions can raise anything (1/0, bad filters)
         raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _file_environment(files):
+    """A sandbox over the source tree's template files (``files.texts``), so templates can include each other.
+
+    Cached per SourceFiles instance (hashed by identity): each template is compiled once per fleet.
+    """
+    from jinja2 import FunctionLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def load(name: str):
+        text = files.texts.get(name)
+        # The name doubles as file name, so error tracebacks point at the right template.
+        return None if text is None else (text, name, lambda: True)
+
+    return ImmutableSandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,
+                                         autoescape=False, keep_trailing_newline=True)
+
+
+class FileTemplateProblem(TemplateProblem):
+    """A template file failed; ``file`` is the template where it happened (maybe an included one)."""
+
+    def __init__(self, message: str, file: str, line: int = 0):
+        super().__init__(message, line)
+        self.file = file
+
+
+def render_file(files, name: str, context: dict[str, Any], max_chars: int) -> str:
+    """Render the template file ``name`` of ``files`` (a resolve.SourceFiles); at most ``max_chars`` of output."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    env = _file_environment(files)
+    try:
+        chunks, size = [], 0
+        for chunk in env.get_template(name).generate(context):
+            size += len(chunk)
+            if size > max_chars:
+                raise FileTemplateProblem(f"renders more than {max_chars} characters", name)
+            chunks.append(chunk)
+        return "".join(chunks)
+    except FileTemplateProblem:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        raise FileTemplateProblem(f"template syntax error: {exc.message}", exc.name or name, exc.lineno or 0) from None
+    except jinja2.TemplateNotFound as exc:
+        raise FileTemplateProblem(f"template {exc.name!r} not found in the source tree",
+                                  *_position(exc, files, name)) from None
+    except jinja2.UndefinedError as exc:
+        raise FileTemplateProblem(f"{exc.message} (known names: {', '.join(sorted(context))})",
+                                  *_position(exc, files, name)) from None
+    except SecurityError as exc:
+        raise FileTemplateProblem(f"refused by the template sandbox: {exc}", *_position(exc, files, name)) from None
+    except Exception as exc:  # templates can raise anything (1/0, bad filters)
+        raise FileTemplateProblem(f"template error: {type(exc).__name__}: {exc}",
+                                  *_position(exc, files, name)) from None
+
+
+def _position(exc: BaseException, files, default: str) -> tuple[str, int]:
+    """The innermost template frame of ``exc``'s traceback: Jinja2 rewrites frames to template names and lines."""
+    found = (default, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in files.texts:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

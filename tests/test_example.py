@@ -92,9 +92,13 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
             continue
         assert schema_errors(obj) == [], path
         checked += 1
-    # 12 Applications, 3 AppProjects, 12 Flux Kustomizations, 4 GitRepositories (one per Flux),
-    # 8 InferenceServices, 4 Deployments + 4 Services (recommender), 3 HPAs (not in dev: min == max).
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 + 4 + 3
+    # 12 Applications, 3 AppProjects, 12 Flux Kustomizations, 4 GitRepositories (one per Flux);
+    # 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
+    # and a PodDisruptionBudget in the 3 with more than one replica;
+    # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
+    # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
+    # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
+    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
@@ -126,3 +130,45 @@ def test_versions_replicas_and_gpus_follow_the_merge_order(rendered):
 def test_validate_command_passes_on_the_example(example, run):
     result = run("validate", "--source", example)
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def load(rendered: Path, path: str) -> dict:
+    return yaml.load((rendered / path).read_text(), Loader=yaml.CSafeLoader)
+
+
+def test_recommender_is_a_canary_in_prod_with_flux_health_checks(rendered):
+    rollout = load(rendered, "workloads/prod/prod-eu/recommender/rollout-recommender.yaml")
+    canary = rollout["spec"]["strategy"]["canary"]
+    assert canary["steps"] == [{"setWeight": 10}, {"pause": {"duration": "10m"}},
+                               {"setWeight": 50}, {"pause": {"duration": "10m"}}]
+    assert rollout["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/recommender:0.9.1"
+    flux = load(rendered, "flux/clusters/prod-eu/kustomization-prod-prod-eu-recommender.yaml")["spec"]
+    assert "wait" not in flux and {"kind": "Rollout", "name": "recommender"}.items() <= flux["healthChecks"][0].items()
+    # dev turns the canary off: a plain Deployment, and Flux waits on it as usual.
+    assert (rendered / "workloads/dev/dev-local/recommender/deployment-recommender.yaml").is_file()
+    assert load(rendered, "flux/clusters/dev-local/kustomization-dev-dev-local-recommender.yaml")["spec"]["wait"]
+
+
+def test_recommender_is_an_ab_test_in_staging(rendered):
+    directory = "workloads/staging/staging-eu/recommender"
+    route = load(rendered, f"{directory}/httproute-recommender.yaml")
+    assert route["spec"]["rules"][0]["backendRefs"] == [
+        {"name": "recommender-current", "port": 80, "weight": 80},
+        {"name": "recommender-challenger", "port": 80, "weight": 20}]
+    for variant, version in (("current", "0.9.3"), ("challenger", "1.0.0")):
+        pod = load(rendered, f"{directory}/deployment-recommender-{variant}.yaml")["spec"]["template"]
+        assert pod["spec"]["containers"][0]["image"] == f"ghcr.io/acme/recommender:{version}"
+        assert pod["metadata"]["labels"]["gitops-gen.io/variant"] == variant
+
+
+def test_monitoring_and_the_pdb_template(rendered):
+    rule = load(rendered, "workloads/prod/prod-eu/fraud-detector/prometheusrule-fraud-detector.yaml")
+    [alert] = rule["spec"]["groups"][0]["rules"]  # latency only: the sklearn server counts no failures
+    assert "request_predict_seconds_bucket" in alert["expr"] and alert["expr"].endswith("> 0.2")
+    dashboard = load(rendered, "workloads/prod/prod-eu/recommender/configmap-recommender-dashboard.yaml")
+    assert dashboard["metadata"]["labels"]["grafana_dashboard"] == "1"
+    pdb = load(rendered, "workloads/prod/prod-eu/recommender/poddisruptionbudget-recommender.yaml")
+    assert pdb["spec"]["selector"]["matchLabels"] == {"gitops-gen.io/model": "recommender"}
+    assert pdb["metadata"]["annotations"]["gitops-gen.io/source"].endswith("templates/pdb.yaml.j2")
+    # The template renders nothing for a single replica.
+    assert not list((rendered / "workloads/dev/dev-local/fraud-detector").glob("poddisruptionbudget-*"))

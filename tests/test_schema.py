@@ -102,7 +102,8 @@ TRICKY = {
             - {name: TOKEN, secret: "{{ model }}-secrets", key: token}
           tolerations:
             - {key: gpu, operator: Exists, effect: NoSchedule}
-          rollout: {strategy: canary, canary: {steps: [10, 50], pause: 5m}}
+          deploymentMode: Knative
+          rollout: {strategy: canary, canary: {steps: [10]}}
           monitoring: {metrics: "true", alerts: {errorRate: "0.05"}}
     """,
     "models/bare.yaml": """\

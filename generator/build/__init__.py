@@ -31,18 +31,22 @@ def kustomization_file(directory: str, files: list[str]) -> OutputFile:
     return OutputFile(f"{directory}/{KUSTOMIZATION_FILE}", obj)
 
 
-def release_files(release: Release) -> list[OutputFile]:
+def release_files(release: Release, workloads: list[dict] | None = None) -> list[OutputFile]:
     """The workload files of one release, plus its kustomization.yaml."""
     directory = layout.release_dir(release)
-    files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workload_objects(release)]
+    if workloads is None:
+        workloads = workload_objects(release)
+    files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workloads]
     return [*files, kustomization_file(directory, [f.path for f in files])]
 
 
 def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> list[OutputFile]:
     """Every file of the output tree, sorted by path. ``progress`` is called after each release."""
     out: list[OutputFile] = []
+    workloads: dict[str, list[dict]] = {}
     for release in fleet.releases:
-        out.extend(release_files(release))
+        workloads[release.name] = workload_objects(release)
+        out.extend(release_files(release, workloads[release.name]))
         if progress:
             progress()
     engines = fleet.project.spec.engines
@@ -60,7 +64,7 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             if d not in grouped:
                 repo = flux.git_repository(fleet)
                 grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
-            obj = flux.kustomization(fleet, release)
+            obj = flux.kustomization(fleet, release, workloads[release.name])
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     for directory, files in grouped.items():
         out.extend(files)

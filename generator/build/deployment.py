@@ -5,6 +5,7 @@ from ..resolve import Release
 from . import meta, pods
 
 HTTP_PORT_NAME = "http"  # the Service port name monitors and probes refer to
+SERVICE_PORT = 80
 
 
 def objects(release: Release) -> list[dict]:
@@ -36,14 +37,20 @@ def pod_template(release: Release) -> dict:
     return {"metadata": {"labels": meta.workload_labels(release)}, "spec": pod_spec}
 
 
-def deployment(release: Release) -> dict:
+def workload_spec(release: Release) -> dict:
+    """replicas, selector and pod template: the part a Deployment and an Argo Rollout share."""
     spec: dict = {}
     if release.spec.replicas.max == release.spec.replicas.min:
         # With an HPA, replicas in Git would fight the autoscaler on every sync.
         spec["replicas"] = release.spec.replicas.min
     spec["selector"] = {"matchLabels": meta.selector_labels(release)}
     spec["template"] = pod_template(release)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta.workload_metadata(release), "spec": spec}
+    return spec
+
+
+def deployment(release: Release) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta.workload_metadata(release),
+            "spec": workload_spec(release)}
 
 
 def service(release: Release, name: str | None = None) -> dict:
@@ -54,7 +61,7 @@ def service(release: Release, name: str | None = None) -> dict:
         "spec": {
             "type": "ClusterIP",
             "selector": meta.selector_labels(release),
-            "ports": [{"name": HTTP_PORT_NAME, "port": 80, "targetPort": HTTP_PORT_NAME, "protocol": "TCP"}],
+            "ports": [{"name": HTTP_PORT_NAME, "port": SERVICE_PORT, "targetPort": HTTP_PORT_NAME, "protocol": "TCP"}],
         },
     }
 
@@ -69,7 +76,7 @@ def horizontal_pod_autoscaler(release: Release, target_kind: str = "Deployment",
         "kind": "HorizontalPodAutoscaler",
         "metadata": meta.workload_metadata(release),
         "spec": {
-            "scaleTargetRef": {"apiVersion": target_api, "kind": target_kind, "name": release.model},
+            "scaleTargetRef": {"apiVersion": target_api, "kind": target_kind, "name": release.workload_name},
             "minReplicas": spec.replicas.min,
             "maxReplicas": spec.replicas.max,
             "metrics": [{"type": "Resource",

@@ -1,9 +1,26 @@
 """Flux objects: the GitRepository each Flux instance reads, and a Kustomization per release."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from .. import layout
 from ..resolve import Fleet, Release
 from . import meta
+
+# Argo Rollouts' Rollout is not kstatus-compatible (its status.observedGeneration
+# is a string), so `wait: true` would never see it become ready. With a Rollout
+# in the release we list every object in healthChecks instead and tell Flux how
+# to read a Rollout: current once the controller has seen this generation and
+# the Rollout is Healthy, or Paused at a canary step (the progression is Argo
+# Rollouts' job; a Kustomization would otherwise time out at every manual
+# promotion); failed when Degraded (aborted, or timed out).
+ROLLOUT_HEALTH = {
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "Rollout",
+    "current": "has(status.observedGeneration) && status.observedGeneration == string(metadata.generation) "
+               "&& has(status.phase) && status.phase in ['Healthy', 'Paused']",
+    "failed": "has(status.phase) && status.phase == 'Degraded'",
+}
 
 
 def git_repository(fleet: Fleet) -> dict:
@@ -22,7 +39,20 @@ def git_repository(fleet: Fleet) -> dict:
     }
 
 
-def kustomization(fleet: Fleet, release: Release) -> dict:
+def health(release: Release, workloads: Sequence[dict]) -> dict:
+    """`wait: true`, or, when the release has a Rollout, healthChecks over its objects plus the Rollout rule."""
+    if not any(obj["kind"] == "Rollout" for obj in workloads):
+        return {"wait": True}
+    checks = [{"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
+               "namespace": release.namespace} for obj in workloads]
+    return {"healthChecks": checks, "healthCheckExprs": [ROLLOUT_HEALTH]}
+
+
+def kustomization(fleet: Fleet, release: Release, workloads: Sequence[dict] | None = None) -> dict:
+    """The release's Kustomization; ``workloads`` are its objects (built here when not given)."""
+    if workloads is None:
+        from .workloads import workload_objects
+        workloads = workload_objects(release)
     flux = fleet.project.spec.flux
     spec: dict = {
         "interval": flux.interval,
@@ -32,7 +62,7 @@ def kustomization(fleet: Fleet, release: Release) -> dict:
         "prune": release.environment.sync.prune,
         "sourceRef": {"kind": "GitRepository", "name": fleet.project.name},
         "targetNamespace": release.namespace,
-        "wait": True,
+        **health(release, workloads),
     }
     if release.cluster.kubeConfigSecret:
         spec["kubeConfig"] = {"secretRef": {"name": release.cluster.kubeConfigSecret}}

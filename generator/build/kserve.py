@@ -3,13 +3,23 @@ from __future__ import annotations
 
 from ..resolve import Release
 from . import meta, pods
+from .rollouts import canary_settings
 
 API_VERSION = "serving.kserve.io/v1beta1"
 DEPLOYMENT_MODE = "serving.kserve.io/deploymentMode"
+# KServe then annotates the predictor pods with their metrics port and path (monitoring.py scrapes them).
+PROMETHEUS_SCRAPING = "serving.kserve.io/enable-prometheus-scraping"
+# The Service KServe creates in front of a predictor (Standard mode): `<isvc>-predictor`, port 80.
+PREDICTOR_SUFFIX = "-predictor"
+PREDICTOR_PORT = 80
 
 
 def objects(release: Release) -> list[dict]:
     return [inference_service(release)]
+
+
+def predictor_service(release: Release) -> str:
+    return release.workload_name + PREDICTOR_SUFFIX
 
 
 def inference_service(release: Release) -> dict:
@@ -18,6 +28,9 @@ def inference_service(release: Release) -> dict:
     if spec.autoscaling:
         predictor["scaleMetric"] = spec.autoscaling.metric
         predictor["scaleTarget"] = spec.autoscaling.target
+    if spec.rollout.strategy == "canary" and release.variant is None:
+        # Knative only (spec checks): the new revision gets this share, the last ready one the rest.
+        predictor["canaryTrafficPercent"] = canary_settings(release).steps[0]
     predictor.update(pods.scheduling(spec))
     if spec.format == "custom":
         # A custom predictor: KServe runs our image as its serving container.
@@ -36,6 +49,8 @@ def inference_service(release: Release) -> dict:
         predictor["model"] = model
     # Always set: the default mode differs between KServe install methods.
     annotations = {DEPLOYMENT_MODE: spec.deploymentMode}
+    if spec.monitoring.metrics:
+        annotations[PROMETHEUS_SCRAPING] = "true"
     return {
         "apiVersion": API_VERSION,
         "kind": "InferenceService",

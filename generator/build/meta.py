@@ -9,6 +9,7 @@ from ..resolve import Release
 PREFIX = "gitops-gen.io/"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "gitops-gen"}
 SOURCE_ANNOTATION = PREFIX + "source"
+VARIANT_LABEL = PREFIX + "variant"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
 
 
@@ -22,8 +23,15 @@ def scope_labels(environment: str, model: str | None = None, cluster: str | None
 
 
 def selector_labels(release: Release) -> dict[str, str]:
-    """Stable pod selector: never includes anything that changes between versions."""
-    return {"app.kubernetes.io/name": release.model, PREFIX + "model": release.model}
+    """Stable pod selector: never includes anything that changes between versions.
+
+    An A/B variant adds its name, so the two variants' Deployments and Services
+    never select each other's pods.
+    """
+    labels = {"app.kubernetes.io/name": release.model, PREFIX + "model": release.model}
+    if release.variant is not None:
+        labels[VARIANT_LABEL] = release.variant
+    return labels
 
 
 def workload_labels(release: Release) -> dict[str, str]:
@@ -46,6 +54,7 @@ def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], names
     return meta
 
 
-def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None) -> dict:
-    return metadata(name or release.model, workload_labels(release), release.sources,
+def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None,
+                      sources: Iterable[str] = ()) -> dict:
+    return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
                     namespace=release.namespace, annotations=annotations)

@@ -1,27 +1,53 @@
-"""The workload objects of one release, by serving kind.
+"""The workload objects of one release: serving kind x rollout strategy, then monitoring, then templates.
 
 Each serving kind is a module with ``objects(release) -> list[dict]``,
 registered in SERVING; adding a kind is adding a module and a line here.
+Strategies wrap them: ``ab`` builds the kind once per variant and adds an
+HTTPRoute; ``canary``/``bluegreen`` with serving: deployment build an Argo
+Rollout instead of the Deployment; a KServe canary is a field of the
+InferenceService (kserve.py). spec.model_spec_problems refuses the rest.
 """
 from __future__ import annotations
 
 from typing import Callable
 
+from .. import layout
 from ..errors import GitopsGenError
 from ..resolve import Release
-from . import deployment, kserve
+from . import abtest, deployment, extensions, kserve, monitoring, rollouts
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "kserve": kserve.objects,
     "deployment": deployment.objects,
+    "jsonnet": extensions.component_objects,
 }
 
 
-def workload_objects(release: Release) -> list[dict]:
-    """The Kubernetes objects that run one release, in a fixed order."""
-    build = SERVING.get(release.spec.serving)
-    if build is None:
-        raise GitopsGenError(f"{release.name}: serving: {release.spec.serving} is not supported yet")
-    if release.spec.rollout.strategy != "direct":
-        raise GitopsGenError(f"{release.name}: rollout.strategy {release.spec.rollout.strategy} is not supported yet")
+def serving_objects(release: Release) -> list[dict]:
+    """The objects that run the model, by rollout strategy."""
+    build = SERVING[release.spec.serving]
+    strategy = release.spec.rollout.strategy
+    if strategy == "ab":
+        return [obj for variant in release.variants for obj in build(variant)] + [abtest.http_route(release)]
+    if strategy in ("canary", "bluegreen") and release.spec.serving == "deployment":
+        return rollouts.objects(release)
     return build(release)
+
+
+def workload_objects(release: Release) -> list[dict]:
+    """The Kubernetes objects of one release, in a fixed order."""
+    objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
+    _check_unique_files(release, objects)
+    return objects
+
+
+def _check_unique_files(release: Release, objects: list[dict]) -> None:
+    # Two objects of one kind and name would overwrite each other's file (and fight in the cluster).
+    seen: dict[str, dict] = {}
+    for obj in objects:
+        file = layout.object_file(obj)
+        if file in seen:
+            sources = obj["metadata"]["annotations"].get("gitops-gen.io/source", "")
+            raise GitopsGenError(f"release {release.name}: {obj['kind']} {obj['metadata']['name']} is generated "
+                                 f"twice (sources: {sources}); rename the one from your template or component")
+        seen[file] = obj

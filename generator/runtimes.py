@@ -1,0 +1,112 @@
+"""Which Prometheus metrics a model's server really exports, by serving kind and runtime.
+
+Alerts (``monitoring.alerts``) and dashboards are written against these
+metrics; a model whose server exports no metric for an alert is refused
+(spec.model_spec_problems) rather than given a rule that can never fire.
+docs/rollouts.md ("Which metrics") lists them with their sources.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RATE_WINDOW = "5m"
+
+
+@dataclass(frozen=True)
+class MetricFamily:
+    """The metrics one kind of server exports, and the PromQL over them."""
+
+    name: str  # how messages and docs call it
+    requests: str | None  # counter of requests (of successful ones when ``errors`` is set)
+    errors: str | None  # counter of failed requests, when the server counts them apart
+    error_matcher: str  # label matcher selecting failed requests of ``requests`` ('' = none)
+    latency_bucket: str | None  # the _bucket series of a request-latency histogram
+    latency_unit: float  # seconds per unit of that histogram
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.error_matcher)
+
+    @property
+    def has_latency(self) -> bool:
+        return self.latency_bucket is not None
+
+    def request_rate(self, selector: str, by: str) -> str:
+        total = _rate(self.requests, selector, by)
+        return f"{total} + {_rate(self.errors, selector, by)}" if self.errors else total
+
+    def error_ratio(self, selector: str, by: str) -> str:
+        if self.errors:
+            failed = _rate(self.errors, selector, by)
+            return f"{failed} / ({self.request_rate(selector, by)})"
+        failed = _rate(self.requests, f"{selector}, {self.error_matcher}", by)
+        return f"{failed} / {_rate(self.requests, selector, by)}"
+
+    def latency_quantile(self, quantile: float, selector: str, by: str) -> str:
+        """The quantile in seconds, whatever unit the histogram counts in."""
+        expr = (f"histogram_quantile({quantile}, sum by (le, {by}) "
+                f"(rate({self.latency_bucket}{{{selector}}}[{RATE_WINDOW}])))")
+        return expr if self.latency_unit == 1.0 else f"{expr} * {self.latency_unit:g}"
+
+
+def _rate(metric: str | None, selector: str, by: str) -> str:
+    return f"sum by ({by}) (rate({metric}{{{selector}}}[{RATE_WINDOW}]))"
+
+
+# A server of our own (serving: deployment, or kserve with format: custom) is
+# assumed to follow the common Prometheus client conventions: a counter
+# `http_requests_total` with a `status` label and a histogram
+# `http_request_duration_seconds` (prometheus-fastapi-instrumentator, the Go
+# and Java HTTP middlewares, ...). `status` may be the code (503) or its class
+# (5xx): the matcher accepts both.
+CONVENTIONAL = MetricFamily("a server following the http_requests_total convention", "http_requests_total", None,
+                            'status=~"5.*"', "http_request_duration_seconds_bucket", 1.0)
+
+# Knative's queue-proxy sidecar (in every KServe predictor pod in Knative mode)
+# counts each request with its response code class and times it in milliseconds.
+KNATIVE = MetricFamily("Knative's queue-proxy", "revision_request_count", None, 'response_code_class="5xx"',
+                       "revision_request_latencies_bucket", 0.001)
+
+# KServe's Python model servers (sklearn, xgboost, lightgbm, huggingface, ...)
+# time every predict call in a histogram but count no failures.
+KSERVE_PYTHON = MetricFamily("KServe's Python model server", "request_predict_seconds_count", None, "",
+                             "request_predict_seconds_bucket", 1.0)
+
+# NVIDIA Triton counts successes and failures apart, and exports latency only
+# as cumulative counters: no histogram, so no percentile.
+TRITON = MetricFamily("NVIDIA Triton", "nv_inference_request_success", "nv_inference_request_failure", "",
+                      None, 1.0)
+
+UNKNOWN = MetricFamily("this runtime", None, None, "", None, 1.0)
+
+_KSERVE_RUNTIMES = {
+    "kserve-sklearnserver": KSERVE_PYTHON,
+    "kserve-xgbserver": KSERVE_PYTHON,
+    "kserve-lgbserver": KSERVE_PYTHON,
+    "kserve-huggingfaceserver": KSERVE_PYTHON,
+    "kserve-pmmlserver": KSERVE_PYTHON,
+    "kserve-paddleserver": KSERVE_PYTHON,
+    "kserve-tritonserver": TRITON,
+}
+# The runtime KServe picks for a format when none is pinned (config/runtimes in KServe v0.20).
+_KSERVE_FORMATS = {
+    "sklearn": KSERVE_PYTHON,
+    "xgboost": KSERVE_PYTHON,
+    "lightgbm": KSERVE_PYTHON,
+    "huggingface": KSERVE_PYTHON,
+    "onnx": TRITON,
+    "triton": TRITON,
+}
+
+
+def metric_family(serving: str, format: str, deployment_mode: str, runtime: str | None) -> MetricFamily:
+    """The metrics a release's server exports."""
+    if serving == "kserve" and deployment_mode == "Knative":
+        return KNATIVE
+    if serving == "deployment" or (serving == "kserve" and format == "custom"):
+        return CONVENTIONAL
+    if serving != "kserve":
+        return UNKNOWN
+    if runtime:
+        return _KSERVE_RUNTIMES.get(runtime, UNKNOWN)
+    return _KSERVE_FORMATS.get(format, UNKNOWN)
