@@ -71,6 +71,8 @@ class _Cluster:
                 raise Unhealthy(f"{plural} {namespace}/{name} not found"
                                 + (f" (context {context})" if context != self.context else "")) from None
             raise Unhealthy(f"reading {plural} {namespace}/{name}: HTTP {exc.status} {exc.reason}") from None
+        except Exception as exc:  # urllib3's connection, TLS and timeout errors
+            raise Unhealthy(_unreachable(exc, api.api_client.configuration.host)) from None
 
 
 def check_release_health(fleet: Fleet, environment: str, model: str, kubeconfig: str | None = None,
@@ -121,8 +123,8 @@ def _check_cluster(kubernetes, fleet: Fleet, release: Release, kubeconfig: str |
     if missing:
         return f"{where}: no context {', '.join(missing)} in the kubeconfig"
     problems: list[str] = []
+    clients = {}
     try:
-        clients = {}
         for name in sorted(needed):
             configuration = kubernetes.client.Configuration()
             kubernetes.config.load_kube_config(config_file=kubeconfig, context=name,
@@ -137,18 +139,21 @@ def _check_cluster(kubernetes, fleet: Fleet, release: Release, kubeconfig: str |
         problems += _workload_problems(access, context, release)
     except Unhealthy as exc:
         problems.append(str(exc) if str(exc) != "timed out" else f"timed out after {timeout:g}s")
-    except Exception as exc:  # network failures come in many types; each is this cluster's answer
-        problems.append(_unreachable(exc, timeout))
+    except Exception as exc:  # e.g. a kubeconfig entry the client cannot use: this cluster's answer
+        problems.append(f"cannot use context: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        for api in clients.values():
+            api.api_client.close()
     return f"{where}: " + "; ".join(problems) if problems else None
 
 
-def _unreachable(exc: Exception, timeout: float) -> str:
-    text = str(exc)
-    if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
-        return f"timed out after {timeout:g}s"
-    reason = getattr(exc, "reason", None) or exc
-    reason = str(reason).split(": ", 1)[-1] if "NewConnectionError" in str(reason) else str(reason)
-    return f"unreachable: {reason[:200]}"
+def _unreachable(exc: Exception, host: str) -> str:
+    if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
+        return "timed out"
+    reason = str(getattr(exc, "reason", None) or exc)
+    # urllib3 says "HTTPConnection(host=..., port=...): Failed to establish a new connection: [Errno 111] ...".
+    reason = reason.rsplit("new connection: ", 1)[-1]
+    return f"cannot reach {host}: {reason[:200]}"
 
 
 def _condition(obj: dict, kind: str) -> dict | None:

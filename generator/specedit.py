@@ -2,11 +2,13 @@
 
 ``gitops-gen promote`` moves a version by editing the Environment file in
 place. The edit goes through ruamel.yaml's round-trip mode (comments, key
-order, quoting and flow style survive), with the indentation the file already
-uses; the result is then checked twice before anyone writes it: the data must
-be the old data with exactly that version changed, and the text may differ only
-in the lines that carry the version. Anything else is refused, so a promotion
-never reformats a file behind a reviewer's back.
+order, quoting and flow style survive), in the indentation style that best
+reproduces the file; only the lines ruamel changed are carried over into the
+original text, so whatever ruamel would have normalised elsewhere stays as the
+user wrote it. The result is checked twice before anyone writes it: the data
+must be the old data with exactly that version changed, and the text may differ
+only in the lines that carry the version. Anything else is refused, so a
+promotion never reformats a file behind a reviewer's back.
 """
 from __future__ import annotations
 
@@ -55,20 +57,61 @@ def _dump(y, docs, explicit_start: bool) -> str:
 
 
 def _round_trip(text: str, file: str):
-    """(yaml, documents, explicit_start) whose dump reproduces ``text`` byte for byte."""
+    """(yaml, documents, explicit_start, dump) in the indentation style that best reproduces ``text``."""
     from ruamel.yaml.error import YAMLError
 
     explicit_start = text.lstrip().startswith("---")
+    best = None
     for mapping, offset in _INDENT_STYLES:
         y = _yaml(mapping, offset)
         try:
             docs = list(y.load_all(text))
         except YAMLError as exc:
             raise GitopsGenError.at(file, 0, "", f"cannot parse for editing: {str(exc).splitlines()[0]}") from None
-        if _dump(y, docs, explicit_start) == text:
-            return y, docs, explicit_start
-    raise GitopsGenError.at(file, 0, "", "this file's layout (indentation, document markers or spacing) cannot be "
-                                         "edited without reformatting it; set the version by hand")
+        dumped = _dump(y, docs, explicit_start)
+        if dumped == text:
+            return y, docs, explicit_start, dumped
+        differing = _differing_lines(text, dumped)
+        if best is None or differing < best[0]:
+            best = (differing, (y, docs, explicit_start, dumped))
+    return best[1]
+
+
+def _differing_lines(a: str, b: str) -> int:
+    matcher = difflib.SequenceMatcher(a=a.splitlines(), b=b.splitlines(), autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+
+
+def _transplant(original: str, before: str, after: str, file: str) -> str:
+    """Apply the change ruamel made (``before`` -> ``after``, both its own dumps) to the original text.
+
+    ruamel's dump of a file may differ from the file in places far from the
+    version (e.g. `[{name: c}]` comes back as `[name: c]`); carrying over only
+    the changed lines leaves all of those exactly as the user wrote them.
+    """
+    orig, base, edited = original.splitlines(True), before.splitlines(True), after.splitlines(True)
+    position: dict[int, int] = {}  # line of ruamel's dump -> the same line in the original
+    for tag, i1, i2, j1, _ in difflib.SequenceMatcher(a=base, b=orig, autojunk=False).get_opcodes():
+        if tag == "equal":
+            position.update((i1 + k, j1 + k) for k in range(i2 - i1))
+    refuse = GitopsGenError.at(file, 0, "", "the lines around this version are laid out in a way the editor cannot "
+                                            "reproduce; set the version by hand")
+    out = list(orig)
+    changes = [op for op in difflib.SequenceMatcher(a=base, b=edited, autojunk=False).get_opcodes() if op[0] != "equal"]
+    for _, i1, i2, j1, j2 in reversed(changes):  # from the end, so earlier positions stay valid
+        if i1 < i2:
+            where = [position.get(k) for k in range(i1, i2)]
+            if None in where or where != list(range(where[0], where[0] + len(where))):
+                raise refuse
+            start, end = where[0], where[-1] + 1
+        elif i1 - 1 in position:
+            start = end = position[i1 - 1] + 1
+        elif i1 in position:
+            start = end = position[i1]
+        else:
+            raise refuse
+        out[start:end] = edited[j1:j2]
+    return "".join(out)
 
 
 def _quoted_like(previous, value: str):
@@ -87,7 +130,7 @@ def set_model_version(text: str, file: str, environment: str, model: str, versio
     """Pin ``spec.models.<model>.version`` of Environment ``environment`` in ``text`` to ``version``."""
     from ruamel.yaml.comments import CommentedMap
 
-    y, docs, explicit_start = _round_trip(text, file)
+    y, docs, explicit_start, before = _round_trip(text, file)
     matches = [i for i, d in enumerate(docs) if isinstance(d, dict) and d.get("kind") == "Environment"
                and isinstance(d.get("metadata"), dict) and d["metadata"].get("name") == environment]
     if len(matches) != 1:
@@ -115,7 +158,7 @@ def set_model_version(text: str, file: str, environment: str, model: str, versio
             entry.insert(0, "version", _quoted_like(None, version))
     else:
         raise GitopsGenError.at(file, 0, where, "must be a mapping to pin a version in it")
-    new_text = _dump(y, docs, explicit_start)
+    new_text = _transplant(text, before, _dump(y, docs, explicit_start), file)
     _check_only_version_changed(text, new_text, file, index, model, version)
     return VersionEdit(old_text=text, new_text=new_text, previous=None if previous is None else str(previous))
 
