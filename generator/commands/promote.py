@@ -37,6 +37,7 @@ class Plan:
     version: str
     current: str | None  # the target's resolved version now; None when the model is not there yet
     spec_file: str  # the target's Environment file, relative to the source tree
+    pinned: bool = False  # the version was given with --version, not read from the source
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
             raise GitopsGenError(f"--from and --to are both {to!r}")
         if not force:
             _check_order(order, from_env, to)
+    pinned = version is not None
     if version is not None and not _VERSION.match(version):
         raise GitopsGenError(f"--version {version!r} is not a valid version")
     if from_env is not None and version is None:
@@ -133,7 +135,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
         version = releases[0].version
     current = next((r.version for r in fleet.releases if r.environment.name == to and r.model == model), None)
     return Plan(model=model, source=from_env, target=to, version=version, current=current,
-                spec_file=environments[to].file)
+                spec_file=environments[to].file, pinned=pinned)
 
 
 def _check_order(order: list[str], from_env: str, to: str) -> None:
@@ -156,16 +158,20 @@ def _stages(order: list[str]) -> str:
 
 
 def describe(plan: Plan) -> str:
-    where = f"from {plan.source} to {plan.target}" if plan.source else f"to {plan.target}"
     was = f" (was {plan.current})" if plan.current else " (new in that environment)"
-    return f"promote {plan.model} {plan.version} {where}{was}"
+    return f"promote {plan.model} {plan.version} {_route(plan)}{was}"
 
 
 def message(plan: Plan) -> str:
     """The commit message: names model, version and environments."""
-    if plan.source:
-        return f"promote {plan.model} {plan.version} from {plan.source} to {plan.target}"
-    return f"promote {plan.model} {plan.version} to {plan.target}" + (f" (was {plan.current})" if plan.current else "")
+    if plan.pinned:
+        return f"promote {plan.model} {plan.version} to {plan.target}" + (f" (was {plan.current})" if plan.current else "")
+    return f"promote {plan.model} {plan.version} from {plan.source} to {plan.target}"
+
+
+def _route(plan: Plan) -> str:
+    # A pinned version does not come from the source environment, even when --from names one (for the gate).
+    return f"to {plan.target}" if plan.pinned or not plan.source else f"from {plan.source} to {plan.target}"
 
 
 def _renders(fleet: Fleet, out: Path) -> bool:
