@@ -171,3 +171,16 @@ def test_a_failed_render_puts_the_spec_back(repo, run, tmp_path):
     assert "was not written by gitops-gen" in result.stderr
     assert tree_bytes(repo.parent) == before  # the spec edit was undone
     assert (foreign / "keep.txt").read_text() == "someone else's directory\n"
+
+
+def test_without_a_promotion_order_from_is_required_and_any_order_is_allowed(tmp_path, run, git_env):
+    files = {**small_fleet()}
+    files["project.yaml"] = files["project.yaml"].replace("promotion: [dev, prod]", "promotion: []")
+    source = committed_repo(tmp_path / "repo", run, files)
+    no_from = run("promote", "iris", "--to", "prod", "--source", source)
+    assert (no_from.exit_code, no_from.stderr) == (1, "gitops-gen: environment 'prod' is not a stage of "
+                                                      "Project.spec.promotion (empty): give --from\n")
+    result = run("promote", "iris", "--to", "dev", "--from", "prod", "--source", source, "--commit")
+    assert result.exit_code == 0, result.stderr
+    assert git(tmp_path / "repo", "log", "-1", "--format=%s").strip() == "promote iris 1.0.0 from prod to dev"
+    assert 'iris: {version: "1.0.0"}' in (source / "envs/dev.yaml").read_text()

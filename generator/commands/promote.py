@@ -78,7 +78,9 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
             raise GitopsGenError(*problems)
     text = _read(spec_path, plan.spec_file)
     edit = set_model_version(text, plan.spec_file, plan.target, plan.model, plan.version)
-    contents = _compile_edited(source, plan.spec_file, edit.new_text) if rendering else None
+    contents = _compile_edited(source, plan.spec_file, edit.new_text)  # also when there is no tree to render
+    if not rendering:
+        contents = None
     if dry_run:
         _print_diffs(source, plan.spec_file, edit, out, contents)
         info(f"dry run: would {what}; nothing changed")
@@ -123,7 +125,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
         fleet.select(environment=from_env)
         if from_env == to:
             raise GitopsGenError(f"--from and --to are both {to!r}")
-        if not force:
+        if order and not force:  # without a promotion order, any environment may feed any other
             _check_order(order, from_env, to)
     pinned = version is not None
     if version is not None and not _VERSION.match(version):
