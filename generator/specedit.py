@@ -147,7 +147,8 @@ def set_model_version(text: str, file: str, environment: str, model: str, versio
         models[model] = CommentedMap([("version", _quoted_like(None, version))])
     elif isinstance(entry, CommentedMap):
         if getattr(entry, "anchor", None) is not None and entry.anchor.value:
-            raise GitopsGenError.at(file, 0, where, "is a YAML anchor shared with other entries; set the version by hand")
+            raise GitopsGenError.at(file, 0, where,
+                                    "is a YAML anchor shared with other entries; set the version by hand")
         previous = entry.get("version")
         if not entry and entry.fa.flow_style() is None:
             entry.fa.set_flow_style()  # `model: {}` stays on its line: `model: {version: "1.5.0"}`

@@ -81,7 +81,8 @@ def test_healthy_clusters_pass_and_each_object_is_read_where_it_lives(prod):
         "/apis/serving.kserve.io/v1beta1/namespaces/ml-prod/inferenceservices/iris",
     ]
     # prod-b's Kustomization lives in the Flux hub, its workload on prod-b itself.
-    assert hub.requests == ["/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/prod-prod-b-iris"]
+    assert hub.requests == [
+        "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/prod-prod-b-iris"]
     assert "/apis/serving.kserve.io/v1beta1/namespaces/ml-prod/inferenceservices/iris" in b.requests
 
 

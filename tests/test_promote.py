@@ -107,9 +107,11 @@ def test_dry_run_prints_both_diffs_and_changes_nothing(repo, run):
 
 @pytest.mark.parametrize("args, message", [
     (["fraud-detector", "--to", "prod", "--from", "dev"],
-     "promoting from 'dev' to 'prod' skips staging (dev -> staging -> prod); promote to 'staging' first, or use --force"),
+     "promoting from 'dev' to 'prod' skips staging (dev -> staging -> prod); "
+     "promote to 'staging' first, or use --force"),
     (["fraud-detector", "--to", "staging", "--from", "prod"],
-     "promoting from 'prod' to 'staging' goes backwards (dev -> staging -> prod); use --version to roll back, or --force"),
+     "promoting from 'prod' to 'staging' goes backwards (dev -> staging -> prod); "
+     "use --version to roll back, or --force"),
     (["fraud-detektor", "--to", "prod"],
      "unknown model 'fraud-detektor' (known: fraud-detector, recommender, sentiment-bert)"),
     (["fraud-detector", "--to", "qa"], "unknown environment 'qa' (known: dev, prod, staging)"),

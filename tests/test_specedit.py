@@ -50,7 +50,8 @@ def test_flow_and_empty_entries_get_a_version_in_their_own_style():
     # ruamel alone would rewrite this line as `[name: c]`; only the version's line is taken from its output.
     assert "  clusters: [{name: c}]\n" in a
     b = set_model_version(text, "dev.yaml", "dev", "b", "1.5.0").new_text
-    assert changed_lines(text, b) == (["    b: {replicas: {min: 2}}"], ['    b: {version: "1.5.0", replicas: {min: 2}}'])
+    assert changed_lines(text, b) == (["    b: {replicas: {min: 2}}"],
+                                      ['    b: {version: "1.5.0", replicas: {min: 2}}'])
     c = set_model_version(text, "dev.yaml", "dev", "c", "1.5.0").new_text
     assert changed_lines(text, c) == ([], ['      version: "1.5.0"'])
     assert c.index("    c:\n") < c.index('      version: "1.5.0"') < c.index("    d:")

@@ -102,7 +102,8 @@ def test_one_application_set_per_environment_and_model_generates_each_release_ap
         spec = obj["spec"]
         assert spec["goTemplate"] is True and spec["goTemplateOptions"] == ["missingkey=error"]
         assert spec["syncPolicy"] == {"preserveResourcesOnDeletion": True}
-        env, model = obj["metadata"]["labels"]["gitops-gen.io/environment"], obj["metadata"]["labels"]["gitops-gen.io/model"]
+        labels = obj["metadata"]["labels"]
+        env, model = labels["gitops-gen.io/environment"], labels["gitops-gen.io/model"]
         releases = {r.cluster.name: r for r in fleet.releases if (r.environment.name, r.model) == (env, model)}
         [generator] = spec["generators"]
         elements = generator["list"]["elements"]
@@ -153,7 +154,8 @@ def test_application_set_folders_build_with_kustomize(tmp_path):
 
 def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
     files = build_fleet(staged_fleet(tmp_path, application_sets=False))
-    kustomizations = {obj["metadata"]["name"]: (path, obj) for path, obj in objects_of_kind(files, "Kustomization").items()
+    kustomizations = {obj["metadata"]["name"]: (path, obj)
+                      for path, obj in objects_of_kind(files, "Kustomization").items()
                       if obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")}
 
     def depends(name):

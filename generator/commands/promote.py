@@ -95,7 +95,8 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
         except BaseException:
             write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
             raise
-    info(f"{what}: {spec_path.as_posix()} pinned" + (f", {written} rendered files updated in {out}" if rendering else ""))
+    updated = f", {written} rendered files updated in {out}" if rendering else ""
+    info(f"{what}: {spec_path.as_posix()} pinned{updated}")
     if git:
         try:
             git.commit(message(plan), [spec_path, *([out] if rendering else [])])
@@ -167,7 +168,8 @@ def describe(plan: Plan) -> str:
 def message(plan: Plan) -> str:
     """The commit message: names model, version and environments."""
     if plan.pinned:
-        return f"promote {plan.model} {plan.version} to {plan.target}" + (f" (was {plan.current})" if plan.current else "")
+        was = f" (was {plan.current})" if plan.current else ""
+        return f"promote {plan.model} {plan.version} to {plan.target}{was}"
     return f"promote {plan.model} {plan.version} from {plan.source} to {plan.target}"
 
 
