@@ -119,5 +119,52 @@ def init(ctx, directory: Path) -> None:
     _finish(ctx, lambda: run(directory))
 
 
+@cli.command()
+@click.argument("model")
+@click.option("--to", "to", required=True, help="Environment to promote into.")
+@click.option("--from", "from_env", help="Environment to take the version from (default: the stage before --to "
+                                         "in Project.spec.promotion).")
+@click.option("--version", "version", help="Pin this version instead of the source's (e.g. to roll back).")
+@source_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Local output directory to re-render (default: renderedPath, relative to sourcePath).")
+@click.option("--dry-run", is_flag=True, help="Print the diffs of the spec and rendered files; change nothing.")
+@click.option("--commit", is_flag=True, help="Commit the spec and rendered changes with git.")
+@click.option("--branch", help="With --commit: create and switch to this branch first (for a pull request).")
+@click.option("--force", is_flag=True, help="Allow promoting outside the order of Project.spec.promotion.")
+@click.option("--require-healthy", is_flag=True,
+              help="First check, on every cluster of the source environment, that the model is synced and healthy.")
+@click.option("--kubeconfig", type=click.Path(dir_okay=False),
+              help="Kubeconfig for --require-healthy (default: $KUBECONFIG or ~/.kube/config).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds allowed for each cluster's health check.")
+@click.option("--argocd-context", help="Kubeconfig context where Argo CD's Applications live "
+                                       "(default: each cluster's own context).")
+@click.option("--flux-hub-context", help="Kubeconfig context of the Flux hub, for clusters reached through "
+                                         "kubeConfigSecret (default: each cluster's own context).")
+@click.pass_context
+def promote(ctx, model: str, to: str, from_env: str | None, version: str | None, source: Path, out: Path | None,
+            dry_run: bool, commit: bool, branch: str | None, force: bool, require_healthy: bool,
+            kubeconfig: str | None, timeout: float, argocd_context: str | None, flux_hub_context: str | None) -> None:
+    """Move MODEL's version to the next environment along Project.spec.promotion, and re-render."""
+    from .commands.promote import GateOptions, promote as run
+    gate = GateOptions(kubeconfig=kubeconfig, timeout=timeout, argocd_context=argocd_context,
+                       flux_hub_context=flux_hub_context)
+    _finish(ctx, lambda: run(source, model, to, from_env=from_env, version=version, out=out, dry_run=dry_run,
+                             commit=commit, branch=branch, require_healthy=require_healthy, force=force, gate=gate))
+
+
+@cli.command()
+@click.argument("env_a")
+@click.argument("env_b")
+@click.option("--model", help="Only this model.")
+@source_option
+@click.pass_context
+def diff(ctx, env_a: str, env_b: str, model: str | None, source: Path) -> None:
+    """Show how the releases of two environments differ (exit 1 when they do, like diff(1))."""
+    from .commands.diff import diff as run
+    _finish(ctx, lambda: run(source, env_a, env_b, model=model))
+
+
 def main() -> None:
     cli(prog_name="gitops-gen")

@@ -16,7 +16,12 @@ FLUX = "flux"
 
 def release_dir(release: Release) -> str:
     """``workloads/<environment>/<cluster>/<model>``: one kustomize root per release."""
-    return f"{WORKLOADS}/{release.environment.name}/{release.cluster.name}/{release.model}"
+    return release_dir_of(release.environment.name, release.cluster.name, release.model)
+
+
+def release_dir_of(environment: str, cluster: str, model: str) -> str:
+    """The same path from names (an ApplicationSet templates the cluster part)."""
+    return f"{WORKLOADS}/{environment}/{cluster}/{model}"
 
 
 def object_file(obj: dict) -> str:

@@ -55,8 +55,8 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
         for obj in argocd.app_projects(fleet):
             d = layout.argocd_dir(obj["metadata"]["name"])
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
-        for release, obj in zip(fleet.releases, argocd.applications(fleet)):
-            d = layout.argocd_dir(release.environment.name)
+        for env_name, obj in argocd.release_objects(fleet):
+            d = layout.argocd_dir(env_name)
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     if "flux" in engines:
         for release in fleet.releases:

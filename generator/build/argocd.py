@@ -1,4 +1,5 @@
-"""Argo CD objects: an AppProject per environment and an Application per release."""
+"""Argo CD objects: an AppProject per environment, and an Application per release or,
+with ``argocd.applicationSets``, an ApplicationSet per (environment, model)."""
 from __future__ import annotations
 
 from .. import layout
@@ -36,6 +37,16 @@ def applications(fleet: Fleet) -> list[dict]:
     return [application(fleet, release) for release in fleet.releases]
 
 
+def release_objects(fleet: Fleet) -> list[tuple[str, dict]]:
+    """(environment name, object) for what deploys the releases: Applications, or ApplicationSets."""
+    if not fleet.project.spec.argocd.applicationSets:
+        return [(release.environment.name, application(fleet, release)) for release in fleet.releases]
+    by_pair: dict[tuple[str, str], list[Release]] = {}
+    for release in fleet.releases:
+        by_pair.setdefault((release.environment.name, release.model), []).append(release)
+    return [(env_name, application_set(fleet, releases)) for (env_name, _), releases in by_pair.items()]
+
+
 def argocd_labels(release: Release) -> dict[str, str]:
     """The cluster's labels, then ours (ours win): used to select Applications by region, tier..."""
     labels = dict(release.cluster.labels)
@@ -43,7 +54,8 @@ def argocd_labels(release: Release) -> dict[str, str]:
     return labels
 
 
-def source(fleet: Fleet, release: Release) -> dict:
+def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
+    """Where Argo CD reads the release's manifests; ``cluster`` replaces the cluster name (a template)."""
     project = fleet.project.spec
     src = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
     if project.argocd.mode == "plugin":
@@ -52,10 +64,13 @@ def source(fleet: Fleet, release: Release) -> dict:
         src["plugin"] = {"name": PLUGIN_NAME, "parameters": [
             {"name": "environment", "string": release.environment.name},
             {"name": "model", "string": release.model},
-            {"name": "cluster", "string": release.cluster.name},
+            {"name": "cluster", "string": cluster or release.cluster.name},
         ]}
     else:
-        src["path"] = layout.repo_path(fleet.project, layout.release_dir(release))
+        directory = layout.release_dir(release)
+        if cluster is not None:
+            directory = layout.release_dir_of(release.environment.name, cluster, release.model)
+        src["path"] = layout.repo_path(fleet.project, directory)
     return src
 
 
@@ -83,3 +98,84 @@ def application(fleet: Fleet, release: Release) -> dict:
             "syncPolicy": sync_policy(release.environment),
         },
     }
+
+
+# --- ApplicationSets ---------------------------------------------------------
+
+# Go templates over one list-generator element per cluster. `missingkey=error`
+# turns a typo into an ApplicationSet error instead of an empty string.
+ELEMENT = {"name": "{{ .name }}", "server": "{{ .server }}"}
+CLUSTER_LABEL = meta.PREFIX + "cluster"
+# Cluster labels differ per element and a Go template only yields strings, so
+# they reach the generated Application's labels through templatePatch, which
+# Argo CD renders and applies as a strategic merge patch (maps merge key by key).
+# One line of JSON (valid YAML) keeps the rendered file easy to review.
+LABELS_PATCH = '{"metadata": {"labels": {{ toJson .labels }}}}'
+
+
+def application_set(fleet: Fleet, releases: list[Release]) -> dict:
+    """One ApplicationSet for one model in one environment: an Application per cluster, rolled out by wave.
+
+    ``releases`` are that (environment, model)'s releases, one per cluster.
+    """
+    first = releases[0]
+    env, model = first.environment, first.model
+    ours = meta.scope_labels(env.name, model)
+    elements = []
+    for release in releases:
+        cluster = release.cluster
+        # Ours win over a cluster label of the same key, as on Applications.
+        labels = {k: v for k, v in sorted(cluster.labels.items()) if k not in ours and k != CLUSTER_LABEL}
+        elements.append({"name": cluster.name, "server": cluster.server, "wave": cluster.wave, "labels": labels})
+    template_labels = {**ours, CLUSTER_LABEL: ELEMENT["name"]}
+    spec: dict = {
+        "goTemplate": True,
+        "goTemplateOptions": ["missingkey=error"],
+        "generators": [{"list": {"elements": elements}}],
+        "template": {
+            # No resources finalizer: with preserveResourcesOnDeletion the
+            # controller leaves it off, so deleting the ApplicationSet (or a
+            # cluster from its list) orphans workloads instead of deleting them.
+            "metadata": {
+                "name": f"{env.name}-{ELEMENT['name']}-{model}",  # == Release.name of each cluster
+                "labels": dict(sorted(template_labels.items())),
+                "annotations": {meta.SOURCE_ANNOTATION: ",".join(sorted(set(first.sources)))},
+            },
+            "spec": {
+                "project": env.name,
+                "source": source(fleet, first, cluster=ELEMENT["name"]),
+                "destination": {"server": ELEMENT["server"], "namespace": first.namespace},
+                # Booleans cannot be templated; they are the environment's, so literal here.
+                "syncPolicy": sync_policy(env),
+            },
+        },
+        "syncPolicy": {"preserveResourcesOnDeletion": True},
+    }
+    if any(e["labels"] for e in elements):
+        spec["templatePatch"] = LABELS_PATCH
+    steps = rolling_sync_steps(releases)
+    if steps:
+        spec["strategy"] = {"type": "RollingSync", "rollingSync": {"steps": steps}}
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ApplicationSet",
+        "metadata": meta.metadata(f"{env.name}-{model}", ours, first.sources,
+                                  namespace=fleet.project.spec.argocd.namespace),
+        "spec": spec,
+    }
+
+
+def rolling_sync_steps(releases: list[Release]) -> list[dict]:
+    """One RollingSync step per wave, lowest first, selecting that wave's clusters; none for a single wave.
+
+    Argo CD syncs a step's Applications and waits for all of them to be Healthy
+    before the next step. RollingSync turns off automated sync on the generated
+    Applications and takes `automated.prune` from the template for its syncs.
+    """
+    waves: dict[int, list[str]] = {}
+    for release in releases:
+        waves.setdefault(release.cluster.wave, []).append(release.cluster.name)
+    if len(waves) < 2:
+        return []
+    return [{"matchExpressions": [{"key": CLUSTER_LABEL, "operator": "In", "values": sorted(waves[wave])}]}
+            for wave in sorted(waves)]

@@ -1,6 +1,7 @@
 """Flux objects: the GitRepository each Flux instance reads, and a Kustomization per release."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 from .. import layout
@@ -66,6 +67,9 @@ def kustomization(fleet: Fleet, release: Release, workloads: Sequence[dict] | No
     }
     if release.cluster.kubeConfigSecret:
         spec["kubeConfig"] = {"secretRef": {"name": release.cluster.kubeConfigSecret}}
+    previous_wave = depends_on(release)
+    if previous_wave:
+        spec["dependsOn"] = previous_wave
     return {
         "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
         "kind": "Kustomization",
@@ -74,3 +78,24 @@ def kustomization(fleet: Fleet, release: Release, workloads: Sequence[dict] | No
                                   release.sources, namespace=flux.namespace),
         "spec": spec,
     }
+
+
+def depends_on(release: Release) -> list[dict]:
+    """Flux waves: the same model's Kustomizations on the previous wave of the environment's hub clusters.
+
+    ``dependsOn`` only links Kustomizations of one Flux instance, and only the
+    hub (``flux/hub``, clusters with ``kubeConfigSecret``) holds several
+    clusters' Kustomizations; a cluster running its own Flux cannot wait for
+    another cluster, so it gets no dependency. "Previous" is the nearest lower
+    wave among the environment's hub clusters: Flux applies a release only
+    once those are Ready.
+    """
+    cluster = release.cluster
+    if not cluster.kubeConfigSecret:
+        return []
+    lower = [c for c in release.environment.clusters if c.kubeConfigSecret and c.wave < cluster.wave]
+    if not lower:
+        return []
+    previous = max(c.wave for c in lower)
+    return [{"name": dataclasses.replace(release, cluster=c).name}
+            for c in sorted(lower, key=lambda c: c.name) if c.wave == previous]

@@ -1,0 +1,273 @@
+"""gitops-gen promote: move a model's version to the next environment, as one reviewable Git change.
+
+The version is read from the source environment's resolved release, written
+into the target Environment file (only that line changes, see
+``generator.specedit``), and the rendered tree is rebuilt from the edited
+specs, so spec and output always change together. Nothing is written until
+the edited source tree has compiled; if writing the output fails, the spec
+file is put back.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import build_fleet
+from ..emit import MARKER_FILE, file_contents, render_tree
+from ..errors import GitopsGenError
+from ..resolve import Fleet, load_fleet
+from ..specedit import VersionEdit, set_model_version, write_atomically
+from .common import default_output, info
+
+_VERSION = re.compile(r"^[^\s{}]+$")
+
+
+@dataclass(frozen=True)
+class Plan:
+    model: str
+    source: str | None  # environment the version comes from; None with an explicit --version and no --from
+    target: str
+    version: str
+    current: str | None  # the target's resolved version now; None when the model is not there yet
+    spec_file: str  # the target's Environment file, relative to the source tree
+    pinned: bool = False  # the version was given with --version, not read from the source
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """How --require-healthy reaches the clusters (see generator.health)."""
+
+    kubeconfig: str | None = None
+    timeout: float = 30.0
+    argocd_context: str | None = None
+    flux_hub_context: str | None = None
+
+
+def promote(source: Path, model: str, to: str, from_env: str | None = None, version: str | None = None,
+            out: Path | None = None, dry_run: bool = False, commit: bool = False, branch: str | None = None,
+            require_healthy: bool = False, force: bool = False, gate: GateOptions = GateOptions()) -> int:
+    source = Path(source)
+    fleet = load_fleet(source)
+    plan = plan_promotion(fleet, model, to, from_env, version, force)
+    what = describe(plan)
+    if plan.current == plan.version:
+        info(f"{plan.model} is already at {plan.version} in {plan.target}: nothing to do")
+        return 0
+    if branch and not commit:
+        raise GitopsGenError("--branch needs --commit (it creates the branch the promotion is committed on)")
+    out = Path(out) if out is not None else default_output(source, fleet)
+    rendering = _renders(fleet, out)
+    spec_path = source / plan.spec_file
+    git = _Git.for_paths(spec_path, out if rendering else None) if commit and not dry_run else None
+    if require_healthy:
+        if plan.source is None:
+            raise GitopsGenError("--require-healthy checks the source environment: give --from")
+        from ..health import check_release_health
+
+        problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
+                                        timeout=gate.timeout, argocd_context=gate.argocd_context,
+                                        flux_hub_context=gate.flux_hub_context)
+        if problems:
+            raise GitopsGenError(*problems)
+    text = _read(spec_path, plan.spec_file)
+    edit = set_model_version(text, plan.spec_file, plan.target, plan.model, plan.version)
+    contents = _compile_edited(source, plan.spec_file, edit.new_text)  # also when there is no tree to render
+    if not rendering:
+        contents = None
+    if dry_run:
+        _print_diffs(source, plan.spec_file, edit, out, contents)
+        info(f"dry run: would {what}; nothing changed")
+        return 0
+    if git and branch:
+        git.run("switch", "-c", branch)
+    write_atomically(spec_path, edit.new_text)
+    written = 0
+    if contents is not None:
+        try:
+            written = render_tree(contents, out, source=source).written
+        except BaseException:
+            write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
+            raise
+    updated = f", {written} rendered files updated in {out}" if rendering else ""
+    info(f"{what}: {spec_path.as_posix()} pinned{updated}")
+    if git:
+        try:
+            git.commit(message(plan), [spec_path, *([out] if rendering else [])])
+        except GitopsGenError as exc:
+            # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
+            raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
+                from None
+        info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
+    return 0
+
+
+def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, version: str | None,
+                   force: bool) -> Plan:
+    """Decide what to promote, refusing anything unknown, absent or out of order (unless forced)."""
+    environments = {e.name: e for e in fleet.environments}
+    fleet.select(environment=to, model=model)  # unknown model or environment: the usual one-line error
+    order = list(fleet.project.spec.promotion)
+    if from_env is None and version is None:
+        if to not in order:
+            raise GitopsGenError(f"environment {to!r} is not a stage of Project.spec.promotion "
+                                 f"({_stages(order)}): give --from")
+        if order.index(to) == 0:
+            raise GitopsGenError(f"environment {to!r} is the first stage of Project.spec.promotion: there is "
+                                 "nothing to promote from (give --from, or --version to pin a version)")
+        from_env = order[order.index(to) - 1]
+    if from_env is not None:
+        fleet.select(environment=from_env)
+        if from_env == to:
+            raise GitopsGenError(f"--from and --to are both {to!r}")
+        if order and not force:  # without a promotion order, any environment may feed any other
+            _check_order(order, from_env, to)
+    pinned = version is not None
+    if version is not None and not _VERSION.match(version):
+        raise GitopsGenError(f"--version {version!r} is not a valid version")
+    if from_env is not None and version is None:
+        releases = [r for r in fleet.releases if r.environment.name == from_env and r.model == model]
+        if not releases:
+            raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
+        version = releases[0].version
+    current = next((r.version for r in fleet.releases if r.environment.name == to and r.model == model), None)
+    return Plan(model=model, source=from_env, target=to, version=version, current=current,
+                spec_file=environments[to].file, pinned=pinned)
+
+
+def _check_order(order: list[str], from_env: str, to: str) -> None:
+    for name in (from_env, to):
+        if name not in order:
+            raise GitopsGenError(f"environment {name!r} is not a stage of Project.spec.promotion "
+                                 f"({_stages(order)}); use --force to promote outside that order")
+    i, j = order.index(from_env), order.index(to)
+    if j < i:
+        raise GitopsGenError(f"promoting from {from_env!r} to {to!r} goes backwards ({_stages(order)}); "
+                             "use --version to roll back, or --force")
+    if j > i + 1:
+        skipped = ", ".join(order[i + 1:j])
+        raise GitopsGenError(f"promoting from {from_env!r} to {to!r} skips {skipped} ({_stages(order)}); "
+                             f"promote to {order[i + 1]!r} first, or use --force")
+
+
+def _stages(order: list[str]) -> str:
+    return " -> ".join(order) if order else "empty"
+
+
+def describe(plan: Plan) -> str:
+    was = f" (was {plan.current})" if plan.current else " (new in that environment)"
+    return f"promote {plan.model} {plan.version} {_route(plan)}{was}"
+
+
+def message(plan: Plan) -> str:
+    """The commit message: names model, version and environments."""
+    if plan.pinned:
+        was = f" (was {plan.current})" if plan.current else ""
+        return f"promote {plan.model} {plan.version} to {plan.target}{was}"
+    return f"promote {plan.model} {plan.version} from {plan.source} to {plan.target}"
+
+
+def _route(plan: Plan) -> str:
+    # A pinned version does not come from the source environment, even when --from names one (for the gate).
+    return f"to {plan.target}" if plan.pinned or not plan.source else f"from {plan.source} to {plan.target}"
+
+
+def _renders(fleet: Fleet, out: Path) -> bool:
+    """Whether this project keeps a rendered tree that must follow the spec.
+
+    Rendered-mode Argo CD and Flux read it from Git; in plugin mode with Argo CD
+    alone there is none, unless one was rendered before.
+    """
+    spec = fleet.project.spec
+    return spec.argocd.mode == "rendered" or "flux" in spec.engines or (out / MARKER_FILE).is_file()
+
+
+def _read(path: Path, rel: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GitopsGenError.at(rel, 0, "", f"cannot read: {exc.strerror}") from None
+
+
+def _compile_edited(source: Path, spec_file: str, new_text: str) -> dict[str, bytes]:
+    """The output tree the edited specs compile to, built from a private copy: nothing is written yet."""
+    with tempfile.TemporaryDirectory(prefix="gitops-gen-promote-") as temp:
+        copy = Path(temp) / "source"
+        shutil.copytree(source, copy, symlinks=False)
+        (copy / spec_file).write_text(new_text, encoding="utf-8")
+        return file_contents(build_fleet(load_fleet(copy)))
+
+
+def _print_diffs(source: Path, spec_file: str, edit: VersionEdit, out: Path,
+                 contents: dict[str, bytes] | None) -> None:
+    spec_name = (source / spec_file).as_posix()
+    _write_diff(edit.old_text, edit.new_text, spec_name)
+    if contents is None:
+        return
+    on_disk = {}
+    if out.is_dir():
+        for path in sorted(out.rglob("*")):
+            if path.is_file() and path.name != MARKER_FILE:
+                on_disk[path.relative_to(out).as_posix()] = path.read_bytes()
+    for rel in sorted(set(on_disk) | set(contents)):
+        old, new = on_disk.get(rel), contents.get(rel)
+        if old != new:
+            _write_diff((old or b"").decode(errors="replace"), (new or b"").decode(errors="replace"),
+                        (out / rel).as_posix(), old is None, new is None)
+
+
+def _write_diff(old: str, new: str, name: str, created: bool = False, deleted: bool = False) -> None:
+    sys.stdout.writelines(difflib.unified_diff(
+        old.splitlines(True), new.splitlines(True),
+        fromfile="/dev/null" if created else f"a/{name}", tofile="/dev/null" if deleted else f"b/{name}"))
+
+
+class _Git:
+    """The few git commands --commit needs, run in the repository that holds the spec file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @classmethod
+    def for_paths(cls, spec_path: Path, out: Path | None) -> _Git:
+        if shutil.which("git") is None:
+            raise GitopsGenError("--commit needs git on PATH")
+        probe = subprocess.run(["git", "-C", str(spec_path.parent), "rev-parse", "--show-toplevel"],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            raise GitopsGenError(f"{spec_path}: not inside a Git work tree; --commit needs one")
+        git = cls(Path(probe.stdout.strip()))
+        paths = [spec_path, *([out] if out is not None else [])]
+        for path in paths:
+            if not Path(os.path.abspath(path)).resolve().is_relative_to(git.root.resolve()):
+                raise GitopsGenError(f"{path}: outside the Git repository {git.root}; --commit cannot commit it")
+        if out is not None and git.run("check-ignore", "-q", "--", git.rel(out), check=False).returncode == 0:
+            raise GitopsGenError(f"{out}: ignored by Git (.gitignore); --commit needs the rendered tree in Git")
+        dirty = git.run("status", "--porcelain", "--untracked-files=all", "--", *map(git.rel, paths)).stdout
+        if dirty.strip():
+            first = dirty.splitlines()[0][3:]
+            raise GitopsGenError(f"{first}: uncommitted changes in the files a promotion commits; "
+                                 "commit or stash them first")
+        return git
+
+    def rel(self, path: Path) -> str:
+        return os.path.relpath(Path(os.path.abspath(path)).resolve(), self.root.resolve())
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            reason = (done.stderr.strip() or done.stdout.strip()).splitlines()
+            raise GitopsGenError(f"git {args[0]} failed: {reason[-1] if reason else f'exit {done.returncode}'}")
+        return done
+
+    def commit(self, msg: str, paths: list[Path]) -> None:
+        rels = [self.rel(p) for p in paths]
+        self.run("add", "-A", "--", *rels)
+        # --only (implied by paths): exactly these paths, whatever else the user has staged.
+        self.run("commit", "-q", "-m", msg, "--", *rels)
