@@ -100,7 +100,8 @@ def _user_problems(exc: Exception) -> list[str] | None:
 def _one_line(problems: list[str]) -> str:
     line = " ".join(problems[0].split())
     if len(problems) > 1:
-        line += f" (and {len(problems) - 1} more problems: run `gitops-gen validate` to see them all)"
+        more = len(problems) - 1
+        line += f" (and {more} more problem{'s' if more > 1 else ''}: run `gitops-gen validate` to see them all)"
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3] + "..."
 
 
@@ -159,8 +160,9 @@ def generate(env: Mapping[str, str], debug: bool) -> int:
     releases = index["releases"]
     for key in keys:
         kube_apis.check(releases[key]["objects"], env.get("KUBE_API_VERSIONS"), f"release {key}")
-    # One write of the complete stream: never half a manifest list.
-    sys.stdout.write("".join(releases[key]["yaml"] for key in keys))
+    # One write of the complete stream (never half a manifest list), as UTF-8
+    # bytes whatever the locale: the same bytes render writes into files.
+    sys.stdout.buffer.write("".join(releases[key]["yaml"] for key in keys).encode())
     sys.stdout.flush()
     return 0
 

@@ -69,8 +69,9 @@ def select(index: dict, selector: Selector) -> list[str]:
     environments = index["environments"]
     env_name, model, cluster = selector.environment, selector.model, selector.cluster
     if env_name is None:
-        raise CmpError(f"no environment selected ({selector}): set the Application's plugin parameter "
-                       "'environment' (and 'cluster', 'model' as needed)")
+        given = f" (got {selector})" if selector.any() else ""
+        raise CmpError(f"no environment selected{given}: set the Application's plugin parameter 'environment' "
+                       "(and 'cluster', 'model' as needed)")
     env = environments.get(env_name)
     if env is None:
         raise CmpError(f"unknown environment {env_name!r} (known: {_names(environments)})")

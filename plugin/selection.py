@@ -40,7 +40,7 @@ class Selector:
 
     def __repr__(self) -> str:
         chosen = ", ".join(f"{f}={getattr(self, f)}" for f in FIELDS if getattr(self, f) is not None)
-        return f"{chosen or 'nothing'} (from {self.source})"
+        return f"{chosen or 'nothing'} from {self.source}"
 
     def any(self) -> bool:
         return any(getattr(self, f) is not None for f in FIELDS)
