@@ -52,7 +52,7 @@ def tree_digest(root: str) -> str:
         rel_dir = os.path.relpath(dirpath, root)
         for name in dirnames:
             path = os.path.join(dirpath, name)
-            if os.path.islink(path):  # not walked (the loader does not descend either): its target counts
+            if os.path.islink(path):  # not walked (nor does the loader descend into it): its target counts
                 _add(digest, "dirlink", os.path.join(rel_dir, name), os.readlink(path).encode(errors="surrogateescape"))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
@@ -60,6 +60,9 @@ def tree_digest(root: str) -> str:
             if os.path.islink(path):
                 _add(digest, "link", rel, os.readlink(path).encode(errors="surrogateescape"))
             try:
+                if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block open() until the deadline
+                    _add(digest, "special", rel, b"")
+                    continue
                 with open(path, "rb") as fh:
                     _add(digest, "file", rel, fh.read())
             except OSError as exc:

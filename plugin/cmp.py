@@ -48,9 +48,8 @@ def main() -> None:
 def run(argv: list[str], env: Mapping[str, str]) -> int:
     debug = any(env.get(name, "").lower() in ("1", "true", "yes")
                 for name in ("GITOPS_GEN_DEBUG", "ARGOCD_ENV_GITOPS_GEN_DEBUG"))
-    args = list(argv)
-    if args[:1] == ["--debug"]:
-        debug, args = True, args[1:]
+    debug = debug or "--debug" in argv
+    args = [a for a in argv if a != "--debug"]
     if args in (["-h"], ["--help"]):
         print(USAGE)
         return 0

@@ -27,7 +27,7 @@ import yaml
 from generator.commands.render import render
 from generator.resolve import load_fleet
 from generator.validation import schema_errors
-from plugin import cmp, discover as plugin_discover, kube_apis
+from plugin import cache, cmp, discover as plugin_discover, kube_apis
 from plugin.selection import read_selector
 from tests.conftest import EXAMPLE, REPO
 
@@ -534,6 +534,23 @@ def test_kube_api_versions_are_read_as_argo_cd_writes_them():
     kube_apis.check([["autoscaling/v2", "HorizontalPodAutoscaler", "x"]], "", "release r")  # unknown: no check
     with pytest.raises(Exception, match="does not serve autoscaling/v2, needed by HorizontalPodAutoscaler x"):
         kube_apis.check([["autoscaling/v2", "HorizontalPodAutoscaler", "x"]], "v1,apps/v1", "release r")
+
+
+def test_the_cache_key_changes_with_any_file_of_the_tree(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(EXAMPLE, tree)
+    keys = {cache.cache_key(str(tree))}
+    (tree / "models/recommender.yaml").write_text((tree / "models/recommender.yaml").read_text() + "\n")
+    keys.add(cache.cache_key(str(tree)))
+    (tree / "models/recommender.yaml").rename(tree / "models/recommender2.yaml")
+    keys.add(cache.cache_key(str(tree)))
+    (tree / "templates").mkdir()
+    (tree / "templates/pdb.yaml.j2").write_text("kind: PodDisruptionBudget\n")
+    keys.add(cache.cache_key(str(tree)))
+    os.mkfifo(tree / "pipe.yaml")  # hashed by type, never opened (that would block)
+    keys.add(cache.cache_key(str(tree)))
+    assert len(keys) == 5
+    assert cache.cache_key(str(tree)) in keys  # and stable
 
 
 def test_plugin_constants_agree_with_the_compiler_and_plugin_yaml():
