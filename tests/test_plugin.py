@@ -267,6 +267,22 @@ def test_parameters_win_over_plugin_env(tarball, rendered, sidecar_tmp):
     assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)
 
 
+def test_non_ascii_values_come_out_as_render_writes_them_whatever_the_locale(tmp_path, sidecar_tmp):
+    def greet(source: Path) -> None:
+        model = source / "models/fraud-detector.yaml"
+        model.write_text(model.read_text().replace("LOG_LEVEL: info", "LOG_LEVEL: info\n    GREETING: 'grüß dich ☕'"))
+
+    repo = make_repo(tmp_path / "repo", edit=greet)
+    rendered = rendered_release_files(repo / SOURCE_PATH, tmp_path / "out")
+    tarball = pack(repo)
+    for _ in range(2):  # compiled, then from the cache
+        done = request(tarball, sidecar_tmp, parameters=params("dev", model="fraud-detector"),
+                       PYTHONIOENCODING="ascii", LC_ALL="C")
+        assert done.returncode == 0, done.stderr
+        assert "grüß dich ☕" in done.stdout
+        assert_same_as_render(done.stdout, ["dev/dev-local/fraud-detector"], rendered)
+
+
 def test_plugin_mode_applications_validate_and_select_their_release(tmp_path, sidecar_tmp):
     def plugin_mode(source: Path) -> None:
         project = source / "project.yaml"
