@@ -80,8 +80,8 @@ def run_command(fn: Callable[[], int], debug: bool) -> int:
             import traceback
             traceback.print_exc()
         else:
-            _error(f"{PROG}: internal error: {type(exc).__name__}: {exc} "
-                   "(set GITOPS_GEN_DEBUG=1 for the traceback)")
+            _error(_one_line([f"{PROG}: internal error: {type(exc).__name__}: {exc} "
+                              "(set GITOPS_GEN_DEBUG=1 for the traceback)"]))
         return 3
 
 

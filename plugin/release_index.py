@@ -43,15 +43,19 @@ def build_index(source: str | os.PathLike = ".") -> dict:
     # The whole output tree, as `render` builds it: the plugin prints exactly
     # the files render writes into each release's directory.
     files = build_fleet(fleet)
-    environments = {}
-    for env in fleet.environments:
-        environments[env.name] = {"clusters": [c.name for c in env.clusters],
-                                  "models": sorted({r.model for r in fleet.releases if r.environment is env})}
+    models: dict[str, set[str]] = {env.name: set() for env in fleet.environments}
+    for release in fleet.releases:
+        models[release.environment.name].add(release.model)
+    environments = {env.name: {"clusters": [c.name for c in env.clusters], "models": sorted(models[env.name])}
+                    for env in fleet.environments}
+    by_directory: dict[str, list] = {}
+    for f in files:
+        directory, _, name = f.path.rpartition("/")
+        if name != KUSTOMIZATION_FILE:  # kustomize's input, not an object for the cluster
+            by_directory.setdefault(directory, []).append(f.obj)
     releases = {}
     for release in fleet.releases:
-        directory = layout.release_dir(release) + "/"
-        objects = [f.obj for f in files
-                   if f.path.startswith(directory) and f.path != directory + KUSTOMIZATION_FILE]
+        objects = by_directory.get(layout.release_dir(release), [])
         releases[release_key(release.environment.name, release.cluster.name, release.model)] = {
             "objects": [[o["apiVersion"], o["kind"], o["metadata"]["name"]] for o in objects],
             "yaml": dump_stream(objects),
