@@ -32,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.validation import known_kinds
+
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN_YAML = REPO / "cmp-sidecar" / "plugin.yaml"
 
@@ -65,8 +67,9 @@ def argocd_env(sidecar_tmp: Path, source_path: str, environment: str, cluster: s
         "ARGOCD_APP_SOURCE_PATH": source_path,
         "ARGOCD_APP_SOURCE_TARGET_REVISION": "main",
         "KUBE_VERSION": "1.34.1",
-        "KUBE_API_VERSIONS": "v1,v1/Service,apps/v1,apps/v1/Deployment,autoscaling/v2,"
-                             "serving.kserve.io/v1beta1,serving.kserve.io/v1beta1/InferenceService",
+        # A cluster serving every API gitops-gen can emit, as group/version and group/version/Kind.
+        "KUBE_API_VERSIONS": ",".join([*sorted({v for v, _k in known_kinds()}),
+                                       *sorted(f"{v}/{k}" for v, k in known_kinds())]),
         "ARGOCD_APP_PARAMETERS": json.dumps(params),
         **{f"PARAM_{p['name'].upper()}": p["string"] for p in params},
     }

@@ -26,16 +26,23 @@ import yaml
 
 from generator.commands.render import render
 from generator.resolve import load_fleet
-from generator.validation import schema_errors
+from generator.validation import known_kinds, schema_errors
 from plugin import cache, cmp, discover as plugin_discover, kube_apis
 from plugin.selection import read_selector
 from tests.conftest import EXAMPLE, REPO
 
 PLUGIN_YAML = REPO / "cmp-sidecar" / "plugin.yaml"
 SOURCE_PATH = "environments"  # the example Project's sourcePath
-ALL_APIS = ("v1,v1/Service,v1/ConfigMap,apps/v1,apps/v1/Deployment,autoscaling/v2,"
-            "autoscaling/v2/HorizontalPodAutoscaler,serving.kserve.io/v1beta1,"
-            "serving.kserve.io/v1beta1/InferenceService")
+
+
+def served_apis(kinds) -> str:
+    """KUBE_API_VERSIONS as Argo CD writes it: every group/version, then every group/version/Kind."""
+    kinds = list(kinds)
+    return ",".join([*sorted({v for v, _k in kinds}), *sorted(f"{v}/{k}" for v, k in kinds)])
+
+
+# A cluster with every API we have a schema for (KServe, Prometheus operator, Argo Rollouts... installed).
+ALL_APIS = served_apis(known_kinds())
 
 
 # --- what argocd-cmp-server does -------------------------------------------------
@@ -392,7 +399,8 @@ def test_a_corrupt_or_foreign_cache_is_not_trusted(tarball, rendered, sidecar_tm
     ({"parameters": [{"name": "environment", "array": ["prod"]}]},
      "gitops-gen-cmp: plugin parameter 'environment' must be a string"),
     ({"ARGOCD_APP_PARAMETERS": "[{"}, "gitops-gen-cmp: ARGOCD_APP_PARAMETERS is not valid JSON"),
-    ({"parameters": params("prod", "prod-eu", "fraud-detector"), "kube_api_versions": "v1,apps/v1,autoscaling/v2"},
+    ({"parameters": params("prod", "prod-eu", "fraud-detector"),
+      "kube_api_versions": served_apis(k for k in known_kinds() if not k[0].startswith("serving.kserve.io/"))},
      "gitops-gen-cmp: the destination cluster does not serve serving.kserve.io/v1beta1, needed by InferenceService "
      "fraud-detector of release prod/prod-eu/fraud-detector (is KServe installed?)"),
 ])
@@ -560,8 +568,8 @@ def test_the_cache_key_changes_with_any_file_of_the_tree(tmp_path):
     keys.add(cache.cache_key(str(tree)))
     (tree / "models/recommender.yaml").rename(tree / "models/recommender2.yaml")
     keys.add(cache.cache_key(str(tree)))
-    (tree / "templates").mkdir()
-    (tree / "templates/pdb.yaml.j2").write_text("kind: PodDisruptionBudget\n")
+    (tree / "templates").mkdir(exist_ok=True)
+    (tree / "templates/extra.yaml.j2").write_text("kind: ConfigMap\n")
     keys.add(cache.cache_key(str(tree)))
     os.mkfifo(tree / "pipe.yaml")  # hashed by type, never opened (that would block)
     keys.add(cache.cache_key(str(tree)))
