@@ -1,0 +1,95 @@
+"""Which releases an Application asks for, read from the variables argocd-cmp-server sets.
+
+Three sources, the first that names any release field wins as a whole (they
+are never mixed, so a leftover plugin env value cannot silently narrow what
+the parameters chose):
+
+1. ``ARGOCD_APP_PARAMETERS``: the Application's ``source.plugin.parameters``
+   as JSON, ``[{"name": "environment", "string": "prod"}, ...]`` (or ``null``).
+   Unknown parameter names are errors: a typo must not widen the selection.
+2. ``PARAM_ENVIRONMENT``, ``PARAM_MODEL``, ``PARAM_CLUSTER``: the same
+   parameters as separate variables, for Argo CD versions or callers that do
+   not set the JSON.
+3. Plugin env (``source.plugin.env``): ``ARGOCD_ENV_ENVIRONMENT``,
+   ``ARGOCD_ENV_MODEL``, ``ARGOCD_ENV_CLUSTER``. Argo CD keeps the case of
+   the env entry's name, so ``ARGOCD_ENV_environment`` works too.
+
+An empty string counts as not set (the Argo CD UI sends "" for a cleared field).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping  # not typing: ~8 ms of import time on every sync
+
+from .errors import CmpError
+
+FIELDS = ("environment", "model", "cluster")
+
+
+class Selector:
+    """Release names an Application asked for; ``None`` means "all"."""
+
+    __slots__ = ("environment", "model", "cluster", "source")
+
+    def __init__(self, environment: str | None = None, model: str | None = None, cluster: str | None = None,
+                 source: str = "nothing"):
+        self.environment = environment
+        self.model = model
+        self.cluster = cluster
+        self.source = source  # where the values came from, for messages
+
+    def __repr__(self) -> str:
+        chosen = ", ".join(f"{f}={getattr(self, f)}" for f in FIELDS if getattr(self, f) is not None)
+        return f"{chosen or 'nothing'} from {self.source}"
+
+    def any(self) -> bool:
+        return any(getattr(self, f) is not None for f in FIELDS)
+
+
+def read_selector(env: Mapping[str, str]) -> Selector:
+    for source, read in (("the plugin parameters", _from_app_parameters), ("PARAM_* variables", _from_params),
+                         ("plugin env", _from_plugin_env)):
+        values = read(env)
+        selector = Selector(**{f: (values.get(f) or None) for f in FIELDS}, source=source)
+        if selector.any():
+            return selector
+    return Selector()
+
+
+def _from_app_parameters(env: Mapping[str, str]) -> dict[str, str]:
+    raw = env.get("ARGOCD_APP_PARAMETERS", "").strip()
+    if not raw:
+        return {}
+    try:
+        params = json.loads(raw)
+    except ValueError:
+        raise CmpError("ARGOCD_APP_PARAMETERS is not valid JSON") from None
+    if params is None:
+        return {}
+    if not isinstance(params, list):
+        raise CmpError("ARGOCD_APP_PARAMETERS must be a JSON list of parameters")
+    values: dict[str, str] = {}
+    for param in params:
+        name = param.get("name") if isinstance(param, dict) else None
+        if not isinstance(name, str):
+            raise CmpError("ARGOCD_APP_PARAMETERS: every parameter needs a name")
+        if name not in FIELDS:
+            raise CmpError(f"unknown plugin parameter {name!r} (known: {', '.join(sorted(FIELDS))})")
+        if "array" in param or "map" in param or not isinstance(param.get("string", ""), str):
+            raise CmpError(f"plugin parameter {name!r} must be a string")
+        values[name] = param.get("string", "")
+    return values
+
+
+def _from_params(env: Mapping[str, str]) -> dict[str, str]:
+    return {f: env[f"PARAM_{f.upper()}"] for f in FIELDS if f"PARAM_{f.upper()}" in env}
+
+
+def _from_plugin_env(env: Mapping[str, str]) -> dict[str, str]:
+    values = {}
+    for f in FIELDS:
+        for name in (f"ARGOCD_ENV_{f.upper()}", f"ARGOCD_ENV_{f}"):
+            if env.get(name):
+                values[f] = env[name]
+                break
+    return values

@@ -1,0 +1,590 @@
+"""The Argo CD plugin, driven the way argocd-cmp-server drives it.
+
+argocd-cmp-server receives the repository as a tarball, unpacks it into a
+fresh directory below its temp dir with file modes reset to 0644/0755, and
+runs the command of plugin.yaml in the Application's source.path, with the
+ARGOCD_APP_*, KUBE_*, ARGOCD_ENV_*, PARAM_* and ARGOCD_APP_PARAMETERS
+variables set (and here, no $HOME). It reads stdout as a stream of objects,
+each with a `kind`, and shows stderr when the exit status is not 0.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.commands.render import render
+from generator.resolve import load_fleet
+from generator.validation import known_kinds, schema_errors
+from plugin import cache, cmp, discover as plugin_discover, kube_apis
+from plugin.selection import read_selector
+from tests.conftest import EXAMPLE, REPO
+
+PLUGIN_YAML = REPO / "cmp-sidecar" / "plugin.yaml"
+SOURCE_PATH = "environments"  # the example Project's sourcePath
+
+
+def served_apis(kinds) -> str:
+    """KUBE_API_VERSIONS as Argo CD writes it: every group/version, then every group/version/Kind."""
+    kinds = list(kinds)
+    return ",".join([*sorted({v for v, _k in kinds}), *sorted(f"{v}/{k}" for v, k in kinds)])
+
+
+# A cluster with every API we have a schema for (KServe, Prometheus operator, Argo Rollouts... installed).
+ALL_APIS = served_apis(known_kinds())
+
+
+# --- what argocd-cmp-server does -------------------------------------------------
+
+
+def plugin_config() -> dict:
+    return yaml.safe_load(PLUGIN_YAML.read_text())
+
+
+def plugin_argv(step: str) -> list[str]:
+    """command + args of plugin.yaml's generate / parameters / discover step."""
+    spec = plugin_config()["spec"]
+    config = {"generate": spec.get("generate"), "parameters": spec.get("parameters", {}).get("dynamic"),
+              "discover": {"command": ["gitops-gen-cmp", "discover"]}}[step]
+    return [*config["command"], *config.get("args", [])]
+
+
+def pack(repo: Path) -> bytes:
+    """The repository as the repo-server streams it to the sidecar: a gzipped tarball."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(repo, arcname=".")
+    return buffer.getvalue()
+
+
+def unpack(tarball: bytes, sidecar_tmp: Path) -> Path:
+    """A fresh copy at $TMPDIR/_cmp_server/<uuid>/, modes reset to 0644/0755 (no preserveFileMode)."""
+    dest = sidecar_tmp / "_cmp_server" / str(uuid.uuid4())
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
+        tar.extractall(dest, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    for path in [dest, *dest.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return dest
+
+
+def param_variables(parameters: list[dict]) -> dict[str, str]:
+    """PARAM_<NAME>, PARAM_<NAME>_<i>, PARAM_<NAME>_<KEY>: upper-cased, [^A-Z0-9_] -> _."""
+    def env_name(*parts: str) -> str:
+        return re.sub(r"[^A-Z0-9_]", "_", "_".join(("PARAM", *parts)).upper())
+
+    out = {}
+    for p in parameters:
+        if "string" in p:
+            out[env_name(p["name"])] = p["string"]
+        for i, item in enumerate(p.get("array", [])):
+            out[env_name(p["name"], str(i))] = item
+        for key, value in p.get("map", {}).items():
+            out[env_name(p["name"], key)] = value
+    return out
+
+
+def cmp_env(sidecar_tmp: Path, parameters: list[dict] | None = None, plugin_env: dict[str, str] | None = None,
+            kube_api_versions: str = ALL_APIS, source_path: str = SOURCE_PATH, with_json: bool = True,
+            **extra: str) -> dict[str, str]:
+    """The environment of a generate request; no HOME (uid 999 may have none)."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.defpath}",
+        "TMPDIR": str(sidecar_tmp),
+        "ARGOCD_APP_NAME": "prod-prod-eu-fraud-detector",
+        "ARGOCD_APP_NAMESPACE": "ml-prod",
+        "ARGOCD_APP_PROJECT_NAME": "prod",
+        "ARGOCD_APP_REVISION": "0123456789abcdef0123456789abcdef01234567",
+        "ARGOCD_APP_REVISION_SHORT": "0123456",
+        "ARGOCD_APP_REVISION_SHORT_8": "01234567",
+        "ARGOCD_APP_SOURCE_REPO_URL": "https://git.example.com/acme/ml-gitops.git",
+        "ARGOCD_APP_SOURCE_PATH": source_path,
+        "ARGOCD_APP_SOURCE_TARGET_REVISION": "main",
+        "KUBE_VERSION": "1.34.1",
+        "KUBE_API_VERSIONS": kube_api_versions,
+    }
+    for name, value in (plugin_env or {}).items():
+        env[f"ARGOCD_ENV_{name}"] = value
+    if parameters is not None:
+        if with_json:
+            env["ARGOCD_APP_PARAMETERS"] = json.dumps(parameters)
+        env.update(param_variables(parameters))
+    env.update(extra)
+    return env
+
+
+def params(environment: str | None = None, cluster: str | None = None, model: str | None = None) -> list[dict]:
+    chosen = {"environment": environment, "model": model, "cluster": cluster}
+    return [{"name": k, "string": v} for k, v in chosen.items() if v is not None]
+
+
+def exec_step(step: str, app_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(plugin_argv(step), cwd=app_dir, env=env, capture_output=True, text=True, timeout=60)
+
+
+def argocd_manifests(stdout: str) -> list[dict]:
+    """Parse generate's stdout as Argo CD does: empty/null documents skipped, every other one an object
+    with a kind, `kind: List` flattened."""
+    objects = []
+    for doc in yaml.safe_load_all(stdout):
+        if doc is None:
+            continue
+        assert isinstance(doc, dict) and doc.get("kind"), f"not a Kubernetes object: {doc!r}"
+        objects.extend(doc["items"] if doc["kind"] == "List" else [doc])
+    return objects
+
+
+def one_line(stderr: str) -> str:
+    assert stderr.endswith("\n") and stderr.count("\n") == 1, f"not exactly one line: {stderr!r}"
+    assert "Traceback" not in stderr
+    return stderr.strip()
+
+
+def files_with_hashes(root: Path) -> dict[str, str]:
+    """Every path below root (directories too) with the hash of its content and its mode."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        mode = oct(path.lstat().st_mode)
+        out[rel] = f"dir {mode}" if path.is_dir() else f"{hashlib.sha256(path.read_bytes()).hexdigest()} {mode}"
+    return out
+
+
+# --- fixtures ------------------------------------------------------------------
+
+
+def make_repo(root: Path, edit=None) -> Path:
+    """A Git repository's content: the example as `environments/` plus unrelated files."""
+    shutil.copytree(EXAMPLE, root / SOURCE_PATH)
+    (root / "README.md").write_text("# ml-gitops\n")
+    if edit:
+        edit(root / SOURCE_PATH)
+    return root
+
+
+def rendered_release_files(source: Path, out: Path) -> dict[str, dict[str, bytes]]:
+    """`gitops-gen render`'s output: release directory -> {file name: bytes}, kustomization.yaml left out."""
+    assert render(source, out, quiet=True) == 0
+    releases: dict[str, dict[str, bytes]] = {}
+    for path in sorted((out / "workloads").rglob("*.yaml")):
+        if path.name != "kustomization.yaml":
+            releases.setdefault(path.parent.relative_to(out / "workloads").as_posix(), {})[path.name] = path.read_bytes()
+    return releases
+
+
+@pytest.fixture(scope="module")
+def example_repo(tmp_path_factory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("example") / "repo")
+
+
+@pytest.fixture(scope="module")
+def tarball(example_repo) -> bytes:
+    return pack(example_repo)
+
+
+@pytest.fixture(scope="module")
+def rendered(example_repo, tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    return rendered_release_files(example_repo / SOURCE_PATH, tmp_path_factory.mktemp("rendered") / "out")
+
+
+@pytest.fixture
+def sidecar_tmp(tmp_path) -> Path:
+    """The sidecar's own /tmp: request copies and the plugin's cache live here."""
+    path = tmp_path / "sidecar-tmp"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="module")
+def shared_sidecar_tmp(tmp_path_factory) -> Path:
+    """One sidecar serving many requests, as in a cluster: after the first, answered from its cache."""
+    return tmp_path_factory.mktemp("sidecar-tmp")
+
+
+def request(tarball: bytes, sidecar_tmp: Path, step: str = "generate", **env_args) -> subprocess.CompletedProcess:
+    """One Argo CD request: a fresh copy of the repo, the command run in the app path."""
+    app_dir = unpack(tarball, sidecar_tmp) / env_args.get("source_path", SOURCE_PATH)
+    return exec_step(step, app_dir, cmp_env(sidecar_tmp, **env_args))
+
+
+def documents(stdout: str) -> list[str]:
+    """The YAML text of each document of a `---`-separated stream."""
+    assert stdout.startswith("---\n")
+    return ["" if not d else d + "\n" for d in stdout[len("---\n"):].rstrip("\n").split("\n---\n")]
+
+
+def assert_same_as_render(stdout: str, release_dirs: list[str], rendered: dict[str, dict[str, bytes]]) -> None:
+    expected = [text for d in release_dirs for text in rendered[d].values()]
+    # The same objects, serialized to the same bytes as render's files.
+    assert sorted(documents(stdout)) == sorted(t.decode() for t in expected)
+    key = lambda o: (o["kind"], o["metadata"]["name"], o["metadata"]["labels"]["gitops-gen.io/cluster"])  # noqa: E731
+    assert sorted(argocd_manifests(stdout), key=key) == sorted((yaml.safe_load(t) for t in expected), key=key)
+
+
+# --- generate ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["parameters", "PARAM_ variables only", "plugin env"])
+@pytest.mark.parametrize("release", ["prod/prod-eu/fraud-detector", "prod/prod-us/recommender"])
+def test_generate_prints_exactly_what_render_writes_for_the_release(how, release, tarball, rendered, sidecar_tmp):
+    environment, cluster, model = release.split("/")
+    selection = params(environment, cluster, model)
+    if how == "parameters":
+        env_args = {"parameters": selection}
+    elif how == "PARAM_ variables only":
+        env_args = {"parameters": selection, "with_json": False}
+    else:
+        env_args = {"plugin_env": {p["name"].upper(): p["string"] for p in selection}}
+    first = request(tarball, sidecar_tmp, **env_args)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert_same_as_render(first.stdout, [release], rendered)
+    # KServe model -> an InferenceService; custom server -> its own workload behind a Service
+    serving_kind = {"fraud-detector": "InferenceService", "recommender": "Service"}[model]
+    assert serving_kind in {o["kind"] for o in argocd_manifests(first.stdout)}
+    # The second request for the same tree is answered from the sidecar's cache: same bytes.
+    second = request(tarball, sidecar_tmp, **env_args)
+    assert (second.returncode, second.stdout) == (0, first.stdout)
+    assert len(list((sidecar_tmp / "gitops-gen-cmp-cache").glob("*.json"))) == 1
+
+
+def test_an_environment_with_one_cluster_may_be_selected_whole(tarball, rendered, sidecar_tmp):
+    done = request(tarball, sidecar_tmp, parameters=params("dev"))
+    assert done.returncode == 0, done.stderr
+    dev = sorted(d for d in rendered if d.startswith("dev/dev-local/"))
+    assert len(dev) == 3
+    assert_same_as_render(done.stdout, dev, rendered)
+    # and by cluster, all models on it
+    by_cluster = request(tarball, sidecar_tmp, parameters=params("prod", cluster="prod-us"))
+    assert_same_as_render(by_cluster.stdout, sorted(d for d in rendered if d.startswith("prod/prod-us/")), rendered)
+
+
+def test_parameters_win_over_plugin_env(tarball, rendered, sidecar_tmp):
+    done = request(tarball, sidecar_tmp, parameters=params("prod", "prod-eu", "fraud-detector"),
+                   plugin_env={"ENVIRONMENT": "dev", "MODEL": "recommender"})
+    assert done.returncode == 0, done.stderr
+    assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)
+
+
+def test_non_ascii_values_come_out_as_render_writes_them_whatever_the_locale(tmp_path, sidecar_tmp):
+    def greet(source: Path) -> None:
+        model = source / "models/fraud-detector.yaml"
+        model.write_text(model.read_text().replace("LOG_LEVEL: info", "LOG_LEVEL: info\n    GREETING: 'grüß dich ☕'"))
+
+    repo = make_repo(tmp_path / "repo", edit=greet)
+    rendered = rendered_release_files(repo / SOURCE_PATH, tmp_path / "out")
+    tarball = pack(repo)
+    for _ in range(2):  # compiled, then from the cache
+        done = request(tarball, sidecar_tmp, parameters=params("dev", model="fraud-detector"),
+                       PYTHONIOENCODING="ascii", LC_ALL="C")
+        assert done.returncode == 0, done.stderr
+        assert "grüß dich ☕" in done.stdout
+        assert_same_as_render(done.stdout, ["dev/dev-local/fraud-detector"], rendered)
+
+
+def test_plugin_mode_applications_validate_and_select_their_release(tmp_path, sidecar_tmp):
+    def plugin_mode(source: Path) -> None:
+        project = source / "project.yaml"
+        project.write_text(project.read_text().replace("mode: rendered", "mode: plugin"))
+
+    repo = make_repo(tmp_path / "repo", edit=plugin_mode)
+    out = tmp_path / "out"
+    rendered = rendered_release_files(repo / SOURCE_PATH, out)
+    applications = [yaml.safe_load(p.read_text()) for p in sorted((out / "argocd").rglob("application-*.yaml"))]
+    assert len(applications) == len(load_fleet(repo / SOURCE_PATH).releases) == 12
+    tarball = pack(repo)
+    for app in applications:
+        assert schema_errors(app) == []
+        source = app["spec"]["source"]
+        assert source["path"] == SOURCE_PATH
+        assert source["plugin"]["name"] == "gitops-gen-v1"
+        assert not {"helm", "kustomize", "directory"} & set(source)
+        labels = app["metadata"]["labels"]
+        release = "/".join(labels[f"gitops-gen.io/{f}"] for f in ("environment", "cluster", "model"))
+        # What Argo CD sends for this Application selects exactly its release.
+        done = request(tarball, sidecar_tmp, parameters=source["plugin"]["parameters"], source_path=source["path"])
+        assert done.returncode == 0, done.stderr
+        assert_same_as_render(done.stdout, [release], rendered)
+
+
+def test_generate_never_writes_into_the_repo_copy(tarball, sidecar_tmp):
+    repo_copy = unpack(tarball, sidecar_tmp)
+    before = files_with_hashes(repo_copy)
+    for step, env in [("generate", cmp_env(sidecar_tmp, parameters=params("dev"))),
+                      ("generate", cmp_env(sidecar_tmp, parameters=params("dev"))),  # a cache hit
+                      ("generate", cmp_env(sidecar_tmp, parameters=params("qa"))),
+                      ("parameters", cmp_env(sidecar_tmp)),
+                      ("discover", cmp_env(sidecar_tmp)),
+                      # a cache directory inside the repo copy is refused, not created
+                      ("generate", cmp_env(sidecar_tmp, parameters=params("dev"),
+                                           GITOPS_GEN_CMP_CACHE=str(repo_copy / SOURCE_PATH / ".cache")))]:
+        exec_step(step, repo_copy / SOURCE_PATH, env)
+    assert files_with_hashes(repo_copy) == before
+
+
+def test_eight_concurrent_requests_print_identical_output(tarball, rendered, sidecar_tmp):
+    copies = [unpack(tarball, sidecar_tmp) / SOURCE_PATH for _ in range(8)]
+    env = cmp_env(sidecar_tmp, parameters=params("prod", "prod-us", "recommender"), GITOPS_GEN_DEBUG="1")
+    procs = [subprocess.Popen(plugin_argv("generate"), cwd=d, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for d in copies]
+    results = [(p.communicate(timeout=60), p.returncode) for p in procs]
+    assert {rc for _, rc in results} == {0}
+    outputs = {out for (out, _err), _ in results}
+    assert len(outputs) == 1
+    assert_same_as_render(outputs.pop(), ["prod/prod-us/recommender"], rendered)
+    # One request compiled the tree; the others waited for it and read its cache entry.
+    assert sum("compiling" in err for (_out, err), _ in results) == 1
+    cache = sidecar_tmp / "gitops-gen-cmp-cache"
+    assert [p.name.endswith(".json") for p in cache.iterdir()] == [True]
+
+
+def test_a_changed_spec_is_never_answered_from_the_cache(tmp_path, sidecar_tmp):
+    request(pack(make_repo(tmp_path / "v1")), sidecar_tmp, parameters=params("prod", "prod-eu", "fraud-detector"))
+
+    def bump(source: Path) -> None:
+        prod = source / "environments/prod.yaml"
+        prod.write_text(prod.read_text().replace('version: "1.4.2"', 'version: "1.5.0"'))
+
+    repo = make_repo(tmp_path / "v2", edit=bump)
+    done = request(pack(repo), sidecar_tmp, parameters=params("prod", "prod-eu", "fraud-detector"))
+    assert done.returncode == 0, done.stderr
+    assert "storageUri: s3://acme-models/fraud-detector/1.5.0\n" in done.stdout
+    assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"],
+                          rendered_release_files(repo / SOURCE_PATH, tmp_path / "out"))
+
+
+def test_a_corrupt_or_foreign_cache_is_not_trusted(tarball, rendered, sidecar_tmp, tmp_path):
+    selection = params("prod", "prod-eu", "fraud-detector")
+    request(tarball, sidecar_tmp, parameters=selection)
+    [entry] = (sidecar_tmp / "gitops-gen-cmp-cache").glob("*.json")
+    entry.write_text('{"key": "truncated')
+    done = request(tarball, sidecar_tmp, parameters=selection)
+    assert done.returncode == 0, done.stderr
+    assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)
+    # A cache directory that others may write to could hold planted entries: not used.
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    done = request(tarball, sidecar_tmp, parameters=selection, GITOPS_GEN_CMP_CACHE=str(shared))
+    assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)
+    assert list(shared.iterdir()) == []
+
+
+@pytest.mark.parametrize("env_args, message", [
+    ({"parameters": params("qa", "prod-eu", "fraud-detector")},
+     "gitops-gen-cmp: unknown environment 'qa' (known: dev, prod, staging)"),
+    ({"parameters": params("prod", "prod-eu", "fraud")},
+     "gitops-gen-cmp: unknown model 'fraud' (known: fraud-detector, recommender, sentiment-bert)"),
+    ({"parameters": params("prod", "dev-local", "fraud-detector")},
+     "gitops-gen-cmp: unknown cluster 'dev-local' in environment 'prod' (known: prod-eu, prod-us)"),
+    ({"parameters": params("prod", model="fraud-detector")},
+     "gitops-gen-cmp: environment 'prod' has clusters prod-eu, prod-us: set the plugin parameter 'cluster' "
+     "(an Application deploys to one cluster)"),
+    ({"parameters": params(cluster="prod-eu", model="fraud-detector")},
+     "gitops-gen-cmp: no environment selected (got model=fraud-detector, cluster=prod-eu from the plugin "
+     "parameters): set the Application's plugin parameter 'environment' (and 'cluster', 'model' as needed)"),
+    ({},
+     "gitops-gen-cmp: no environment selected: set the Application's plugin parameter 'environment' "
+     "(and 'cluster', 'model' as needed)"),
+    ({"parameters": [{"name": "enviroment", "string": "prod"}]},
+     "gitops-gen-cmp: unknown plugin parameter 'enviroment' (known: cluster, environment, model)"),
+    ({"parameters": [{"name": "environment", "array": ["prod"]}]},
+     "gitops-gen-cmp: plugin parameter 'environment' must be a string"),
+    ({"ARGOCD_APP_PARAMETERS": "[{"}, "gitops-gen-cmp: ARGOCD_APP_PARAMETERS is not valid JSON"),
+    ({"parameters": params("prod", "prod-eu", "fraud-detector"),
+      "kube_api_versions": served_apis(k for k in known_kinds() if not k[0].startswith("serving.kserve.io/"))},
+     "gitops-gen-cmp: the destination cluster does not serve serving.kserve.io/v1beta1, needed by InferenceService "
+     "fraud-detector of release prod/prod-eu/fraud-detector (is KServe installed?)"),
+])
+def test_bad_selections_fail_with_one_line(env_args, message, tarball, shared_sidecar_tmp):
+    done = request(tarball, shared_sidecar_tmp, **env_args)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert one_line(done.stderr) == message
+
+
+def test_a_selection_without_objects_fails(tmp_path, sidecar_tmp):
+    def add_empty_environment_and_unused_model(source: Path) -> None:
+        (source / "environments/qa.yaml").write_text(
+            "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\nmetadata: {name: qa}\n"
+            "spec:\n  namespace: ml-qa\n  clusters: [{name: qa-1}]\n  models: {}\n")
+        (source / "models/extra.yaml").write_text(
+            "apiVersion: gitops-gen.io/v1alpha1\nkind: Model\nmetadata: {name: extra}\n"
+            "spec: {version: '1', format: onnx, storageUri: 's3://m/extra'}\n")
+
+    tarball = pack(make_repo(tmp_path / "repo", edit=add_empty_environment_and_unused_model))
+    empty = request(tarball, sidecar_tmp, parameters=params("qa"))
+    assert (empty.returncode, empty.stdout) == (1, "")
+    assert one_line(empty.stderr) == (
+        "gitops-gen-cmp: environment=qa from the plugin parameters selects no objects; refusing to print an empty "
+        "manifest list (Argo CD would prune the whole Application)")
+    elsewhere = request(tarball, sidecar_tmp, parameters=params("dev", model="extra"))
+    assert (elsewhere.returncode, elsewhere.stdout) == (1, "")
+    assert one_line(elsewhere.stderr) == ("gitops-gen-cmp: model 'extra' does not run in environment 'dev' "
+                                          "(models there: fraud-detector, recommender, sentiment-bert)")
+
+
+def test_invalid_specs_fail_with_one_line_naming_file_and_line(tmp_path, sidecar_tmp):
+    def typo(source: Path) -> None:
+        model = source / "models/fraud-detector.yaml"
+        model.write_text(model.read_text().replace("  format: sklearn\n", "  format: sklearn\n  formt: onnx\n"))
+
+    repo = make_repo(tmp_path / "repo", edit=typo)
+    line = (repo / SOURCE_PATH / "models/fraud-detector.yaml").read_text().splitlines().index("  formt: onnx") + 1
+    done = request(pack(repo), sidecar_tmp, parameters=params("dev"))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert one_line(done.stderr) == f"models/fraud-detector.yaml:{line}: spec.formt: unknown field (did you mean 'format'?)"
+
+    def two_bad_namespaces(source: Path) -> None:
+        for name in ("dev", "staging"):
+            env = source / f"environments/{name}.yaml"
+            env.write_text(env.read_text().replace(f"namespace: ml-{name}", f"namespace: ML_{name}"))
+
+    done = request(pack(make_repo(tmp_path / "repo2", edit=two_bad_namespaces)), sidecar_tmp, parameters=params("dev"))
+    assert done.returncode == 1
+    assert one_line(done.stderr) == (
+        "environments/dev.yaml:8: spec.namespace: 'ML_dev' is not a DNS-1123 label (lower-case letters, digits and "
+        "'-', at most 63) (and 1 more problem: run `gitops-gen validate` to see them all)")
+    assert list((sidecar_tmp / "gitops-gen-cmp-cache").glob("*.json")) == []  # failures are not cached
+
+
+# --- parameters and discover ------------------------------------------------------
+
+ANNOUNCEMENT_KEYS = {"name", "title", "tooltip", "required", "itemType", "collectionType", "string", "array", "map"}
+
+
+def test_parameters_announce_environment_model_and_cluster_with_their_values(tarball, sidecar_tmp):
+    # The parameters command gets fewer variables than generate.
+    env = {k: v for k, v in cmp_env(sidecar_tmp).items()
+           if k in ("PATH", "TMPDIR", "ARGOCD_APP_NAME", "ARGOCD_APP_SOURCE_REPO_URL", "ARGOCD_APP_SOURCE_PATH",
+                    "ARGOCD_APP_SOURCE_TARGET_REVISION")}
+    done = exec_step("parameters", unpack(tarball, sidecar_tmp) / SOURCE_PATH, env)
+    assert (done.returncode, done.stderr) == (0, "")
+    announcements = json.loads(done.stdout)
+    assert [a["name"] for a in announcements] == ["environment", "model", "cluster"]
+    for a in announcements:
+        assert set(a) <= ANNOUNCEMENT_KEYS
+        assert (a["collectionType"], a["itemType"]) == ("string", "string")
+        assert isinstance(a["string"], str) if "string" in a else True
+        assert all(isinstance(v, str) for v in a.get("array", []))
+        assert all(isinstance(v, str) for v in a.get("map", {}).values())
+    by_name = {a["name"]: a for a in announcements}
+    assert by_name["environment"]["required"] is True
+    fleet = load_fleet(EXAMPLE)
+    for env_ in fleet.environments:
+        assert env_.name in by_name["environment"]["tooltip"]
+        for cluster in env_.clusters:
+            assert cluster.name in by_name["cluster"]["tooltip"]
+    for model in fleet.model_names:
+        assert model in by_name["model"]["tooltip"]
+
+
+def test_parameters_fail_with_one_line_on_invalid_specs(tmp_path, sidecar_tmp):
+    def broken(source: Path) -> None:
+        (source / "models/broken.yaml").write_text("apiVersion: gitops-gen.io/v1alpha1\nkind: Model\nmetadata: {}\nspec: {}\n")
+
+    done = request(pack(make_repo(tmp_path / "repo", edit=broken)), sidecar_tmp, step="parameters")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert one_line(done.stderr) == "models/broken.yaml:3: metadata.name: required field is missing"
+
+
+def test_discover_matches_a_source_tree_and_nothing_else(tmp_path, sidecar_tmp):
+    repo = make_repo(tmp_path / "repo")
+    assert render(repo / SOURCE_PATH, repo / "rendered", quiet=True) == 0
+    repo_copy = unpack(pack(repo), sidecar_tmp)
+    env = cmp_env(sidecar_tmp)
+    found = exec_step("discover", repo_copy / SOURCE_PATH, env)
+    assert (found.returncode, found.stdout, found.stderr) == (0, "project.yaml: Project ml-platform\n", "")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for elsewhere in (repo_copy, repo_copy / "rendered/workloads/prod/prod-eu/fraud-detector", empty):
+        done = exec_step("discover", elsewhere, env)
+        assert (done.returncode, done.stdout, done.stderr) == (1, "", ""), elsewhere
+
+
+# --- the command line itself ---------------------------------------------------------
+
+
+def test_usage_and_version(tmp_path):
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.defpath}"}
+    run = lambda *args: subprocess.run(["gitops-gen-cmp", *args], cwd=tmp_path, env=env,  # noqa: E731
+                                       capture_output=True, text=True)
+    assert run().returncode == 2
+    assert run("render").returncode == 2
+    assert run("render").stderr.startswith("usage: gitops-gen-cmp")
+    version = run("--version")
+    assert (version.returncode, version.stdout) == (0, f"gitops-gen-cmp {__import__('generator').__version__}\n")
+
+
+def test_internal_errors_are_one_line_unless_debug(capsys):
+    def broken() -> int:
+        raise KeyError("boom")
+
+    assert cmp.run_command(broken, debug=False) == 3
+    assert one_line(capsys.readouterr().err) == (
+        "gitops-gen-cmp: internal error: KeyError: 'boom' (set GITOPS_GEN_DEBUG=1 for the traceback)")
+    assert cmp.run_command(broken, debug=True) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+# --- the pieces, in-process ----------------------------------------------------------
+
+
+def test_selector_sources_and_precedence():
+    both = {"ARGOCD_APP_PARAMETERS": json.dumps(params("prod", "prod-eu")), "PARAM_ENVIRONMENT": "prod",
+            "PARAM_CLUSTER": "prod-eu", "ARGOCD_ENV_MODEL": "iris"}
+    chosen = read_selector(both)
+    # parameters win as a whole: the plugin env's model is not mixed in
+    assert (chosen.environment, chosen.cluster, chosen.model) == ("prod", "prod-eu", None)
+    assert read_selector({"ARGOCD_APP_PARAMETERS": "null", "ARGOCD_ENV_environment": "dev"}).environment == "dev"
+    # an emptied field in the UI arrives as "": not set
+    cleared = read_selector({"ARGOCD_APP_PARAMETERS": json.dumps(params("dev", cluster=""))})
+    assert (cleared.environment, cleared.cluster) == ("dev", None)
+    assert not read_selector({"ARGOCD_ENV_OTHER": "x"}).any()
+
+
+def test_kube_api_versions_are_read_as_argo_cd_writes_them():
+    versions, kinds = kube_apis.served("v1,v1/Service,apps/v1/Deployment,serving.kserve.io/v1beta1")
+    assert versions == {"v1", "apps/v1", "serving.kserve.io/v1beta1"}
+    assert kinds == {("v1", "Service"), ("apps/v1", "Deployment")}
+    kube_apis.check([["apps/v1", "Deployment", "x"]], "apps/v1/Deployment", "release r")
+    kube_apis.check([["autoscaling/v2", "HorizontalPodAutoscaler", "x"]], "", "release r")  # unknown: no check
+    with pytest.raises(Exception, match="does not serve autoscaling/v2, needed by HorizontalPodAutoscaler x"):
+        kube_apis.check([["autoscaling/v2", "HorizontalPodAutoscaler", "x"]], "v1,apps/v1", "release r")
+
+
+def test_the_cache_key_changes_with_any_file_of_the_tree(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(EXAMPLE, tree)
+    keys = {cache.cache_key(str(tree))}
+    (tree / "models/recommender.yaml").write_text((tree / "models/recommender.yaml").read_text() + "\n")
+    keys.add(cache.cache_key(str(tree)))
+    (tree / "models/recommender.yaml").rename(tree / "models/recommender2.yaml")
+    keys.add(cache.cache_key(str(tree)))
+    (tree / "templates").mkdir(exist_ok=True)
+    (tree / "templates/extra.yaml.j2").write_text("kind: ConfigMap\n")
+    keys.add(cache.cache_key(str(tree)))
+    os.mkfifo(tree / "pipe.yaml")  # hashed by type, never opened (that would block)
+    keys.add(cache.cache_key(str(tree)))
+    assert len(keys) == 5
+    assert cache.cache_key(str(tree)) in keys  # and stable
+
+
+def test_plugin_constants_agree_with_the_compiler_and_plugin_yaml():
+    from generator import load, spec
+    from generator.build import argocd
+
+    assert plugin_discover.API_VERSION == spec.API_VERSION
+    assert plugin_discover.EXTENSION_DIRS == load.EXTENSION_DIRS
+    config = plugin_config()
+    assert config["kind"] == "ConfigManagementPlugin"
+    assert f"{config['metadata']['name']}-{config['spec']['version']}" == argocd.PLUGIN_NAME == "gitops-gen-v1"
