@@ -11,6 +11,20 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "GitopsGenError", "load_fleet", "build_fleet", "render"]
 
 
+def tune_gc_for_one_run() -> None:
+    """For a process that compiles once and exits (the CLIs): collect cyclic garbage rarely.
+
+    The compiler builds hundreds of thousands of small dicts that all stay alive
+    until the tree is written. With the default thresholds the cyclic collector
+    scans them again and again (about half the build time at 9,000 releases) and
+    frees nothing; young collections every 50,000 allocations still catch real cycles.
+    """
+    import gc
+
+    gc.freeze()  # what was imported so far is never garbage
+    gc.set_threshold(50_000, 1_000, 1_000)
+
+
 def __getattr__(name: str):
     # Lazy, so `import generator` stays cheap for the Argo CD plugin.
     if name == "GitopsGenError":

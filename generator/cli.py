@@ -167,4 +167,7 @@ def diff(ctx, env_a: str, env_b: str, model: str | None, source: Path) -> None:
 
 
 def main() -> None:
+    from . import tune_gc_for_one_run
+
+    tune_gc_for_one_run()
     cli(prog_name="gitops-gen")

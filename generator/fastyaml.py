@@ -10,6 +10,8 @@ always byte-identical to ``yaml.dump(obj, Dumper=CSafeDumper, **DUMP_OPTIONS)``.
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 
 DUMP_OPTIONS = dict(sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)
@@ -28,11 +30,34 @@ def _pyyaml(obj) -> str:
     return yaml.dump(obj, Dumper=yaml.CSafeDumper, **DUMP_OPTIONS)
 
 
+# Strings of these characters that do not start with an indicator, are not
+# `...` and do not end in `:` have no YAML syntax in them (libyaml's
+# analyze_scalar allows them plain in block context), so PyYAML writes them
+# plain exactly when its resolver reads them back as strings (not `yes`,
+# `null`, `1e3`, `2024-01-01`...). Names, paths and URLs are nearly all like
+# this: asking the resolver alone is ten times cheaper than a dump.
+_PLAIN_CANDIDATE = re.compile(r"[A-Za-z0-9./][A-Za-z0-9._/,:-]*")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_by_resolver(value: str) -> bool:
+    return (_PLAIN_CANDIDATE.fullmatch(value) is not None and not value.startswith("...")
+            and not value.endswith(":") and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG)
+
+
 def _value_text(value) -> str:
-    # bool is a subclass of int, 1 == 1.0 == True and 0.0 == -0.0: key by type, floats by repr.
-    key = (float, repr(value)) if type(value) is float else (type(value), value)
+    # Strings are cached under themselves, other scalars under (type, value): bool is a
+    # subclass of int, 1 == 1.0 == True and 0.0 == -0.0. Floats by repr.
+    if type(value) is str:
+        key = value
+    else:
+        key = (float, repr(value)) if type(value) is float else (type(value), value)
     text = _values.get(key)
     if text is None:
+        if type(value) is str and _plain_by_resolver(value):
+            _values[key] = value
+            return value
         text = _pyyaml([value])
         if not text.startswith("- ") or text.count("\n") != 1 or any(b in text for b in _BREAKS):
             text = ""  # position-dependent (multi-line): never cached as usable
@@ -59,19 +84,25 @@ def _key_text(key) -> str:
 
 
 def _mapping(d: dict, indent: int, first: str | None, out: list[str]) -> None:
+    # The hot loop of every render: cached texts looked up inline, the rest via the helpers.
     pad = " " * indent
+    keys, values, append = _keys, _values, out.append
     for key, value in d.items():
-        line = (first if first is not None else pad) + _key_text(key) + ":"
+        key_text = keys.get(key) if type(key) is str else None
+        line = (first if first is not None else pad) + (key_text or _key_text(key)) + ":"
         first = None
         kind = type(value)
-        if kind is dict and value:
-            out.append(line + "\n")
+        if kind is str:
+            text = values.get(value) or _value_text(value)
+            append(line + " " + text + "\n")
+        elif kind is dict and value:
+            append(line + "\n")
             _mapping(value, indent + 2, None, out)
         elif kind is list and value:
-            out.append(line + "\n")
+            append(line + "\n")
             _sequence(value, indent, None, out)  # PyYAML's indentless block sequence
         else:
-            out.append(line + " " + _scalar_or_empty(value) + "\n")
+            append(line + " " + _scalar_or_empty(value) + "\n")
 
 
 def _sequence(items: list, indent: int, first: str | None, out: list[str]) -> None:

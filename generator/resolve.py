@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from . import spec as S
 from .errors import GitopsGenError, Problem, raise_if
 from .load import Located, SourceTree, load_tree, pydantic_message
-from .templating import TemplateProblem, has_expression, render_string
+from .templating import TemplateProblem, has_expression, names_used, render_string
 from .yamlpos import dotted
 
 
@@ -222,31 +222,40 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             ("spec", "models", model_doc.name),
             f"model {model_doc.name!r} has no version in environment {env.name!r}: "
             "set spec.version in the Model or pin `version:` here"))
-    templated = any(has_expression(s) for s in _strings(merged, skip_version=True))
+    expressions = [s for s in _strings(merged, skip_version=True) if has_expression(s)]
+    # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
+    # then one evaluation and one validation serve every cluster of the environment.
+    per_cluster = any(_may_read_cluster(s) for s in expressions)
     sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
     name = model_doc.name
+    specs: dict[tuple, S.ModelSpec] = {}
 
-    def spec_for(cluster: S.Cluster, version: Any, shared: S.ModelSpec | None) -> S.ModelSpec:
-        if shared is not None:
-            return shared if shared.version == version else shared.model_copy(update={"version": version})
-        context = {"version": str(version), "model": name, "environment": env.name,
-                   "cluster": cluster.name, "namespace": env.namespace}
-        spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
-        problems = _release_problems(name, spec, files)
-        if problems:
-            fail(problems)
+    def spec_for(cluster: S.Cluster, version: Any) -> S.ModelSpec:
+        key = (version, cluster.name if per_cluster else None)
+        spec = specs.get(key)
+        if spec is not None:
+            return spec
+        if not expressions and specs:
+            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
+            shared = next(iter(specs.values()))
+            spec = shared if shared.version == version else shared.model_copy(update={"version": version})
+        else:
+            if expressions:
+                context = {"version": str(version), "model": name, "environment": env.name,
+                           "cluster": cluster.name, "namespace": env.namespace}
+                spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
+            else:
+                spec = _validated(merged, fail)
+            problems = _release_problems(name, spec, files)
+            if problems:
+                fail(problems)
+        specs[key] = spec
         return spec
 
-    shared_spec = None
-    if not templated:
-        shared_spec = _validated(merged, fail)
-        problems = _release_problems(name, shared_spec, files)
-        if problems:
-            fail(problems)
     out = []
     for cluster in env.clusters:
-        model_spec = spec_for(cluster, version, shared_spec)
+        model_spec = spec_for(cluster, version)
         variants = ()
         ab = model_spec.rollout.ab
         if model_spec.rollout.strategy == "ab" and ab is not None:
@@ -254,7 +263,7 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             # {{ version }} are evaluated again with it.
             variants = tuple(
                 Release(environment=env, cluster=cluster, model=name, version=v.version,
-                        spec=spec_for(cluster, v.version, shared_spec), model_labels=labels, sources=sources,
+                        spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
                         files=files, variant=v.name)
                 for v in ab.variants)
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
@@ -300,6 +309,11 @@ def _validated(merged: dict, fail) -> S.ModelSpec:
     if problems:
         fail(problems)
     return model_spec
+
+
+def _may_read_cluster(text: str) -> bool:
+    names = names_used(text)
+    return names is None or "cluster" in names  # None: a syntax error, reported when rendered
 
 
 def _strings(value: Any, skip_version: bool = False):

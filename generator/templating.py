@@ -5,6 +5,7 @@ Argo CD plugin pays for every import on every sync.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -41,8 +42,60 @@ def _compile(text: str):
         raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 0) from None
 
 
+@lru_cache(maxsize=4096)
+def names_used(text: str) -> frozenset[str] | None:
+    """The context names ``text`` reads; None when Jinja2 cannot parse it (render_string will say why)."""
+    if _plain_names(text) is not None:
+        return frozenset(_plain_names(text)[1])
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return frozenset(meta.find_undeclared_variables(_environment().parse(text)))
+    except jinja2.TemplateSyntaxError:
+        return None
+
+
+# `text {{ name }} text`: the common case, which Jinja2 would render as the text
+# with each name's string value. No braces, no carriage returns (Jinja2
+# normalises line ends) and no Jinja2 literals such as `none` in it.
+_PLAIN_NAME = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}")
+_JINJA_WORDS = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is",
+                          "if", "else"})
+
+
+@lru_cache(maxsize=4096)
+def _plain_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(literal parts, names) when ``text`` is only literal text and ``{{ name }}``s; else None."""
+    parts = _PLAIN_NAME.split(text)
+    literals, names = tuple(parts[0::2]), tuple(parts[1::2])
+    if not names or any(n in _JINJA_WORDS for n in names):
+        return None
+    if any("{" in lit or "}" in lit or "\r" in lit for lit in literals):
+        return None
+    return literals, names
+
+
+def _substitute(text: str, context: dict[str, Any]) -> str | None:
+    """What Jinja2 would render for a plain-names ``text``, without compiling it; None if Jinja2 must."""
+    plain = _plain_names(text)
+    if plain is None:
+        return None
+    literals, names = plain
+    values = [context.get(n) for n in names]
+    if any(type(v) is not str for v in values):
+        return None  # unknown names (Jinja2 reports them) or values Jinja2 would format
+    out = [literals[0]]
+    for value, literal in zip(values, literals[1:]):
+        out += (value, literal)
+    return "".join(out)
+
+
 def render_string(text: str, context: dict[str, Any]) -> str:
     """Render ``text`` with ``context``; raise TemplateProblem with a one-line reason."""
+    substituted = _substitute(text, context)
+    if substituted is not None:
+        return substituted
     import jinja2
     from jinja2.sandbox import SecurityError
 

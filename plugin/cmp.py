@@ -42,6 +42,9 @@ MAX_LINE = 500  # Argo CD shows stderr in the UI: keep it short
 
 
 def main() -> None:
+    from generator import tune_gc_for_one_run
+
+    tune_gc_for_one_run()
     sys.exit(run(sys.argv[1:], os.environ))
 
 

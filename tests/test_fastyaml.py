@@ -47,3 +47,18 @@ def test_kubernetes_shapes_take_the_fast_path_and_match():
 def test_multiline_strings_fall_back_to_pyyaml():
     obj = {"data": {"dashboard.json": "{\n  \"a\": 1\n}\n"}, "list": ["a\nb"]}
     assert fastyaml.dump(obj) == reference(obj)
+
+
+# Names, paths and URLs take a shortcut past PyYAML's emitter (only its resolver
+# decides): it must choose exactly as PyYAML does, at every edge of that shortcut.
+_SHORTCUT_EDGES = ["a", "A", "0", "1.0", "1.0.0", "1e3", "1_0", "0x1F", "0o7", ".5", ".inf", ".NaN", "...", "..a",
+                   "./a", "/a", "a:", "a:b", "s3://b/k", "a,b", ",a", "-a", "a-", "y", "n", "Yes", "OFF", "null",
+                   "Null", "2024-01-01", "2024-1-1", "12:30", "1:2:3", "a/b.yaml", "v1.2.3-rc.1", "true", "on"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.sampled_from(_SHORTCUT_EDGES),
+                 st.text(alphabet="aeoyYnNtTfF0189._/,:-xXbBe+", min_size=1, max_size=12)))
+def test_shortcut_strings_are_written_as_pyyaml_writes_them(value):
+    fastyaml._values.clear()
+    assert fastyaml.dump({"k": value, "l": [value]}) == reference({"k": value, "l": [value]})
