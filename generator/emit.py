@@ -10,13 +10,16 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import fastyaml
+from . import fastyaml, record
 from .errors import GitopsGenError
 
 MARKER_FILE = ".gitops-gen-output"
@@ -49,6 +52,12 @@ def file_contents(files, progress: Callable[[], None] | None = None) -> dict[str
 def _with_marker(contents: dict[str, bytes]) -> dict[str, bytes]:
     # The marker tells a later render that this directory is ours to replace.
     return {**contents, MARKER_FILE: MARKER_TEXT.encode()}
+
+
+def contents_digest(contents: dict[str, bytes]) -> str:
+    """The digest (record.tree_digest) of the tree ``render_tree(contents)`` writes, the marker included."""
+    contents = _with_marker(contents)
+    return record.tree_digest((rel, contents[rel]) for rel in sorted(contents))
 
 
 @dataclass(frozen=True)
@@ -103,21 +112,123 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _recover(out: Path) -> None:
-    """Finish a swap that a crash interrupted between its two renames."""
-    if out.exists():
-        for stale in out.parent.glob(f".{out.name}.old-*"):
+    """Finish or undo what a render killed midway left behind (we hold the lock: no render is running).
+
+    ``.NAME.new-*`` is a staging tree never swapped in, or the old tree after the
+    swap; ``.NAME.old-*`` is the old tree of the two-rename fallback.
+    """
+    if not out.exists():
+        olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+        if olds:
+            os.rename(olds[-1], out)  # killed between the two renames: the old tree comes back
+    for stale in [*out.parent.glob(f".{out.name}.old-*"), *out.parent.glob(f".{out.name}.new-*")]:
+        if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
-        return
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if olds:
-        os.rename(olds[-1], out)
+
+
+@dataclass
+class _Comparison:
+    """The tree on disk against the files to write."""
+
+    same: set[str]  # files on disk with exactly the bytes to write
+    reusable: set[str]  # of those, plain files of ours that the new tree may share (hard-link)
+    extra: list[str]  # entries on disk that are not to be written (not directories)
+    tidy: bool  # no empty directory, nothing but directories and regular files
+    on_disk: set[str]  # every non-directory entry
+
+
+def _scan(out: Path) -> tuple[dict[str, bool], bool]:
+    """Every non-directory entry below ``out`` (relative path -> is a regular file), and whether the
+    tree is tidy (no empty directories, no other kinds of entry)."""
+    entries: dict[str, bool] = {}
+    tidy = True
+    stack = [("", str(out))]
+    while stack:
+        rel, path = stack.pop()
+        empty = True
+        with os.scandir(path) as scan:
+            for entry in scan:
+                empty = False
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((name, entry.path))
+                else:
+                    regular = entry.is_file(follow_symlinks=False)
+                    entries[name] = regular
+                    tidy = tidy and regular
+        if empty and rel:
+            tidy = False
+    return entries, tidy
+
+
+# Never block on a FIFO, never follow a symlink someone put in the tree.
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular(path: str, size: int | None = None) -> tuple[bytes, os.stat_result] | None:
+    """A regular file's bytes and status; None for anything else, or for a file not of ``size`` bytes."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOENT, errno.ENXIO):
+            return None
+        raise
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode) or (size is not None and status.st_size != size):
+            return None
+        # One read of one byte more than the size: a regular file returns less only at its end.
+        data = os.read(fd, status.st_size + 1)
+        if len(data) > status.st_size:  # it grew since fstat: read the rest
+            chunks = [data]
+            while chunk := os.read(fd, 65536):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data, status
+    finally:
+        os.close(fd)
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _compare(out: Path, contents: dict[str, bytes]) -> _Comparison:
+    """Read the tree on disk (never more than one file at a time) and compare it with ``contents``."""
+    if not out.is_dir():
+        return _Comparison(set(), set(), [], True, set())
+    entries, tidy = _scan(out)
+    same: set[str] = set()
+    reusable: set[str] = set()
+    mode, uid = _new_file_mode(), os.geteuid()
+    root = str(out)
+    for rel, regular in entries.items():
+        data = contents.get(rel)
+        if data is None or not regular:
+            continue
+        found = _read_regular(f"{root}/{rel}", len(data))
+        if found is None or found[0] != data:
+            continue
+        same.add(rel)
+        status = found[1]
+        # A file we wrote ourselves and nobody else links to: sharing it changes nothing
+        # that a fresh file would not (content, mode, owner), and costs no write.
+        if status.st_nlink == 1 and status.st_uid == uid and stat.S_IMODE(status.st_mode) == mode:
+            reusable.add(rel)
+    extra = sorted(rel for rel in entries if rel not in contents)
+    return _Comparison(same, reusable, extra, tidy, set(entries))
 
 
 def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str | os.PathLike | None = None,
                 progress: Callable[[], None] | None = None) -> TreeChange:
-    """Make ``out`` hold exactly ``contents`` (relative path -> bytes), atomically.
+    """Make ``out`` hold exactly ``contents`` (relative path -> bytes) and the marker file, atomically.
 
-    ``progress`` is called after each file written.
+    Files whose bytes are already on disk are hard-linked into the new tree
+    instead of written again (writing is what costs, on most disks), and a tree
+    that is already exactly right is not touched at all. ``progress`` is called
+    after each file placed.
     """
     contents = _with_marker(contents)
     out = Path(out).absolute()
@@ -126,57 +237,103 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
     with _lock(out):
         _recover(out)
         _guard(out, src)
-        before = _read_tree(out) if out.exists() else {}
+        disk = _compare(out, contents)
+        written = len(contents) - len(disk.same)
+        removed = len(disk.extra)
+        if out.is_dir() and disk.tidy and not removed and len(disk.reusable) == len(contents):
+            return TreeChange(written=0, removed=0, files=len(contents))
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            made: set[str] = set()
-            for rel in sorted(contents):
-                parent = os.path.dirname(rel)
-                if parent and parent not in made:
-                    os.makedirs(staging / parent, exist_ok=True)
-                    made.add(parent)
-                with open(staging / rel, "wb") as fh:
-                    fh.write(contents[rel])
-                if progress:
-                    progress()
+            _fill(staging, out, contents, disk.reusable, progress)
             os.chmod(staging, 0o755)
             if not out.exists():
                 os.rename(staging, out)
             elif _exchange(staging, out):
-                shutil.rmtree(staging)  # now holds the old tree
+                _discard(staging, len(disk.on_disk))  # now holds the old tree
             else:
                 old = out.parent / f".{out.name}.old-{os.getpid()}"
                 os.rename(out, old)
                 os.rename(staging, out)
-                shutil.rmtree(old)
+                _discard(old, len(disk.on_disk))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    written = sum(1 for rel, data in contents.items() if before.get(rel) != data)
-    removed = sum(1 for rel in before if rel not in contents)
     return TreeChange(written=written, removed=removed, files=len(contents))
 
 
-def _read_tree(root: Path) -> dict[str, bytes]:
-    out = {}
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            path = Path(dirpath, name)
-            out[path.relative_to(root).as_posix()] = path.read_bytes()
-    return out
+# From this many files on, the old tree is deleted by a detached process (see _discard).
+DETACHED_DELETE_FILES = 5000
+_RMTREE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _discard(old: Path, files: int) -> None:
+    """Delete a swapped-out old tree.
+
+    Deleting costs about as much as building the new tree (every directory and
+    name removed, on slow disks seconds for thousands of releases), and nobody
+    waits for it: a large old tree is deleted by a detached process while the
+    render returns. Its ``.gitignore`` keeps Git from offering the doomed files
+    meanwhile, and the next render first removes whatever is left (_recover).
+    """
+    if files >= DETACHED_DELETE_FILES:
+        try:
+            (old / ".gitignore").write_bytes(b"*\n")
+            subprocess.Popen([sys.executable, "-c", _RMTREE, str(old)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fill(staging: Path, out: Path, contents: dict[str, bytes], reusable: set[str],
+          progress: Callable[[], None] | None) -> None:
+    """Build the new tree in ``staging``: unchanged files hard-linked from ``out``, the rest written."""
+    made: set[str] = set()
+    new, old = str(staging), str(out)
+    for rel in sorted(contents):
+        parent = os.path.dirname(rel)
+        if parent and parent not in made:
+            os.makedirs(f"{new}/{parent}", exist_ok=True)
+            made.add(parent)
+        if rel in reusable:
+            os.link(f"{old}/{rel}", f"{new}/{rel}", follow_symlinks=False)
+        else:
+            with open(f"{new}/{rel}", "wb") as fh:
+                fh.write(contents[rel])
+        if progress:
+            progress()
+
+
+def disk_digest(out: str | os.PathLike) -> str | None:
+    """The digest (record.tree_digest) of the files below ``out``; None unless it is a tidy tree of
+    regular files (see _scan) that could all be read."""
+    out = Path(out)
+    try:
+        entries, tidy = _scan(out)
+        if not tidy:
+            return None
+        digest = record.new_digest()
+        root = str(out)
+        for rel in sorted(entries):
+            found = _read_regular(f"{root}/{rel}")
+            if found is None:
+                return None
+            record.add_file(digest, rel, found[0])
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def tree_files(out: str | os.PathLike) -> list[str]:
+    """The files of a tree (the marker included), relative to it."""
+    return sorted(_scan(Path(out))[0])
 
 
 def check_tree(contents: dict[str, bytes], out: str | os.PathLike) -> list[str]:
     """What differs between ``out`` on disk and ``contents``: ``stale:``/``missing:``/``extra:`` lines."""
     contents = _with_marker(contents)
-    out = Path(out)
-    on_disk = _read_tree(out) if out.is_dir() else {}
-    problems = []
-    for rel in sorted(set(contents) | set(on_disk)):
-        if rel not in on_disk:
-            problems.append(f"missing: {rel}")
-        elif rel not in contents:
-            problems.append(f"extra: {rel}")
-        elif on_disk[rel] != contents[rel]:
-            problems.append(f"stale: {rel}")
-    return problems
+    disk = _compare(Path(out), contents)
+    problems = [(rel, "extra") for rel in disk.extra]
+    problems += [(rel, "stale" if rel in disk.on_disk else "missing") for rel in contents if rel not in disk.same]
+    return [f"{what}: {rel}" for rel, what in sorted(problems)]

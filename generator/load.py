@@ -8,6 +8,7 @@ syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,8 @@ class SourceTree:
     # Text of every file under templates/ and components/, by path relative to the
     # tree: the builders render them, but never read files themselves.
     extension_files: dict[str, str] = field(default_factory=dict)
+    # sha256 of every file read (path and text): what the output is a function of (generator.record).
+    digest: str = ""
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -144,10 +147,13 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     root = Path(root)
     problems: list[Problem] = []
     located: list[Located] = []
+    digest = hashlib.sha256()
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
         try:
-            documents = load_documents(read_text(path, rel), rel)
+            text = read_text(path, rel)
+            _add_to_digest(digest, rel, text)
+            documents = load_documents(text, rel)
         except GitopsGenError as exc:
             problems.extend(exc.problems)
             continue
@@ -157,7 +163,16 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     raise_if(problems)
-    return _assemble(root, located, extension_files(root))
+    files = extension_files(root)
+    for rel, text in files.items():
+        _add_to_digest(digest, rel, text)
+    return _assemble(root, located, files, digest.hexdigest())
+
+
+def _add_to_digest(digest, rel: str, text: str) -> None:
+    data = text.encode()
+    digest.update(f"{rel}\0{len(data)}\0".encode())
+    digest.update(data)
 
 
 def _validate(source: YamlDocument) -> Located:
@@ -228,7 +243,7 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located], files: dict[str, str]) -> SourceTree:
+def _assemble(root: Path, located: list[Located], files: dict[str, str], digest: str = "") -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
     by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
@@ -258,4 +273,5 @@ def _assemble(root: Path, located: list[Located], files: dict[str, str]) -> Sour
         if name not in environments:
             problems.append(project.problem(("spec", "promotion", i), f"environment {name!r} is not defined"))
     raise_if(problems)
-    return SourceTree(root=root, project=project, environments=environments, models=models, extension_files=files)
+    return SourceTree(root=root, project=project, environments=environments, models=models, extension_files=files,
+                      digest=digest)

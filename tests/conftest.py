@@ -87,6 +87,14 @@ def small_fleet() -> dict[str, str]:
     return {"project.yaml": PROJECT, "envs/dev.yaml": DEV, "envs/prod.yaml": PROD, "models/iris.yaml": IRIS}
 
 
+@pytest.fixture(autouse=True)
+def render_records(tmp_path_factory, monkeypatch) -> Path:
+    """Each test keeps its render records (generator.record) in a cache directory of its own."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache / "gitops-gen" / "renders"
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     """The small fleet written to tmp_path/src."""

@@ -12,7 +12,11 @@ DEFAULT_SOURCE = "environments"
 
 def default_output(source: Path, fleet: Fleet) -> Path:
     """The local directory that ``renderedPath`` names, relative to ``sourcePath``."""
-    spec = fleet.project.spec
+    return output_dir(source, fleet.project.spec)
+
+
+def output_dir(source: Path, spec) -> Path:
+    """``default_output`` from the Project's spec (``generator.spec.ProjectSpec``)."""
     return Path(os.path.normpath(source / os.path.relpath(spec.renderedPath, start=spec.sourcePath)))
 
 

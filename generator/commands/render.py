@@ -5,10 +5,13 @@ import subprocess
 import time
 from pathlib import Path
 
+from .. import record
 from ..build import KUSTOMIZATION_FILE, build_fleet
-from ..emit import check_tree, file_contents, render_tree
-from ..resolve import load_fleet
-from .common import default_output, info
+from ..emit import (MARKER_FILE, TreeChange, check_tree, contents_digest, disk_digest, file_contents, render_tree,
+                    tree_files)
+from ..load import SourceTree, load_tree
+from ..resolve import resolve
+from .common import info, output_dir
 from .progress import Progress
 
 
@@ -18,16 +21,33 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     (pre-commit's formatter convention: the user stages the result and commits again)."""
     started = time.perf_counter()
     with Progress(enabled=not quiet) as progress:
-        fleet = load_fleet(source)
-        files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
-        contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
-        out = out or default_output(source, fleet)
-        if check:
-            differences = check_tree(contents, out)
+        tree = load_tree(source)
+        out = out or output_dir(source, tree.project.doc.spec)
+        inputs = record.inputs_fingerprint(tree.digest)
+        if _unchanged_since_recorded(out, inputs):
+            # Same inputs, same compiler, and the files on disk are the ones it wrote:
+            # compiling again would write exactly what is there.
+            on_disk = tree_files(out)
+            releases = release_count(tree)
+            objects = sum(1 for rel in on_disk if rel != MARKER_FILE and not rel.endswith(f"/{KUSTOMIZATION_FILE}"))
+            differences, before = [], []
+            compiled_files = len(on_disk) - 1
+            change = TreeChange(written=0, removed=0, files=len(on_disk))
         else:
-            before = check_tree(contents, out) if exit_code else []
-            change = render_tree(contents, out, source=source,
-                                 progress=progress.counter("writing files", len(contents) + 1))
+            fleet = resolve(tree)
+            files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
+            contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
+            releases = len(fleet.releases)
+            objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
+            compiled_files = len(contents)
+            if check:
+                differences = check_tree(contents, out)
+            else:
+                before = check_tree(contents, out) if exit_code else []
+                change = render_tree(contents, out, source=source,
+                                     progress=progress.counter("writing files", len(contents) + 1))
+            if not check or not differences:
+                record.save(out, record.Record(inputs=inputs, outputs=contents_digest(contents)))
     if check:
         for line in differences:
             print(line)
@@ -35,12 +55,11 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
             info(f"{out}: {len(differences)} files differ from the specs; run `gitops-gen render`")
             return 1
         if not quiet:
-            info(f"{out}: up to date ({len(contents)} files)")
+            info(f"{out}: up to date ({compiled_files} files)")
         return 0
     if not quiet:
-        objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
         elapsed = time.perf_counter() - started
-        info(f"rendered {len(fleet.releases)} releases ({objects} objects) into {out}: {change.files} files, "
+        info(f"rendered {releases} releases ({objects} objects) into {out}: {change.files} files, "
              f"{change.written} written, {change.removed} removed, in {elapsed:.2f}s")
     if exit_code:
         changed = {line.split(": ", 1)[1]: _CHANGE[line.split(": ", 1)[0]] for line in before}
@@ -55,6 +74,16 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
                  f"review and stage them (git add {out})")
             return 1
     return 0
+
+
+def _unchanged_since_recorded(out: Path, inputs: str) -> bool:
+    recorded = record.load(out)
+    return recorded is not None and recorded.inputs == inputs and disk_digest(out) == recorded.outputs
+
+
+def release_count(tree: SourceTree) -> int:
+    """How many releases resolve would make: one per model of an environment, per cluster of it."""
+    return sum(len(env.doc.spec.clusters) * len(env.doc.spec.models) for env in tree.environments.values())
 
 
 # check_tree's words for a tree about to be written, as what the write then did.
