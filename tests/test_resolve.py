@@ -4,7 +4,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from generator import templating
 from generator.errors import GitopsGenError
 from generator.resolve import deep_merge, load_fleet
 from tests.conftest import DEV, build_file_tree, small_fleet
@@ -62,6 +65,46 @@ def test_cluster_expressions_are_evaluated_per_cluster(tmp_path):
     fleet = fleet_of(tmp_path, **{"models/iris.yaml": iris})
     assert [r.spec.storageUri for r in fleet.releases] == [
         "s3://dev-1/dev/ml-dev/iris", "s3://prod-a/prod/ml-prod/iris", "s3://prod-b/prod/ml-prod/iris"]
+
+
+def test_cluster_named_anywhere_in_an_expression_is_evaluated_per_cluster(tmp_path):
+    # Expressions that do not name the cluster are evaluated once per environment and model;
+    # any that does, however written, once per cluster.
+    iris = small_fleet()["models/iris.yaml"].replace(
+        'storageUri: "s3://models/iris/{{ version }}"',
+        'storageUri: "s3://{% if cluster == \'prod-b\' %}b{% else %}{{ cluster | upper }}{% endif %}/{{ version }}"')
+    iris += "      env: {SITE: \"{{ [cluster, environment] | join('@') }}\", MODEL: \"{{ model }}\"}\n"
+    fleet = fleet_of(tmp_path, **{"models/iris.yaml": iris})
+    assert [r.spec.storageUri for r in fleet.releases] == ["s3://DEV-1/1.1.0", "s3://PROD-A/1.0.0", "s3://b/1.0.0"]
+    assert [r.spec.env for r in fleet.releases] == [{"SITE": "dev-1@dev", "MODEL": "iris"},
+                                                     {"SITE": "prod-a@prod", "MODEL": "iris"},
+                                                     {"SITE": "prod-b@prod", "MODEL": "iris"}]
+
+
+_PIECES = ["{{ version }}", "{{version}}", "{{  cluster }}", "{{ none }}", "{{ True }}", "{{ nope }}", "{{ range }}",
+           "{{ version|upper }}", "{{- model }}", "{", "}", "{{", "}}", "{%", "%}", "{#", "#}", "\r\n", "\r", "\n",
+           "a", " ", "-", "é", "$", "\\"]
+
+
+@settings(max_examples=300, deadline=None)
+@example("a\r\n{{ version }}\r")  # Jinja2 normalises line ends
+@example("{{{ version }}")
+@example("{{ version }}}")
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join))
+def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
+    context = {"version": "1.0", "model": "m", "environment": "dev", "cluster": "c-1", "namespace": "ns"}
+
+    def outcome(render):
+        try:
+            return "ok", render()
+        except Exception:
+            return "error", None
+
+    expected = outcome(lambda: templating._environment().from_string(text).render(context))
+    assert outcome(lambda: templating.render_string(text, context)) == expected
+    names = templating.names_used(text)
+    if expected[0] == "ok":
+        assert names is not None and ("cluster" in names) == ("{{  cluster }}" in text)
 
 
 def test_unknown_name_in_expression_is_an_error_at_its_line(tmp_path):
