@@ -5,8 +5,11 @@
 
 Every command runs as a fresh process, as users and Argo CD run it. Figures:
 median wall time over --runs, peak RSS of the process, and what was written.
-The last line is the reference: how long PyYAML's C dumper alone takes to
-serialize the same objects, so figures can be compared across machines.
+Render records (generator.record) are kept in a private cache directory.
+Then, in this process, where the time of one compile goes (load, resolve,
+build, serialize). The last lines are the reference: how long PyYAML's C
+dumper alone takes to serialize the same objects, and each figure as a
+multiple of it, so figures can be compared across machines.
 """
 from __future__ import annotations
 
@@ -108,12 +111,21 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, ok: tuple[int, ...] 
     return elapsed, usage.ru_maxrss // 1024, code
 
 
+MEDIANS: dict[str, float] = {}
+
+
 def measure(label: str, cmd: list[str], cwd: Path, runs: int, env: dict | None = None,
-            ok: tuple[int, ...] = (0,)) -> None:
-    results = [run(cmd, cwd, env, ok) for _ in range(runs)]
+            ok: tuple[int, ...] = (0,), before=None) -> None:
+    """``before(i)``, untimed, prepares run i (e.g. removes the output tree)."""
+    results = []
+    for i in range(runs):
+        if before is not None:
+            before(i)
+        results.append(run(cmd, cwd, env, ok))
     times = sorted(r[0] for r in results)
-    print(f"{label:<34} median {statistics.median(times):7.3f} s   min {times[0]:7.3f} s   "
-          f"peak RSS {max(r[1] for r in results):5d} MB")
+    MEDIANS[label] = statistics.median(times)
+    print(f"{label:<36} median {statistics.median(times):7.3f} s   min {times[0]:7.3f} s   "
+          f"peak RSS {max(r[1] for r in results):5d} MB", flush=True)
 
 
 def tree_size(root: Path) -> tuple[int, int]:
@@ -121,18 +133,31 @@ def tree_size(root: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def dumper_reference(source: Path) -> tuple[float, int]:
-    """Seconds PyYAML's C dumper alone needs for the same objects (built in this process)."""
+def phases(source: Path) -> tuple[list, float, int]:
+    """One compile in this process, stage by stage; then PyYAML's C dumper alone on the same objects."""
     import yaml
 
+    from generator import tune_gc_for_one_run
     from generator.build import build_fleet
-    from generator.resolve import load_fleet
+    from generator.emit import file_contents
+    from generator.load import load_tree
+    from generator.resolve import resolve
 
-    objects = [f.obj for f in build_fleet(load_fleet(source))]
+    tune_gc_for_one_run()  # as the CLI does
+    timings = []
+    started = time.perf_counter()
+    for name, step in (("load", lambda _: load_tree(source)), ("resolve", resolve), ("build", build_fleet),
+                       ("serialize", file_contents)):
+        result = step(result if timings else None)
+        now = time.perf_counter()
+        timings.append((name, now - started))
+        started = now
+        if name == "build":
+            objects = [f.obj for f in result]
     started = time.perf_counter()
     for obj in objects:
         yaml.dump(obj, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False)
-    return time.perf_counter() - started, len(objects)
+    return timings, time.perf_counter() - started, len(objects)
 
 
 def main() -> None:
@@ -149,36 +174,76 @@ def main() -> None:
         source = write_fleet(root, args.models, args.envs, args.clusters)
         releases = args.models * args.envs * args.clusters
         print(f"fleet: {args.models} models x {args.envs} environments x {args.clusters} clusters "
-              f"= {releases} releases (argocd + flux)")
+              f"= {releases} releases (argocd + flux)", flush=True)
+        records = root / "cache"
+        env = {**os.environ, "XDG_CACHE_HOME": str(records)}
         gitops_gen = [sys.executable, "-m", "generator"]
-        measure("render (first, empty output)", [*gitops_gen, "render", "-q"], root, 1)
-        measure("render (over an unchanged tree)", [*gitops_gen, "render", "-q"], root, args.runs)
-        measure("render --check (unchanged tree)", [*gitops_gen, "render", "--check", "-q"], root, args.runs)
+        rendered = root / "rendered"
+
+        def empty_output(_i: int) -> None:
+            shutil.rmtree(rendered, ignore_errors=True)
+            shutil.rmtree(records, ignore_errors=True)
+            settle(root)
+
+        model = source / "models" / "model-0000.yaml"
+        original = model.read_text()
+
+        def change_one_model(i: int) -> None:
+            # Each run a new version of one model: its 9 releases' files change, nothing else.
+            model.write_text(original.replace('version: "1.0.0"', f'version: "1.0.{i + 1}"'))
+            settle(root)
+
+        def forget_records(_i: int) -> None:
+            shutil.rmtree(records, ignore_errors=True)
+
+        measure("render (first, empty output)", [*gitops_gen, "render", "-q"], root, args.runs, env,
+                before=empty_output)
+        measure("render (over an unchanged tree)", [*gitops_gen, "render", "-q"], root, args.runs, env)
+        measure("render (one model's version changed)", [*gitops_gen, "render", "-q"], root, args.runs, env,
+                before=change_one_model)
+        model.write_text(original)
+        run([*gitops_gen, "render", "-q"], root, env)
+        settle(root)
+        measure("render --check (unchanged tree)", [*gitops_gen, "render", "--check", "-q"], root, args.runs, env)
+        measure("render --check (no record: CI)", [*gitops_gen, "render", "--check", "-q"], root, args.runs, env,
+                before=forget_records)
         measure("show (one release)", [*gitops_gen, "show", "--env", "env0", "--cluster", "env0-c0",
-                                       "--model", "model-0000"], root, args.runs)
+                                       "--model", "model-0000"], root, args.runs, env)
         # Everything a promotion does but writing: edit, compile the edited tree, diff it against the output.
         measure("promote --dry-run (one model)", [*gitops_gen, "promote", "model-0000", "--to", "env1",
-                                                  "--version", "9.9.9", "--dry-run"], root, args.runs)
-        measure("diff env0 env1 (all models)", [*gitops_gen, "diff", "env0", "env1"], root, args.runs,
+                                                  "--version", "9.9.9", "--dry-run"], root, args.runs, env)
+        measure("diff env0 env1 (all models)", [*gitops_gen, "diff", "env0", "env1"], root, args.runs, env,
                 ok=(0, 1))
         cmp = shutil.which("gitops-gen-cmp", path=str(Path(sys.executable).parent)) or shutil.which("gitops-gen-cmp")
         if cmp:
-            env = {**os.environ, "ARGOCD_ENV_ENVIRONMENT": "env0", "ARGOCD_ENV_CLUSTER": "env0-c0",
-                   "ARGOCD_ENV_MODEL": "model-0000"}
-            done = subprocess.run([cmp, "generate"], cwd=source, env=env, capture_output=True)
+            cmp_env = {**env, "ARGOCD_ENV_ENVIRONMENT": "env0", "ARGOCD_ENV_CLUSTER": "env0-c0",
+                       "ARGOCD_ENV_MODEL": "model-0000", "GITOPS_GEN_CMP_CACHE": str(root / "cmp-cache")}
+            done = subprocess.run([cmp, "generate"], cwd=source, env=cmp_env, capture_output=True)
             if done.returncode == 0:
-                measure("gitops-gen-cmp generate (one)", [cmp, "generate"], source, args.runs, env)
+                measure("gitops-gen-cmp generate (cache hit)", [cmp, "generate"], source, args.runs, cmp_env)
             else:
                 print(f"gitops-gen-cmp generate: not measured ({done.stderr.decode().strip()[:120]})")
-        files, size = tree_size(root / "rendered")
-        print(f"output: {files} files, {size / 1e6:.1f} MB")
-        seconds, objects = dumper_reference(source)
-        print(f"reference: PyYAML CSafeDumper alone, {objects} objects: {seconds:.3f} s")
+        files, size = tree_size(rendered)
+        objects = files - 1 - sum(1 for _ in rendered.rglob("kustomization.yaml"))
+        print(f"output: {files} files ({objects} objects, the rest kustomization.yaml and the marker), "
+              f"{size / 1e6:.1f} MB")
+        timings, reference, dumped = phases(source)
+        print("one compile in-process: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings))
+        print(f"reference: PyYAML CSafeDumper alone, {dumped} objects: {reference:.3f} s")
+        print("as multiples of the reference: " + ", ".join(f"{label} {median / reference:.2f}"
+                                                            for label, median in MEDIANS.items()))
     finally:
         if args.keep:
             print(f"kept: {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def settle(root: Path) -> None:
+    """Let the disk write back what the last step wrote, so that no run pays for the one before."""
+    os.sync()
+    for leftover in root.glob(".rendered.*"):  # an old tree a detached process is still deleting
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 if __name__ == "__main__":
