@@ -223,3 +223,11 @@ def test_records_of_two_output_directories_do_not_mix(source, tmp_path, run, com
     assert run("render", "--source", source, "--out", one, "--check").exit_code == 0
     assert run("render", "--source", source, "--out", two, "--check").exit_code == 1
     assert len(compiling) == 3  # two renders, then the check of the edited tree
+
+
+def test_promote_records_what_it_rendered(source, rendered, run, compiling):
+    result = run("promote", "iris", "--to", "prod", "--source", source, "--out", rendered)
+    assert result.exit_code == 0, result.stderr
+    assert "1.1.0" in (rendered / "workloads/prod/prod-a/iris/inferenceservice-iris.yaml").read_text()
+    assert run("render", "--source", source, "--out", rendered, "--check").exit_code == 0
+    assert len(compiling) == 1  # only the first render's: the check trusted promote's record

@@ -19,10 +19,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import record
 from ..build import build_fleet
-from ..emit import MARKER_FILE, file_contents, render_tree
+from ..emit import MARKER_FILE, contents_digest, file_contents, render_tree
 from ..errors import GitopsGenError
-from ..resolve import Fleet, load_fleet
+from ..load import load_tree
+from ..resolve import Fleet, load_fleet, resolve
 from ..specedit import VersionEdit, set_model_version, write_atomically
 from .common import default_output, info
 
@@ -78,7 +80,8 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
             raise GitopsGenError(*problems)
     text = _read(spec_path, plan.spec_file)
     edit = set_model_version(text, plan.spec_file, plan.target, plan.model, plan.version)
-    contents = _compile_edited(source, plan.spec_file, edit.new_text)  # also when there is no tree to render
+    # Compiled also when there is no tree to render: a promotion never leaves specs that do not compile.
+    contents, source_digest = _compile_edited(source, plan.spec_file, edit.new_text)
     if not rendering:
         contents = None
     if dry_run:
@@ -95,6 +98,9 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
         except BaseException:
             write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
             raise
+        # The edited copy had the same files as the source tree now has: the next render can trust this one.
+        record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
+                                       outputs=contents_digest(contents)))
     updated = f", {written} rendered files updated in {out}" if rendering else ""
     info(f"{what}: {spec_path.as_posix()} pinned{updated}")
     if git:
@@ -195,13 +201,16 @@ def _read(path: Path, rel: str) -> str:
         raise GitopsGenError.at(rel, 0, "", f"cannot read: {exc.strerror}") from None
 
 
-def _compile_edited(source: Path, spec_file: str, new_text: str) -> dict[str, bytes]:
-    """The output tree the edited specs compile to, built from a private copy: nothing is written yet."""
+def _compile_edited(source: Path, spec_file: str, new_text: str) -> tuple[dict[str, bytes], str]:
+    """The output tree the edited specs compile to, built from a private copy: nothing is written yet.
+
+    Also the copy's SourceTree.digest (paths are relative: the edited source tree's digest)."""
     with tempfile.TemporaryDirectory(prefix="gitops-gen-promote-") as temp:
         copy = Path(temp) / "source"
         shutil.copytree(source, copy, symlinks=False)
         (copy / spec_file).write_text(new_text, encoding="utf-8")
-        return file_contents(build_fleet(load_fleet(copy)))
+        tree = load_tree(copy)
+        return file_contents(build_fleet(resolve(tree))), tree.digest
 
 
 def _print_diffs(source: Path, spec_file: str, edit: VersionEdit, out: Path,
