@@ -6,7 +6,6 @@ leaves either the complete old tree or the complete new one, never a mix.
 """
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -98,6 +97,8 @@ def _lock(out: Path):
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # here: the plugin imports this module for dump() alone
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
