@@ -7,8 +7,11 @@ leaves either the complete old tree or the complete new one, never a mix.
 from __future__ import annotations
 
 import errno
+import hashlib
+import marshal
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -64,6 +67,7 @@ class TreeChange:
     written: int
     removed: int
     files: int = 0  # in the tree now, the marker file included
+    differences: tuple[str, ...] = ()  # what check_tree would have said before the render
 
 
 def _guard(out: Path, source: Path | None) -> None:
@@ -127,12 +131,26 @@ def _recover(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def finish_interrupted(out: str | os.PathLike) -> None:
+    """Finish what an interrupted render, or a detached deletion still running, left beside ``out``.
+
+    render_tree does this itself; call it first when a TreeReader is to read the
+    tree, so that what it sees (how many names each file has) is what render_tree will find.
+    """
+    out = Path(out).absolute()
+    if out.parent.is_dir():
+        with _lock(out):
+            _recover(out)
+
+
 @dataclass
 class _Comparison:
     """The tree on disk against the files to write."""
 
     same: set[str]  # files on disk with exactly the bytes to write
-    reusable: set[str]  # of those, plain files of ours that the new tree may share (hard-link)
+    # Of those, plain files of ours that the new tree may share (hard-link), with their
+    # identity when it was read earlier (a TreeReader): they are shared only if still the same.
+    reusable: dict[str, tuple | None]
     extra: list[str]  # entries on disk that are not to be written (not directories)
     tidy: bool  # no empty directory, nothing but directories and regular files
     on_disk: set[str]  # every non-directory entry
@@ -196,13 +214,17 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _compare(out: Path, contents: dict[str, bytes]) -> _Comparison:
-    """Read the tree on disk (never more than one file at a time) and compare it with ``contents``."""
+def _compare(out: Path, contents: dict[str, bytes], reader: TreeReader | None = None) -> _Comparison:
+    """Compare the tree on disk with ``contents``: as ``reader`` read it, or reading it now
+    (never more than one file at a time)."""
+    snapshot = reader.result() if reader is not None else None
+    if snapshot is not None:
+        return _compare_snapshot(snapshot, contents)
     if not out.is_dir():
-        return _Comparison(set(), set(), [], True, set())
+        return _Comparison(set(), {}, [], True, set())
     entries, tidy = _scan(out)
     same: set[str] = set()
-    reusable: set[str] = set()
+    reusable: dict[str, tuple | None] = {}
     mode, uid = _new_file_mode(), os.geteuid()
     root = str(out)
     for rel, regular in entries.items():
@@ -213,23 +235,146 @@ def _compare(out: Path, contents: dict[str, bytes]) -> _Comparison:
         if found is None or found[0] != data:
             continue
         same.add(rel)
-        status = found[1]
-        # A file we wrote ourselves and nobody else links to: sharing it changes nothing
-        # that a fresh file would not (content, mode, owner), and costs no write.
-        if status.st_nlink == 1 and status.st_uid == uid and stat.S_IMODE(status.st_mode) == mode:
-            reusable.add(rel)
+        if _shareable(found[1], mode, uid):
+            reusable[rel] = None
     extra = sorted(rel for rel in entries if rel not in contents)
     return _Comparison(same, reusable, extra, tidy, set(entries))
 
 
+def _shareable(status: os.stat_result, mode: int, uid: int) -> bool:
+    # A file we wrote ourselves and nobody else links to: sharing it changes nothing
+    # that a fresh file would not (content, mode, owner), and costs no write.
+    return status.st_nlink == 1 and status.st_uid == uid and stat.S_IMODE(status.st_mode) == mode
+
+
+def _identity(status: os.stat_result) -> tuple:
+    """What changes whenever a file's bytes, links or mode change (the kernel sets ctime)."""
+    return status.st_ino, status.st_ctime_ns, status.st_size
+
+
+def _compare_snapshot(snapshot: tuple, contents: dict[str, bytes]) -> _Comparison:
+    tidy, found = snapshot
+    same: set[str] = set()
+    reusable: dict[str, tuple | None] = {}
+    for rel, seen in found.items():
+        data = contents.get(rel)
+        if data is None or seen is None:
+            continue
+        digest, shareable, identity = seen
+        if identity[2] != len(data) or hashlib.sha256(data).digest() != digest:
+            continue
+        same.add(rel)
+        if shareable:
+            reusable[rel] = identity
+    extra = sorted(rel for rel in found if rel not in contents)
+    return _Comparison(same, reusable, extra, tidy, set(found))
+
+
+def _still_the_same(out: Path, reusable: dict[str, tuple | None]) -> dict[str, tuple | None]:
+    """Of files read earlier, those nobody changed since (a TreeReader reads while we compile)."""
+    root, kept = str(out), {}
+    for rel, identity in reusable.items():
+        if identity is not None:
+            try:
+                if _identity(os.lstat(f"{root}/{rel}")) != identity:
+                    continue
+            except OSError:
+                continue
+        kept[rel] = identity
+    return kept
+
+
+class TreeReader:
+    """Reads an output tree in a forked process while this one compiles.
+
+    Compiling keeps one core busy; reading tens of thousands of small files is
+    system calls that the other core can make meanwhile (a thread could not: it
+    would wait for the interpreter lock after every call). The child sends back,
+    per regular file, the sha256 of its bytes, whether it could be shared
+    (_shareable) and its identity (_identity); render_tree shares a file only if
+    its identity is still the same under the lock. Anything unexpected (no fork,
+    an error in the child) and the caller reads the tree itself, as without a reader.
+    """
+
+    def __init__(self, out: str | os.PathLike):
+        self.pid: int | None = None
+        out = Path(out)
+        # Only trees we wrote: a foreign directory is refused by render_tree before anything is read.
+        if not hasattr(os, "fork") or not (out / MARKER_FILE).is_file():
+            return
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: read, send, and leave without running any exit handlers
+            try:
+                os.close(read_end)
+                try:
+                    data = marshal.dumps(_snapshot(out))
+                except BaseException:
+                    data = marshal.dumps(None)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(write_end, view):]
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self.pid, self.fd = pid, read_end
+
+    def result(self) -> tuple | None:
+        """(tidy, {relative path: (sha256, shareable, identity) or None for non-regular entries})."""
+        if self.pid is None:
+            return None
+        chunks = []
+        try:
+            while chunk := os.read(self.fd, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            self.close()
+        try:
+            return marshal.loads(b"".join(chunks))
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def close(self) -> None:
+        """Stop the child (if still running) and reap it."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        os.close(self.fd)  # a child still writing gets EPIPE and leaves
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def _snapshot(out: Path) -> tuple:
+    entries, tidy = _scan(out)
+    mode, uid = _new_file_mode(), os.geteuid()
+    root, found = str(out), {}
+    for rel, regular in entries.items():
+        read = _read_regular(f"{root}/{rel}") if regular else None
+        if read is None:
+            found[rel] = None
+        else:
+            data, status = read
+            found[rel] = (hashlib.sha256(data).digest(), _shareable(status, mode, uid), _identity(status))
+    return tidy, found
+
+
 def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str | os.PathLike | None = None,
-                progress: Callable[[], None] | None = None) -> TreeChange:
+                progress: Callable[[], None] | None = None, reader: TreeReader | None = None) -> TreeChange:
     """Make ``out`` hold exactly ``contents`` (relative path -> bytes) and the marker file, atomically.
 
     Files whose bytes are already on disk are hard-linked into the new tree
     instead of written again (writing is what costs, on most disks), and a tree
-    that is already exactly right is not touched at all. ``progress`` is called
-    after each file placed.
+    that is already exactly right is not touched at all. ``reader``: the tree as
+    read while compiling (else it is read now). ``progress`` is called after each
+    file placed.
     """
     contents = _with_marker(contents)
     out = Path(out).absolute()
@@ -238,11 +383,13 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
     with _lock(out):
         _recover(out)
         _guard(out, src)
-        disk = _compare(out, contents)
+        disk = _compare(out, contents, reader)
+        disk.reusable = _still_the_same(out, disk.reusable)
         written = len(contents) - len(disk.same)
         removed = len(disk.extra)
+        differences = tuple(_differences(contents, disk))
         if out.is_dir() and disk.tidy and not removed and len(disk.reusable) == len(contents):
-            return TreeChange(written=0, removed=0, files=len(contents))
+            return TreeChange(written=0, removed=0, files=len(contents), differences=differences)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             _fill(staging, out, contents, disk.reusable, progress)
@@ -259,7 +406,7 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return TreeChange(written=written, removed=removed, files=len(contents))
+    return TreeChange(written=written, removed=removed, files=len(contents), differences=differences)
 
 
 # From this many files on, the old tree is deleted by a detached process (see _discard).
@@ -287,7 +434,7 @@ def _discard(old: Path, files: int) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _fill(staging: Path, out: Path, contents: dict[str, bytes], reusable: set[str],
+def _fill(staging: Path, out: Path, contents: dict[str, bytes], reusable: dict[str, tuple | None],
           progress: Callable[[], None] | None) -> None:
     """Build the new tree in ``staging``: unchanged files hard-linked from ``out``, the rest written."""
     made: set[str] = set()
@@ -331,10 +478,15 @@ def tree_files(out: str | os.PathLike) -> list[str]:
     return sorted(_scan(Path(out))[0])
 
 
-def check_tree(contents: dict[str, bytes], out: str | os.PathLike) -> list[str]:
-    """What differs between ``out`` on disk and ``contents``: ``stale:``/``missing:``/``extra:`` lines."""
+def check_tree(contents: dict[str, bytes], out: str | os.PathLike, reader: TreeReader | None = None) -> list[str]:
+    """What differs between ``out`` on disk and ``contents``: ``stale:``/``missing:``/``extra:`` lines.
+
+    ``reader``: the tree as read while compiling (else it is read now)."""
     contents = _with_marker(contents)
-    disk = _compare(Path(out), contents)
+    return _differences(contents, _compare(Path(out), contents, reader))
+
+
+def _differences(contents: dict[str, bytes], disk: _Comparison) -> list[str]:
     problems = [(rel, "extra") for rel in disk.extra]
     problems += [(rel, "stale" if rel in disk.on_disk else "missing") for rel in contents if rel not in disk.same]
     return [f"{what}: {rel}" for rel, what in sorted(problems)]

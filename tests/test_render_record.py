@@ -231,3 +231,42 @@ def test_promote_records_what_it_rendered(source, rendered, run, compiling):
     assert "1.1.0" in (rendered / "workloads/prod/prod-a/iris/inferenceservice-iris.yaml").read_text()
     assert run("render", "--source", source, "--out", rendered, "--check").exit_code == 0
     assert len(compiling) == 1  # only the first render's: the check trusted promote's record
+
+
+def _compiled(source):
+    from generator.build import build_fleet
+    from generator.resolve import load_fleet
+
+    return emit.file_contents(build_fleet(load_fleet(source)))
+
+
+def test_the_tree_read_while_compiling_gives_the_same_answers(source, rendered):
+    contents = _compiled(source)
+    (rendered / "workloads/dev/dev-1/iris/kustomization.yaml").write_text("edited\n")
+    (rendered / "workloads/prod/prod-a/iris/inferenceservice-iris.yaml").unlink()
+    (rendered / "workloads/extra.yaml").write_text("a: 1\n")
+    os.symlink("kustomization.yaml", rendered / "workloads/dev/dev-1/iris/link.yaml")
+    expected = emit.check_tree(contents, rendered)
+    assert len(expected) == 4
+    reader = emit.TreeReader(rendered)
+    assert reader.pid is not None  # read by a child process
+    assert emit.check_tree(contents, rendered, reader) == expected
+    assert emit.TreeReader(rendered.parent / "src").pid is None  # not a tree gitops-gen wrote: never read
+
+
+def test_a_file_edited_while_compiling_is_written_not_shared(source, rendered):
+    contents = _compiled(source)
+
+    class ReadEarlier:  # what a TreeReader saw before the edit
+        def __init__(self):
+            self.snapshot = emit._snapshot(rendered)
+
+        def result(self):
+            return self.snapshot
+
+    reader = ReadEarlier()
+    target = rendered / "workloads/dev/dev-1/iris/inferenceservice-iris.yaml"
+    target.write_bytes(target.read_bytes().replace(b"iris", b"IRIS", 1))  # same size, other bytes
+    (rendered / "workloads/stray.yaml").write_text("a: 1\n")
+    emit.render_tree(contents, rendered, reader=reader)
+    assert target.read_bytes() == contents["workloads/dev/dev-1/iris/inferenceservice-iris.yaml"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .. import record
 from ..build import KUSTOMIZATION_FILE, build_fleet
-from ..emit import (MARKER_FILE, TreeChange, check_tree, contents_digest, disk_digest, file_contents, render_tree,
-                    tree_files)
+from ..emit import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
+                    finish_interrupted, render_tree, tree_files)
 from ..load import SourceTree, load_tree
 from ..resolve import resolve
 from .common import info, output_dir
@@ -34,18 +34,25 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
             compiled_files = len(on_disk) - 1
             change = TreeChange(written=0, removed=0, files=len(on_disk))
         else:
-            fleet = resolve(tree)
-            files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
-            contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
-            releases = len(fleet.releases)
-            objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
-            compiled_files = len(contents)
-            if check:
-                differences = check_tree(contents, out)
-            else:
-                before = check_tree(contents, out) if exit_code else []
-                change = render_tree(contents, out, source=source,
-                                     progress=progress.counter("writing files", len(contents) + 1))
+            if not check:
+                finish_interrupted(out)
+            # The tree on disk is read by a second process while this one compiles.
+            reader = TreeReader(out)
+            try:
+                fleet = resolve(tree)
+                files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
+                contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
+                releases = len(fleet.releases)
+                objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
+                compiled_files = len(contents)
+                if check:
+                    differences = check_tree(contents, out, reader)
+                else:
+                    change = render_tree(contents, out, source=source, reader=reader,
+                                         progress=progress.counter("writing files", len(contents) + 1))
+                    before = list(change.differences)
+            finally:
+                reader.close()
             if not check or not differences:
                 record.save(out, record.Record(inputs=inputs, outputs=contents_digest(contents)))
     if check:
