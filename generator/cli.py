@@ -24,7 +24,13 @@ source_option = click.option(
 def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") -> int:
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
     try:
-        return fn()
+        code = fn()
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`gitops-gen diff ... | head`): stop quietly, as `yes | head` does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except GitopsGenError as exc:
         for problem in exc.problems:
             _error(f"{prog}: {problem}" if not problem.file else str(problem))

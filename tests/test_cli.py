@@ -87,3 +87,21 @@ def test_validate_reports_schema_problems_per_file(source, run, monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
         "workloads/dev/dev-1/iris/inferenceservice-iris.yaml: spec.predictor.minReplicaz: unknown field")
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path):
+    """`gitops-gen show ... | head -1`: no traceback, no 'internal error' when the reader goes away."""
+    from tests.conftest import IRIS, build_file_tree, small_fleet
+
+    files = small_fleet()
+    names = [f"m{i:03d}" for i in range(20)]
+    for name in names:
+        files[f"models/{name}.yaml"] = IRIS.replace("name: iris", f"name: {name}")
+    files["envs/dev.yaml"] = files["envs/dev.yaml"].replace("iris: {}", "iris: {}\n" + "".join(
+        f"        {name}: {{}}\n" for name in names))
+    source = build_file_tree(tmp_path / "src", files)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "show", "--source", str(source), "--env", "dev"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader leaves before the output comes (pipe buffers here can be large)
+    stderr = proc.stderr.read().decode()
+    assert (proc.wait(), stderr) == (141, "")
