@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,15 +79,22 @@ def spec_files(root: Path) -> list[Path]:
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:
-    if not path.resolve().is_relative_to(real_root):
-        rel = path.relative_to(root).as_posix()
+    rel = path.relative_to(root).as_posix()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        raise GitopsGenError.at(rel, 0, "", "is a symlink loop; refusing to read it") from None
+    if not real.is_relative_to(real_root):
         raise GitopsGenError.at(rel, 0, "", "is a symlink that points outside the source tree; refusing to read it")
 
 
 def read_text(path: Path, rel: str) -> str:
     """A file's text: size-capped and strictly UTF-8, with a located error otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise GitopsGenError.at(rel, 0, "", "is not a regular file; refusing to read it")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise GitopsGenError.at(rel, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
         data = path.read_bytes()
@@ -123,7 +131,8 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
 def _validate(source: YamlDocument) -> Located:
     data = source.data
     if not isinstance(data, dict):
-        raise GitopsGenError.at(source.file, source.line, "", "a spec document must be a mapping")
+        raise GitopsGenError.at(source.file, source.line, "",
+                                f"a spec document must be a mapping, not {_type_name(data)}")
     if data.get("apiVersion") != S.API_VERSION:
         got = data.get("apiVersion")
         msg = "missing" if got is None else f"is {got!r}"
@@ -132,8 +141,13 @@ def _validate(source: YamlDocument) -> Located:
     kind = data.get("kind")
     model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
-        raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind",
-                                     f"{kind!r} is not one of {', '.join(S.KINDS)}"))
+        if kind is None:
+            message = f"missing; must be one of {', '.join(S.KINDS)}"
+        else:
+            close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
+            message = (f"{kind!r} is not one of {', '.join(S.KINDS)}"
+                       + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
@@ -165,7 +179,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        close = difflib.get_close_matches(field, S.FIELD_NAMES, n=1)
+        close = difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
@@ -175,6 +189,8 @@ def pydantic_message(error: dict[str, Any]) -> str:
         return f"must be a mapping, not {_type_name(error['input'])}"
     if kind == "list_type":
         return f"must be a list, not {_type_name(error['input'])}"
+    if kind == "too_short":
+        return f"must have at least {error['ctx']['min_length']} item(s)"
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

@@ -57,8 +57,11 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem += " (a tab: YAML indentation must use spaces)"
         raise GitopsGenError.at(file, line, "", f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:  # reader errors (control characters, ...)
-        raise GitopsGenError.at(file, 0, "", f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # characters YAML forbids (control characters, ...)
+        raise GitopsGenError.at(file, _line_of_character(text, exc.character), "",
+                                f"YAML error: character {_character_name(exc.character)}: {exc.reason}") from None
+    except yaml.YAMLError as exc:
+        raise GitopsGenError.at(file, 0, "", f"YAML error: {str(exc).splitlines()[0]}") from None
     documents = []
     for node in nodes:
         if node is None:
@@ -68,6 +71,19 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
     return documents
+
+
+def _line_of_character(text: str, character: int | str) -> int:
+    # The reader stops at the first forbidden character, so its first
+    # occurrence is the one; its reported position counts bytes, not characters.
+    char = chr(character) if isinstance(character, int) else character
+    index = text.find(char)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _character_name(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
 
 
 def _char_at(text: str, line: int, column: int) -> str:
