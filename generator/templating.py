@@ -25,10 +25,15 @@ class TemplateProblem(Exception):
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import BaseLoader, StrictUndefined
 
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    from .sandbox import BoundedSandbox
+
+    class NoFiles(BaseLoader):
+        def get_source(self, environment, template):
+            raise TemplateProblem(f"spec strings cannot include, import or extend templates ({template!r})")
+
+    return BoundedSandbox(loader=NoFiles(), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 @lru_cache(maxsize=4096)
@@ -46,13 +51,25 @@ def render_string(text: str, context: dict[str, Any]) -> str:
     import jinja2
     from jinja2.sandbox import SecurityError
 
+    from .sandbox import TIME_LIMIT_SECONDS, TimeLimitExceeded, render_bounded, time_limit
+
     template = _compile(text)
     try:
-        return template.render(context)
+        with time_limit(TIME_LIMIT_SECONDS):
+            return render_bounded(template, context)
+    except TemplateProblem:
+        raise
+    except TimeLimitExceeded:
+        raise TemplateProblem(f"refused by the template sandbox: took longer than {TIME_LIMIT_SECONDS:g}s "
+                              "(a loop too large?)") from None
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"{exc.message} (known names: {', '.join(sorted(context))})") from None
     except SecurityError as exc:
         raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except OverflowError as exc:  # the sandbox's range() limit, float overflow
+        raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except MemoryError:
+        raise TemplateProblem("refused: the template needs too much memory") from None
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
     except Exception as exc:  # user expressions can raise anything (1/0, bad filters)
