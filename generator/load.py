@@ -59,7 +59,12 @@ def spec_files(root: Path) -> list[Path]:
         raise GitopsGenError(f"{root}: source tree not found (use --source DIR)")
     real_root = root.resolve()
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unreadable(exc: OSError):  # os.walk would skip the folder, and its specs, silently
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
+        raise GitopsGenError.at(rel, 0, "", f"cannot read this folder: {exc.strerror}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         rel_dir = Path(dirpath).relative_to(root)
         dirnames[:] = [
             d for d in dirnames

@@ -1,6 +1,10 @@
 """Load: YAML with positions, and one located line per problem."""
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
 import pytest
 
 from generator.errors import GitopsGenError
@@ -129,3 +133,18 @@ def test_symlink_leaving_the_tree_is_refused(tmp_path):
     (tmp_path / "src" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
     with pytest.raises(GitopsGenError, match="link.yaml: is a symlink that points outside the source tree"):
         load_tree(tmp_path / "src")
+
+
+def test_an_unreadable_folder_is_an_error_not_silently_skipped(tmp_path, monkeypatch):
+    build_file_tree(tmp_path / "src", small_fleet())
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # what a folder without read permission does (root reads everything)
+        if Path(path) == tmp_path / "src" / "models":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(GitopsGenError) as info:
+        load_tree(tmp_path / "src")
+    assert str(info.value) == "models: cannot read this folder: Permission denied"
