@@ -78,9 +78,10 @@ def spec_files(root: Path) -> list[Path]:
             if Path(dirpath, d).is_symlink():
                 _inside(Path(dirpath, d), real_root, root)
                 dirnames.remove(d)
+    found.sort(key=lambda p: p.relative_to(root).as_posix())
     for path in found:
         _inside(path, real_root, root)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return found
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:

@@ -109,7 +109,10 @@ class _Converter:
         self.visits += 1
         self.distinct.add(id(node))
         if self.visits > _MAX_VISITS and self.visits > 10 * len(self.distinct):
-            raise self._fail(node, path, "YAML aliases expand too far (alias bomb?); refusing")
+            # Named at the top-level field being expanded: the path deep inside means nothing.
+            top = path[:1]
+            raise GitopsGenError.at(self.doc.file, self.doc.lines.get(top, self.doc.line), dotted(top),
+                                    "YAML aliases expand too far (alias bomb?); refusing")
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
@@ -173,6 +176,8 @@ def dotted(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not part or part.startswith(".") or part.endswith(".") or any(c.isspace() for c in part):
+            out += f"[{part!r}]"  # `spec.models['..']`, not `spec.models...`
         else:
             out += f".{part}" if out else str(part)
     return out
