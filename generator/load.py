@@ -185,7 +185,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        close = difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1)
+        close = difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
