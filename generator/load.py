@@ -141,7 +141,7 @@ def _validate(source: YamlDocument) -> Located:
                                 f"a spec document must be a mapping, not {_type_name(data)}")
     if data.get("apiVersion") != S.API_VERSION:
         got = data.get("apiVersion")
-        msg = "missing" if got is None else f"is {got!r}"
+        msg = "missing" if got is None else f"is {shown(got)}"
         raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
                                      f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
     kind = data.get("kind")
@@ -151,7 +151,7 @@ def _validate(source: YamlDocument) -> Located:
             message = f"missing; must be one of {', '.join(S.KINDS)}"
         else:
             close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
-            message = (f"{kind!r} is not one of {', '.join(S.KINDS)}"
+            message = (f"{shown(kind)} is not one of {', '.join(S.KINDS)}"
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
@@ -190,7 +190,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed: " + error["msg"].replace("Input should be", "must be")
+        return f"{shown(error['input'])} is not allowed: " + error["msg"].replace("Input should be", "must be")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"must be a mapping, not {_type_name(error['input'])}"
     if kind == "list_type":
@@ -201,6 +201,12 @@ def pydantic_message(error: dict[str, Any]) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     return msg.replace("Input should be", "must be").replace("String should", "must")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as it appears in a message: its repr, cut short (a message stays one readable line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _type_name(value: Any) -> str:
