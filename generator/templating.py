@@ -44,6 +44,8 @@ def _compile(text: str):
         return _environment().from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 0) from None
+    except RecursionError:  # Jinja2's parser and compiler recurse once per nesting level
+        raise TemplateProblem("template syntax error: expressions nested too deeply") from None
 
 
 def render_string(text: str, context: dict[str, Any]) -> str:
@@ -53,10 +55,9 @@ def render_string(text: str, context: dict[str, Any]) -> str:
 
     from .sandbox import TIME_LIMIT_SECONDS, TimeLimitExceeded, render_bounded, time_limit
 
-    template = _compile(text)
     try:
-        with time_limit(TIME_LIMIT_SECONDS):
-            return render_bounded(template, context)
+        with time_limit(TIME_LIMIT_SECONDS):  # compiling a huge expression takes time too
+            return render_bounded(_compile(text), context)
     except TemplateProblem:
         raise
     except TimeLimitExceeded:

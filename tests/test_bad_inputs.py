@@ -250,6 +250,8 @@ CASES = [
     Case("jinja-memory-bomb", {MODEL: change(IRIS, "{{ version }}", "{{ 'a' * 10**9 }}")},
          ["models/iris.yaml:9: spec.storageUri: refused by the template sandbox: repeating a value 1000000000 times "
           "makes it larger than the sandbox allows"]),
+    Case("jinja-nested-too-deeply", {MODEL: change(IRIS, "{{ version }}", "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")},
+         ["models/iris.yaml:9: spec.storageUri: template syntax error: expressions nested too deeply"]),
     Case("jinja-in-version", {PROD_ENV: change(PROD, 'version: "1.0.0"', 'version: "{{ x }}"')},
          ["envs/prod.yaml:19: spec.models.iris.version: '{{ x }}' is not a valid version"]),
 

@@ -139,3 +139,9 @@ def test_extent_counts_shared_values_each_time_without_walking_them_again():
         value = [value, value]  # 2**60 items when printed; 60 distinct lists
     assert sandbox.extent(value) == sandbox.MAX_SIZE + 1
     assert sandbox.extent({"a": "bcd", "e": [1, "fg"]}) == 2 + 1 + 3 + 1 + 2 + 2
+
+
+@pytest.mark.parametrize("text", ["{{ " + "(" * 10000 + "1" + ")" * 10000 + " }}",
+                                  "{% if a %}" * 2000 + "{% endif %}" * 2000])
+def test_deeply_nested_expressions_are_a_syntax_error_not_a_crash(text):
+    assert refusal(text) == "template syntax error: expressions nested too deeply"
