@@ -19,6 +19,13 @@ Path = tuple[str | int, ...]
 # An alias may point at a large subtree; past this many visited nodes, and
 # only when aliases multiplied the document tenfold, we call it a bomb.
 _MAX_VISITS = 200_000
+# Specs nest a handful of levels. Deeper input is refused before it hurts: the
+# converter below recurses once per level (Python's stack allows about 300), and
+# libyaml's composer recurses in C, where some 30000 levels crash the process.
+MAX_DEPTH = 100
+_MAX_TEXT_DEPTH = 1000
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -49,6 +56,7 @@ class YamlDocument:
 def load_documents(text: str, file: str) -> list[YamlDocument]:
     """Parse every document of ``text`` (already decoded), keeping positions."""
     try:
+        _check_text_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -71,6 +79,24 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
     return documents
+
+
+def _check_text_depth(text: str, file: str) -> None:
+    """Refuse text nested deeper than the composer can take, using the (non-recursive) event parser."""
+    # Each nesting level costs an opening bracket or at least half a column of
+    # indentation, so most files cannot be deep at all and skip the scan.
+    longest = max(map(len, text.splitlines()), default=0)
+    if 2 * longest + text.count("[") + text.count("{") <= _MAX_TEXT_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _OPEN_EVENTS):
+            depth += 1
+            if depth > _MAX_TEXT_DEPTH:
+                raise GitopsGenError.at(file, event.start_mark.line + 1, "",
+                                        f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
+        elif isinstance(event, _CLOSE_EVENTS):
+            depth -= 1
 
 
 def _line_of_character(text: str, character: int | str) -> int:
@@ -99,6 +125,7 @@ class _Converter:
         self.visits = 0
         self.distinct: set[int] = set()
         self.active: set[int] = set()  # nodes on the current path: recursion guard
+        self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
     def _fail(self, node: yaml.Node, path: Path, message: str) -> GitopsGenError:
         return GitopsGenError.at(
@@ -118,13 +145,17 @@ class _Converter:
             return self._scalar(node, path)
         if id(node) in self.active:
             raise self._fail(node, path, "recursive YAML alias")
+        if self.depth >= MAX_DEPTH:
+            raise self._fail(node, path[:1], f"nested more than {MAX_DEPTH} levels deep; refusing")
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
             return self._mapping(node, path)
         finally:
             self.active.discard(id(node))
+            self.depth -= 1
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         out: dict[str, Any] = {}

@@ -44,6 +44,11 @@ def test_merge_keys_are_supported():
     ("a:\n\t- b\n", "f.yaml:2: YAML syntax error"),
     ("a: [1\n", "f.yaml:2: YAML syntax error"),
     ("a: &a [*a]\n", "f.yaml:1: a[0]: recursive YAML alias"),
+    # Aliases nest without nesting in the text: each line one level deeper than the last.
+    ("a0: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 200)),
+     "f.yaml:1: a99: nested more than 100 levels deep; refusing"),
+    ("a0: &a0 {x: 1}\n" + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}}}\n" for i in range(1, 200)),
+     "f.yaml:1: a99: nested more than 100 levels deep; refusing"),
 ])
 def test_yaml_problems_name_file_and_line(text, expected):
     with pytest.raises(GitopsGenError) as info:
