@@ -16,7 +16,7 @@ from .errors import GitopsGenError
 
 Path = tuple[str | int, ...]
 
-# An alias may point at a large subtree; past this many visited nodes, and
+# An alias may point at a large subtree; past this many nodes once expanded, and
 # only when aliases multiplied the document tenfold, we call it a bomb.
 _MAX_VISITS = 200_000
 # Specs nest a handful of levels. Deeper input is refused before it hurts: the
@@ -75,6 +75,8 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         if node is None:
             continue
         doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
+        if "*" in text:  # no alias, no bomb
+            _refuse_alias_bombs(node, file)
         doc.data = _Converter(doc).convert(node, ())
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
@@ -97,6 +99,51 @@ def _check_text_depth(text: str, file: str) -> None:
                                         f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
         elif isinstance(event, _CLOSE_EVENTS):
             depth -= 1
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """Nodes each node of ``root`` stands for once aliases are expanded (by id), without expanding them.
+
+    A node referenced by many aliases is counted once per reference but walked
+    once, so a billion-laughs document is measured in microseconds. A node
+    inside its own alias (recursion) counts 0 here; the converter reports it.
+    """
+    sizes: dict[int, int] = {}
+    pending: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if not children_done:
+            if id(node) not in pending:
+                pending.add(id(node))
+                stack.append((node, True))
+                stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        pending.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in children)
+    return sizes
+
+
+def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
+    sizes = _expanded_sizes(root)
+    if sizes[id(root)] <= max(_MAX_VISITS, 10 * len(sizes)):
+        return
+    # Name the first top-level field past the limit: the path deep inside means nothing.
+    where, field, total = root, "", 1
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            total += sizes[id(key)] + sizes[id(value)]
+            if total > _MAX_VISITS:
+                where, field = key, str(key.value)
+                break
+    raise GitopsGenError.at(file, where.start_mark.line + 1, field,
+                            "YAML aliases expand too far (alias bomb?); refusing")
 
 
 def _line_of_character(text: str, character: int | str) -> int:
@@ -122,8 +169,6 @@ def _char_at(text: str, line: int, column: int) -> str:
 class _Converter:
     def __init__(self, doc: YamlDocument):
         self.doc = doc
-        self.visits = 0
-        self.distinct: set[int] = set()
         self.active: set[int] = set()  # nodes on the current path: recursion guard
         self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
@@ -133,13 +178,6 @@ class _Converter:
         )
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
-        self.visits += 1
-        self.distinct.add(id(node))
-        if self.visits > _MAX_VISITS and self.visits > 10 * len(self.distinct):
-            # Named at the top-level field being expanded: the path deep inside means nothing.
-            top = path[:1]
-            raise GitopsGenError.at(self.doc.file, self.doc.lines.get(top, self.doc.line), dotted(top),
-                                    "YAML aliases expand too far (alias bomb?); refusing")
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
