@@ -136,6 +136,11 @@ def render_tree(contents: dict[str, bytes], out: str | os.PathLike, source: str 
 
 
 def _render_tree(contents: dict[str, bytes], out: Path, src: Path | None) -> TreeChange:
+    for rel in contents:
+        # Names are DNS-1123 labels by the time they reach a path (load.py); this is the last line of
+        # defence, and a failure here is a bug, not a user error.
+        if os.path.isabs(rel) or os.path.normpath(rel) != rel or rel.split("/")[0] == "..":
+            raise ValueError(f"refusing to write {rel!r}: not a plain path inside the output tree")
     out.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out):
         _recover(out)

@@ -77,6 +77,8 @@ def render(files: dict[str, str]) -> tuple[int, str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         src = build_file_tree(Path(tmp) / "src", files)
         result = CliRunner().invoke(cli, ["render", "--source", str(src), "--out", str(Path(tmp) / "out")])
+        # Nothing written beside the output tree, and no output tree at all after a failure.
+        assert sorted(p.name for p in Path(tmp).iterdir()) == (["out", "src"] if result.exit_code == 0 else ["src"])
         if result.exit_code == 0:
             validated = CliRunner().invoke(cli, ["validate", "--source", str(src)])
             assert validated.exit_code == 0, validated.stdout + validated.stderr

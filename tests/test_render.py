@@ -207,3 +207,11 @@ def test_refuses_an_output_symlink_and_an_output_inside_the_source_tree(source, 
     assert result.exit_code == 1
     assert result.stderr.startswith(f"gitops-gen: {inside}: the output directory is inside the source tree")
     assert not inside.exists()
+
+
+@pytest.mark.parametrize("rel", ["../escape.yaml", "/tmp/escape.yaml", "a/../../escape.yaml", "a//b.yaml", "./a.yaml"])
+def test_paths_that_could_leave_the_output_tree_are_never_written(tmp_path, rel):
+    out = tmp_path / "deep" / "out"
+    with pytest.raises(ValueError, match="not a plain path inside the output tree"):
+        emit.render_tree({"ok.yaml": b"a: 1\n", rel: b"escaped: true\n"}, out)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
