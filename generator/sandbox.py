@@ -47,8 +47,12 @@ class LimitExceeded(SecurityError):
     """A template tried to build a value larger than the sandbox allows."""
 
 
-class TimeLimitExceeded(Exception):
-    """A template ran longer than the time limit."""
+class TimeLimitExceeded(BaseException):
+    """A template ran longer than the time limit.
+
+    A BaseException, so that no ``except Exception`` inside Jinja2 (constant
+    folding at compile time catches everything) swallows the one-shot alarm.
+    """
 
 
 def extent(value: Any, limit: int = MAX_SIZE) -> int:
