@@ -25,8 +25,12 @@ def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") ->
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
     try:
         code = fn()
-        sys.stdout.flush()  # a closed pipe fails here, inside the handler, not at exit
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return code
+    except BrokenPipeError:
+        # The reader went away (`gitops-gen diff ... | head`): stop quietly, as `yes | head` does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except GitopsGenError as exc:
         for problem in exc.problems:
             _error(f"{prog}: {problem}" if not problem.file else str(problem))
@@ -34,14 +38,6 @@ def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") ->
     except KeyboardInterrupt:
         _error(f"{prog}: interrupted")
         return 130
-    except BrokenPipeError:
-        # The reader went away (`gitops-gen show ... | head`): nothing more to say, and
-        # Python's own flush at exit must not fail on the same pipe.
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        return 1
     except OSError as exc:  # disk full, permission denied, read-only: the user's to fix
         if not is_user_os_error(exc):
             return _internal(exc, debug, prog)
