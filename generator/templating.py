@@ -25,10 +25,15 @@ class TemplateProblem(Exception):
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import BaseLoader, StrictUndefined
 
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    from .sandbox import BoundedSandbox
+
+    class NoFiles(BaseLoader):
+        def get_source(self, environment, template):
+            raise TemplateProblem(f"spec strings cannot include, import or extend templates ({template!r})")
+
+    return BoundedSandbox(loader=NoFiles(), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 @lru_cache(maxsize=4096)
@@ -39,6 +44,8 @@ def _compile(text: str):
         return _environment().from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 0) from None
+    except RecursionError:  # Jinja2's parser and compiler recurse once per nesting level
+        raise TemplateProblem("template syntax error: expressions nested too deeply") from None
 
 
 def render_string(text: str, context: dict[str, Any]) -> str:
@@ -46,13 +53,24 @@ def render_string(text: str, context: dict[str, Any]) -> str:
     import jinja2
     from jinja2.sandbox import SecurityError
 
-    template = _compile(text)
+    from .sandbox import TIME_LIMIT_SECONDS, TimeLimitExceeded, render_bounded, time_limit
+
     try:
-        return template.render(context)
+        with time_limit(TIME_LIMIT_SECONDS):  # compiling a huge expression takes time too
+            return render_bounded(_compile(text), context)
+    except TemplateProblem:
+        raise
+    except TimeLimitExceeded:
+        raise TemplateProblem(f"refused by the template sandbox: took longer than {TIME_LIMIT_SECONDS:g}s "
+                              "(a loop too large?)") from None
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"{exc.message} (known names: {', '.join(sorted(context))})") from None
     except SecurityError as exc:
         raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except OverflowError as exc:  # the sandbox's range() limit, float overflow
+        raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except MemoryError:
+        raise TemplateProblem("refused: the template needs too much memory") from None
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
     except Exception as exc:  # user expressions can raise anything (1/0, bad filters)
@@ -66,15 +84,17 @@ def _file_environment(files):
     Cached per SourceFiles instance (hashed by identity): each template is compiled once per fleet.
     """
     from jinja2 import FunctionLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .sandbox import BoundedSandbox
 
     def load(name: str):
         text = files.texts.get(name)
         # The name doubles as file name, so error tracebacks point at the right template.
         return None if text is None else (text, name, lambda: True)
 
-    return ImmutableSandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,
-                                         autoescape=False, keep_trailing_newline=True)
+    # Bounded like spec expressions: `{{ 'a' * 10**9 }}` in a template is refused, not built.
+    return BoundedSandbox(loader=FunctionLoader(load), undefined=StrictUndefined,
+                          autoescape=False, keep_trailing_newline=True)
 
 
 class FileTemplateProblem(TemplateProblem):

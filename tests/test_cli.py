@@ -1,9 +1,11 @@
 """The command line as users meet it: exit codes, one-line errors, stdout vs stderr."""
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from generator import __version__
@@ -105,3 +107,22 @@ def test_a_closed_pipe_stops_quietly(tmp_path):
     proc.stdout.close()  # the reader leaves before the output comes (pipe buffers here can be large)
     stderr = proc.stderr.read().decode()
     assert (proc.wait(), stderr) == (141, "")
+
+
+@pytest.mark.parametrize("error, code, line", [
+    (PermissionError(errno.EACCES, "Permission denied", "/srv/specs/x.yaml"), 1,
+     "gitops-gen: /srv/specs/x.yaml: Permission denied"),
+    (OSError(errno.EROFS, "Read-only file system"), 1, "gitops-gen: Read-only file system"),
+    (OSError(errno.EINVAL, "Invalid argument"), 3,
+     "gitops-gen: internal error: OSError: [Errno 22] Invalid argument (re-run with --debug for the traceback)"),
+])
+def test_os_errors_users_can_fix_are_one_line_others_are_bugs(source, run, monkeypatch, error, code, line):
+    import generator.commands.show as show_module
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(show_module, "load_fleet", failing)
+    result = run("show", "--source", source, "--env", "dev")
+    assert (result.exit_code, result.stderr) == (code, line + "\n")
+
