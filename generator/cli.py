@@ -14,7 +14,7 @@ from typing import Callable
 import click
 
 from . import __version__
-from .errors import GitopsGenError
+from .errors import GitopsGenError, is_user_os_error, os_error_line
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -24,7 +24,13 @@ source_option = click.option(
 def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") -> int:
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
     try:
-        return fn()
+        code = fn()
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`gitops-gen diff ... | head`): stop quietly, as `yes | head` does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except GitopsGenError as exc:
         for problem in exc.problems:
             _error(f"{prog}: {problem}" if not problem.file else str(problem))
@@ -32,12 +38,21 @@ def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") ->
     except KeyboardInterrupt:
         _error(f"{prog}: interrupted")
         return 130
+    except OSError as exc:  # disk full, permission denied, read-only: the user's to fix
+        if not is_user_os_error(exc):
+            return _internal(exc, debug, prog)
+        _error(f"{prog}: {os_error_line(exc)}")
+        return 1
     except Exception as exc:  # a bug: never a wall of traceback unless asked
-        if debug:
-            traceback.print_exc()
-        else:
-            _error(f"{prog}: internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)")
-        return 3
+        return _internal(exc, debug, prog)
+
+
+def _internal(exc: Exception, debug: bool, prog: str) -> int:
+    if debug:
+        traceback.print_exc()
+    else:
+        _error(f"{prog}: internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)")
+    return 3
 
 
 def _error(line: str) -> None:

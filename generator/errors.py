@@ -6,6 +6,7 @@ as one line per problem and exit 1; anything else is a bug (exit 3).
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -49,3 +50,22 @@ def raise_if(problems: list[Problem], limit: int = 20) -> None:
         rest = len(unique) - limit
         unique = [*unique[:limit], Problem(message=f"... and {rest} more problems")]
     raise GitopsGenError(*unique)
+
+
+# OS errors a user can fix (free space, permissions, a read-only or wrong path):
+# reported as one line, exit 1. Any other OSError is a bug in gitops-gen (exit 3).
+USER_ERRNOS = frozenset({
+    errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT,
+    errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOTEMPTY, errno.ENAMETOOLONG, errno.ELOOP, errno.EBUSY,
+    errno.EMFILE, errno.ENFILE, errno.EIO, errno.EXDEV,
+})
+
+
+def is_user_os_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in USER_ERRNOS
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: reason`` for an OSError, naming the path it was about when the OS says."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason

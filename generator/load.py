@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,12 @@ def spec_files(root: Path) -> list[Path]:
         raise GitopsGenError(f"{root}: source tree not found (use --source DIR)")
     real_root = root.resolve()
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unreadable(exc: OSError):  # os.walk would skip the folder, and its specs, silently
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
+        raise GitopsGenError.at(rel, 0, "", f"cannot read this folder: {exc.strerror}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         rel_dir = Path(dirpath).relative_to(root)
         dirnames[:] = [
             d for d in dirnames
@@ -79,9 +85,10 @@ def spec_files(root: Path) -> list[Path]:
             if Path(dirpath, d).is_symlink():
                 _inside(Path(dirpath, d), real_root, root)
                 dirnames.remove(d)
+    found.sort(key=lambda p: p.relative_to(root).as_posix())
     for path in found:
         _inside(path, real_root, root)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return found
 
 
 def extension_files(root: Path) -> dict[str, str]:
@@ -121,15 +128,22 @@ def extension_files(root: Path) -> dict[str, str]:
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:
-    if not path.resolve().is_relative_to(real_root):
-        rel = path.relative_to(root).as_posix()
+    rel = path.relative_to(root).as_posix()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        raise GitopsGenError.at(rel, 0, "", "is a symlink loop; refusing to read it") from None
+    if not real.is_relative_to(real_root):
         raise GitopsGenError.at(rel, 0, "", "is a symlink that points outside the source tree; refusing to read it")
 
 
 def read_text(path: Path, rel: str) -> str:
     """A file's text: size-capped and strictly UTF-8, with a located error otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise GitopsGenError.at(rel, 0, "", "is not a regular file; refusing to read it")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise GitopsGenError.at(rel, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
         data = path.read_bytes()
@@ -178,17 +192,23 @@ def _add_to_digest(digest, rel: str, text: str) -> None:
 def _validate(source: YamlDocument) -> Located:
     data = source.data
     if not isinstance(data, dict):
-        raise GitopsGenError.at(source.file, source.line, "", "a spec document must be a mapping")
+        raise GitopsGenError.at(source.file, source.line, "",
+                                f"a spec document must be a mapping, not {_type_name(data)}")
     if data.get("apiVersion") != S.API_VERSION:
         got = data.get("apiVersion")
-        msg = "missing" if got is None else f"is {got!r}"
+        msg = "missing" if got is None else f"is {shown(got)}"
         raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
                                      f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
     kind = data.get("kind")
     model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
-        raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind",
-                                     f"{kind!r} is not one of {', '.join(S.KINDS)}"))
+        if kind is None:
+            message = f"missing; must be one of {', '.join(S.KINDS)}"
+        else:
+            close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
+            message = (f"{shown(kind)} is not one of {', '.join(S.KINDS)}"
+                       + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
@@ -220,20 +240,28 @@ def pydantic_message(error: dict[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        close = difflib.get_close_matches(field, S.FIELD_NAMES, n=1)
+        close = difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed: " + error["msg"].replace("Input should be", "must be")
+        return f"{shown(error['input'])} is not allowed: " + error["msg"].replace("Input should be", "must be")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"must be a mapping, not {_type_name(error['input'])}"
     if kind == "list_type":
         return f"must be a list, not {_type_name(error['input'])}"
+    if kind == "too_short":
+        return f"must have at least {error['ctx']['min_length']} item(s)"
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     return msg.replace("Input should be", "must be").replace("String should", "must")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as it appears in a message: its repr, cut short (a message stays one readable line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _type_name(value: Any) -> str:

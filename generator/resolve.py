@@ -232,7 +232,8 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     specs: dict[tuple, S.ModelSpec] = {}
 
     def spec_for(cluster: S.Cluster, version: Any) -> S.ModelSpec:
-        key = (version, cluster.name if per_cluster else None)
+        # By repr: a version from YAML may be any value (a list is reported by validation).
+        key = (type(version), repr(version), cluster.name if per_cluster else None)
         spec = specs.get(key)
         if spec is not None:
             return spec

@@ -26,10 +26,15 @@ class TemplateProblem(Exception):
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import BaseLoader, StrictUndefined
 
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    from .sandbox import BoundedSandbox
+
+    class NoFiles(BaseLoader):
+        def get_source(self, environment, template):
+            raise TemplateProblem(f"spec strings cannot include, import or extend templates ({template!r})")
+
+    return BoundedSandbox(loader=NoFiles(), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 @lru_cache(maxsize=4096)
@@ -40,19 +45,24 @@ def _compile(text: str):
         return _environment().from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 0) from None
+    except RecursionError:  # Jinja2's parser and compiler recurse once per nesting level
+        raise TemplateProblem("template syntax error: expressions nested too deeply") from None
 
 
 @lru_cache(maxsize=4096)
 def names_used(text: str) -> frozenset[str] | None:
     """The context names ``text`` reads; None when Jinja2 cannot parse it (render_string will say why)."""
-    if _plain_names(text) is not None:
-        return frozenset(_plain_names(text)[1])
-    import jinja2
+    plain = _plain_names(text)
+    if plain is not None:
+        return frozenset(plain[1])
     from jinja2 import meta
 
+    from .sandbox import TIME_LIMIT_SECONDS, TimeLimitExceeded, time_limit
+
     try:
-        return frozenset(meta.find_undeclared_variables(_environment().parse(text)))
-    except jinja2.TemplateSyntaxError:
+        with time_limit(TIME_LIMIT_SECONDS):  # parsing a huge expression takes time too
+            return frozenset(meta.find_undeclared_variables(_environment().parse(text)))
+    except (Exception, TimeLimitExceeded):  # syntax errors, limits: render_string reports them
         return None
 
 
@@ -60,6 +70,8 @@ def names_used(text: str) -> frozenset[str] | None:
 # with each name's string value. No braces, no carriage returns (Jinja2
 # normalises line ends) and no Jinja2 literals such as `none` in it.
 _PLAIN_NAME = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}")
+# The sandbox's limit on what an expression renders (sandbox.MAX_SIZE; that module imports Jinja2).
+_MAX_SIZE = 1 << 20
 _JINJA_WORDS = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is",
                           "if", "else"})
 
@@ -88,7 +100,8 @@ def _substitute(text: str, context: dict[str, Any]) -> str | None:
     out = [literals[0]]
     for value, literal in zip(values, literals[1:]):
         out += (value, literal)
-    return "".join(out)
+    text = "".join(out)
+    return text if len(text) <= _MAX_SIZE else None  # Jinja2 refuses it, with the sandbox's message
 
 
 def render_string(text: str, context: dict[str, Any]) -> str:
@@ -99,13 +112,24 @@ def render_string(text: str, context: dict[str, Any]) -> str:
     import jinja2
     from jinja2.sandbox import SecurityError
 
-    template = _compile(text)
+    from .sandbox import TIME_LIMIT_SECONDS, TimeLimitExceeded, render_bounded, time_limit
+
     try:
-        return template.render(context)
+        with time_limit(TIME_LIMIT_SECONDS):  # compiling a huge expression takes time too
+            return render_bounded(_compile(text), context)
+    except TemplateProblem:
+        raise
+    except TimeLimitExceeded:
+        raise TemplateProblem(f"refused by the template sandbox: took longer than {TIME_LIMIT_SECONDS:g}s "
+                              "(a loop too large?)") from None
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"{exc.message} (known names: {', '.join(sorted(context))})") from None
     except SecurityError as exc:
         raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except OverflowError as exc:  # the sandbox's range() limit, float overflow
+        raise TemplateProblem(f"refused by the template sandbox: {exc}") from None
+    except MemoryError:
+        raise TemplateProblem("refused: the template needs too much memory") from None
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
     except Exception as exc:  # user expressions can raise anything (1/0, bad filters)
@@ -119,15 +143,17 @@ def _file_environment(files):
     Cached per SourceFiles instance (hashed by identity): each template is compiled once per fleet.
     """
     from jinja2 import FunctionLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .sandbox import BoundedSandbox
 
     def load(name: str):
         text = files.texts.get(name)
         # The name doubles as file name, so error tracebacks point at the right template.
         return None if text is None else (text, name, lambda: True)
 
-    return ImmutableSandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,
-                                         autoescape=False, keep_trailing_newline=True)
+    # Bounded like spec expressions: `{{ 'a' * 10**9 }}` in a template is refused, not built.
+    return BoundedSandbox(loader=FunctionLoader(load), undefined=StrictUndefined,
+                          autoescape=False, keep_trailing_newline=True)
 
 
 class FileTemplateProblem(TemplateProblem):

@@ -16,9 +16,16 @@ from .errors import GitopsGenError
 
 Path = tuple[str | int, ...]
 
-# An alias may point at a large subtree; past this many visited nodes, and
+# An alias may point at a large subtree; past this many nodes once expanded, and
 # only when aliases multiplied the document tenfold, we call it a bomb.
 _MAX_VISITS = 200_000
+# Specs nest a handful of levels. Deeper input is refused before it hurts: the
+# converter below recurses once per level (Python's stack allows about 300), and
+# libyaml's composer recurses in C, where some 30000 levels crash the process.
+MAX_DEPTH = 100
+_MAX_TEXT_DEPTH = 1000
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -49,6 +56,7 @@ class YamlDocument:
 def load_documents(text: str, file: str) -> list[YamlDocument]:
     """Parse every document of ``text`` (already decoded), keeping positions."""
     try:
+        _check_text_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -57,17 +65,98 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem += " (a tab: YAML indentation must use spaces)"
         raise GitopsGenError.at(file, line, "", f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:  # reader errors (control characters, ...)
-        raise GitopsGenError.at(file, 0, "", f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # characters YAML forbids (control characters, ...)
+        raise GitopsGenError.at(file, _line_of_character(text, exc.character), "",
+                                f"YAML error: character {_character_name(exc.character)}: {exc.reason}") from None
+    except yaml.YAMLError as exc:
+        raise GitopsGenError.at(file, 0, "", f"YAML error: {str(exc).splitlines()[0]}") from None
     documents = []
     for node in nodes:
         if node is None:
             continue
         doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
+        if "*" in text:  # no alias, no bomb
+            _refuse_alias_bombs(node, file)
         doc.data = _Converter(doc).convert(node, ())
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
     return documents
+
+
+def _check_text_depth(text: str, file: str) -> None:
+    """Refuse text nested deeper than the composer can take, using the (non-recursive) event parser."""
+    # Each nesting level costs an opening bracket or at least half a column of
+    # indentation, so most files cannot be deep at all and skip the scan.
+    longest = max(map(len, text.splitlines()), default=0)
+    if 2 * longest + text.count("[") + text.count("{") <= _MAX_TEXT_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _OPEN_EVENTS):
+            depth += 1
+            if depth > _MAX_TEXT_DEPTH:
+                raise GitopsGenError.at(file, event.start_mark.line + 1, "",
+                                        f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
+        elif isinstance(event, _CLOSE_EVENTS):
+            depth -= 1
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """Nodes each node of ``root`` stands for once aliases are expanded (by id), without expanding them.
+
+    A node referenced by many aliases is counted once per reference but walked
+    once, so a billion-laughs document is measured in microseconds. A node
+    inside its own alias (recursion) counts 0 here; the converter reports it.
+    """
+    sizes: dict[int, int] = {}
+    pending: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if not children_done:
+            if id(node) not in pending:
+                pending.add(id(node))
+                stack.append((node, True))
+                stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        pending.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in children)
+    return sizes
+
+
+def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
+    sizes = _expanded_sizes(root)
+    if sizes[id(root)] <= max(_MAX_VISITS, 10 * len(sizes)):
+        return
+    # Name the first top-level field past the limit: the path deep inside means nothing.
+    where, field, total = root, "", 1
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            total += sizes[id(key)] + sizes[id(value)]
+            if total > _MAX_VISITS:
+                where, field = key, str(key.value)
+                break
+    raise GitopsGenError.at(file, where.start_mark.line + 1, field,
+                            "YAML aliases expand too far (alias bomb?); refusing")
+
+
+def _line_of_character(text: str, character: int | str) -> int:
+    # The reader stops at the first forbidden character, so its first
+    # occurrence is the one; its reported position counts bytes, not characters.
+    char = chr(character) if isinstance(character, int) else character
+    index = text.find(char)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _character_name(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -80,9 +169,8 @@ def _char_at(text: str, line: int, column: int) -> str:
 class _Converter:
     def __init__(self, doc: YamlDocument):
         self.doc = doc
-        self.visits = 0
-        self.distinct: set[int] = set()
         self.active: set[int] = set()  # nodes on the current path: recursion guard
+        self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
     def _fail(self, node: yaml.Node, path: Path, message: str) -> GitopsGenError:
         return GitopsGenError.at(
@@ -90,22 +178,22 @@ class _Converter:
         )
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
-        self.visits += 1
-        self.distinct.add(id(node))
-        if self.visits > _MAX_VISITS and self.visits > 10 * len(self.distinct):
-            raise self._fail(node, path, "YAML aliases expand too far (alias bomb?); refusing")
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if id(node) in self.active:
             raise self._fail(node, path, "recursive YAML alias")
+        if self.depth >= MAX_DEPTH:
+            raise self._fail(node, path[:1], f"nested more than {MAX_DEPTH} levels deep; refusing")
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
             return self._mapping(node, path)
         finally:
             self.active.discard(id(node))
+            self.depth -= 1
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         out: dict[str, Any] = {}
@@ -157,6 +245,8 @@ def dotted(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not part or part.startswith(".") or part.endswith(".") or any(c.isspace() for c in part):
+            out += f"[{part!r}]"  # `spec.models['..']`, not `spec.models...`
         else:
             out += f".{part}" if out else str(part)
     return out

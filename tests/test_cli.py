@@ -1,9 +1,11 @@
 """The command line as users meet it: exit codes, one-line errors, stdout vs stderr."""
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from generator import __version__
@@ -87,3 +89,40 @@ def test_validate_reports_schema_problems_per_file(source, run, monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
         "workloads/dev/dev-1/iris/inferenceservice-iris.yaml: spec.predictor.minReplicaz: unknown field")
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path):
+    """`gitops-gen show ... | head -1`: no traceback, no 'internal error' when the reader goes away."""
+    from tests.conftest import IRIS, build_file_tree, small_fleet
+
+    files = small_fleet()
+    names = [f"m{i:03d}" for i in range(20)]
+    for name in names:
+        files[f"models/{name}.yaml"] = IRIS.replace("name: iris", f"name: {name}")
+    files["envs/dev.yaml"] = files["envs/dev.yaml"].replace("iris: {}", "iris: {}\n" + "".join(
+        f"        {name}: {{}}\n" for name in names))
+    source = build_file_tree(tmp_path / "src", files)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "show", "--source", str(source), "--env", "dev"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader leaves before the output comes (pipe buffers here can be large)
+    stderr = proc.stderr.read().decode()
+    assert (proc.wait(), stderr) == (141, "")
+
+
+@pytest.mark.parametrize("error, code, line", [
+    (PermissionError(errno.EACCES, "Permission denied", "/srv/specs/x.yaml"), 1,
+     "gitops-gen: /srv/specs/x.yaml: Permission denied"),
+    (OSError(errno.EROFS, "Read-only file system"), 1, "gitops-gen: Read-only file system"),
+    (OSError(errno.EINVAL, "Invalid argument"), 3,
+     "gitops-gen: internal error: OSError: [Errno 22] Invalid argument (re-run with --debug for the traceback)"),
+])
+def test_os_errors_users_can_fix_are_one_line_others_are_bugs(source, run, monkeypatch, error, code, line):
+    import generator.commands.show as show_module
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(show_module, "load_fleet", failing)
+    result = run("show", "--source", source, "--env", "dev")
+    assert (result.exit_code, result.stderr) == (code, line + "\n")
+

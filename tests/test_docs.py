@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 
 from generator.cli import cli
 from tests.conftest import EXAMPLE, REPO
@@ -53,3 +55,32 @@ def test_every_documented_command_runs_as_written(tmp_path, monkeypatch, run):
         result = run(*args)
         # diff exits 1 when the environments differ, which the example's do.
         assert result.exit_code in ((0, 1) if args[0] == "diff" else (0,)), f"{doc}: {command}: {result.stderr}"
+
+
+def test_readme_short_example_output_is_what_render_writes(tmp_path):
+    """The README's spec blocks, rendered, give exactly the InferenceService the README shows."""
+    import re
+
+    from tests.conftest import REPO, build_file_tree
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## A short example"):readme.index("## Commands")]
+    specs, _tree, isvc = re.findall(r"```(?:yaml)?\n(.*?)```", section, flags=re.S)
+    files = {}
+    for document in specs.split("---\n"):
+        path = re.match(r"# environments/(\S+)\n", document).group(1)
+        files[path] = document
+    files["project.yaml"] = ("apiVersion: gitops-gen.io/v1alpha1\nkind: Project\nmetadata: {name: ml-platform}\n"
+                             "spec: {repoURL: 'https://git.example.com/acme/ml-gitops.git', engines: [argocd, flux]}\n")
+    source = build_file_tree(tmp_path / "environments", files)
+    done = subprocess.run([sys.executable, "-m", "generator", "render", "--source", source], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rendered = tmp_path / "rendered"
+    assert (rendered / "workloads/prod/prod-eu/fraud-detector/inferenceservice-fraud-detector.yaml").read_text() \
+        == isvc
+    for listed in ("argocd/prod/appproject-prod.yaml", "argocd/prod/application-prod-prod-eu-fraud-detector.yaml",
+                   "flux/clusters/prod-eu/gitrepository-ml-platform.yaml",
+                   "flux/clusters/prod-eu/kustomization-prod-prod-eu-fraud-detector.yaml",
+                   "flux/hub/kustomization-prod-prod-us-fraud-detector.yaml"):
+        assert (rendered / listed).is_file(), listed

@@ -1,6 +1,10 @@
 """Load: YAML with positions, and one located line per problem."""
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
 import pytest
 
 from generator.errors import GitopsGenError
@@ -40,6 +44,11 @@ def test_merge_keys_are_supported():
     ("a:\n\t- b\n", "f.yaml:2: YAML syntax error"),
     ("a: [1\n", "f.yaml:2: YAML syntax error"),
     ("a: &a [*a]\n", "f.yaml:1: a[0]: recursive YAML alias"),
+    # Aliases nest without nesting in the text: each line one level deeper than the last.
+    ("a0: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 200)),
+     "f.yaml:1: a99: nested more than 100 levels deep; refusing"),
+    ("a0: &a0 {x: 1}\n" + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}}}\n" for i in range(1, 200)),
+     "f.yaml:1: a99: nested more than 100 levels deep; refusing"),
 ])
 def test_yaml_problems_name_file_and_line(text, expected):
     with pytest.raises(GitopsGenError) as info:
@@ -129,3 +138,18 @@ def test_symlink_leaving_the_tree_is_refused(tmp_path):
     (tmp_path / "src" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
     with pytest.raises(GitopsGenError, match="link.yaml: is a symlink that points outside the source tree"):
         load_tree(tmp_path / "src")
+
+
+def test_an_unreadable_folder_is_an_error_not_silently_skipped(tmp_path, monkeypatch):
+    build_file_tree(tmp_path / "src", small_fleet())
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # what a folder without read permission does (root reads everything)
+        if Path(path) == tmp_path / "src" / "models":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(GitopsGenError) as info:
+        load_tree(tmp_path / "src")
+    assert str(info.value) == "models: cannot read this folder: Permission denied"

@@ -1,6 +1,7 @@
 """Emit: the output tree is replaced whole, checked exactly, and never half-written."""
 from __future__ import annotations
 
+import errno
 import os
 import random
 import shutil
@@ -95,7 +96,7 @@ def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch
 
     monkeypatch.setattr("builtins.open", failing_open)
     changed = {k: v + b"# changed\n" for k, v in contents.items()}
-    with pytest.raises(OSError):
+    with pytest.raises(GitopsGenError, match=r"out: cannot write the output tree: No space left on device"):
         emit.render_tree(changed, out)
     monkeypatch.undo()
     assert tree_bytes(out) == before
@@ -148,3 +149,69 @@ def test_output_is_deterministic_whatever_the_file_order_and_hash_seed(tmp_path)
 def test_dump_keeps_builder_key_order_and_quotes_ambiguous_strings():
     text = emit.dump({"kind": "X", "apiVersion": "v1", "data": {"b": "yes", "a": "1.10", "c": "on", "d": "0x1F"}})
     assert text == "kind: X\napiVersion: v1\ndata:\n  b: 'yes'\n  a: '1.10'\n  c: 'on'\n  d: '0x1F'\n"
+
+
+def test_staging_trees_left_by_a_killed_render_are_removed_and_nothing_else(source, tmp_path, run):
+    out = tmp_path / "out"
+    assert run("render", "--source", source, "--out", out).exit_code == 0
+    build_file_tree(tmp_path, {".out.new-k1l2/workloads/x.yaml": "half: written\n",  # killed while writing
+                               ".out.new-x9/x.yaml": "the old tree\n",               # killed after the swap
+                               ".out.old-4242/x.yaml": "old: tree\n",                # fallback swap, killed
+                               ".outside.new-1/keep.yaml": "not ours\n",              # another directory's prefix
+                               "notes.txt": "mine\n"})
+    assert run("render", "--source", source, "--out", out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".outside.new-1", "notes.txt", "out", "src"]
+
+
+def test_disk_full_while_writing_is_one_line_and_keeps_the_old_tree(source, tmp_path, run, monkeypatch):
+    out = tmp_path / "out"
+    run("render", "--source", source, "--out", out)
+    before = tree_bytes(out)
+    (source / "models/iris.yaml").write_text((source / "models/iris.yaml").read_text().replace("1.1.0", "1.2.0"))
+    written = []
+
+    def fill_the_disk(path, *args, **kwargs):
+        written.append(path)
+        if len(written) >= 1:  # the changed file (unchanged ones are linked, not written)
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(emit, "open", fill_the_disk, raising=False)  # emit's own writes only
+    result = run("render", "--source", source, "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr == (f"gitops-gen: {out}: cannot write the output tree: {written[-1]}: "
+                             "No space left on device\n")
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+
+
+def test_an_output_path_below_a_file_is_one_line(source, tmp_path, run):
+    (tmp_path / "afile").write_text("x")
+    result = run("render", "--source", source, "--out", tmp_path / "afile" / "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"gitops-gen: {tmp_path / 'afile' / 'out'}: cannot write the output tree: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_refuses_an_output_symlink_and_an_output_inside_the_source_tree(source, tmp_path, run):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").symlink_to(elsewhere)
+    result = run("render", "--source", source, "--out", tmp_path / "out")
+    assert (result.exit_code, result.stderr) == (
+        1, f"gitops-gen: {tmp_path / 'out'}: is a symlink; refusing to replace it (point --out at a real directory)\n")
+    assert list(elsewhere.iterdir()) == []
+
+    inside = source / "rendered"
+    result = run("render", "--source", source, "--out", inside)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"gitops-gen: {inside}: the output directory is inside the source tree")
+    assert not inside.exists()
+
+
+@pytest.mark.parametrize("rel", ["../escape.yaml", "/tmp/escape.yaml", "a/../../escape.yaml", "a//b.yaml", "./a.yaml"])
+def test_paths_that_could_leave_the_output_tree_are_never_written(tmp_path, rel):
+    out = tmp_path / "deep" / "out"
+    with pytest.raises(ValueError, match="not a plain path inside the output tree"):
+        emit.render_tree({"ok.yaml": b"a: 1\n", rel: b"escaped: true\n"}, out)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -173,3 +173,12 @@ def test_select_refuses_unknown_names(source):
         fleet.select(environment="prod", cluster="dev-1")
     with pytest.raises(GitopsGenError, match="unknown model 'rose'"):
         fleet.select(environment="prod", model="rose")
+
+
+def test_plain_substitution_keeps_the_sandbox_size_limit():
+    from generator import sandbox
+
+    assert templating._MAX_SIZE == sandbox.MAX_SIZE
+    text = "x" * sandbox.MAX_SIZE + "{{ version }}"
+    with pytest.raises(templating.TemplateProblem, match="longer than"):
+        templating.render_string(text, {"version": "1"})

@@ -24,6 +24,8 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
         tree = load_tree(source)
         out = out or output_dir(source, tree.project.doc.spec)
         inputs = record.inputs_fingerprint(tree.digest)
+        if not check:
+            finish_interrupted(out)  # even when there is nothing to write
         if _unchanged_since_recorded(out, inputs):
             # Same inputs, same compiler, and the files on disk are the ones it wrote:
             # compiling again would write exactly what is there.
@@ -34,8 +36,6 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
             compiled_files = len(on_disk) - 1
             change = TreeChange(written=0, removed=0, files=len(on_disk))
         else:
-            if not check:
-                finish_interrupted(out)
             # The tree on disk is read by a second process while this one compiles.
             reader = TreeReader(out)
             try:
