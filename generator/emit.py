@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import fastyaml, record
+from .digest import add_file, new_digest
 from .errors import GitopsGenError, is_user_os_error, os_error_line
 
 MARKER_FILE = ".gitops-gen-output"
@@ -488,13 +489,13 @@ def disk_digest(out: str | os.PathLike) -> str | None:
         entries, tidy = _scan(out)
         if not tidy:
             return None
-        digest = record.new_digest()
+        digest = new_digest()
         root = str(out)
         for rel in sorted(entries):
             found = _read_regular(f"{root}/{rel}")
             if found is None:
                 return None
-            record.add_file(digest, rel, found[0])
+            add_file(digest, rel, found[0])
     except OSError:
         return None
     return digest.hexdigest()

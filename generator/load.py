@@ -8,7 +8,6 @@ syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import spec as S
+from .digest import add_file, new_digest
 from .errors import GitopsGenError, Problem, raise_if
 from .yamlpos import YamlDocument, dotted, load_documents
 
@@ -161,12 +161,12 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     root = Path(root)
     problems: list[Problem] = []
     located: list[Located] = []
-    digest = hashlib.sha256()
+    digest = new_digest()
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
         try:
             text = read_text(path, rel)
-            _add_to_digest(digest, rel, text)
+            add_file(digest, rel, text.encode())
             documents = load_documents(text, rel)
         except GitopsGenError as exc:
             problems.extend(exc.problems)
@@ -179,14 +179,8 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     raise_if(problems)
     files = extension_files(root)
     for rel, text in files.items():
-        _add_to_digest(digest, rel, text)
+        add_file(digest, rel, text.encode())
     return _assemble(root, located, files, digest.hexdigest())
-
-
-def _add_to_digest(digest, rel: str, text: str) -> None:
-    data = text.encode()
-    digest.update(f"{rel}\0{len(data)}\0".encode())
-    digest.update(data)
 
 
 def _validate(source: YamlDocument) -> Located:

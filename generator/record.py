@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import __version__
+from .digest import add_file, new_digest
 
 FORMAT = 1
 # What else decides the bytes written: the YAML emitter, Jinja2 (and its string type),
@@ -42,16 +43,6 @@ class Record:
     outputs: str
 
 
-def new_digest():
-    return hashlib.sha256()
-
-
-def add_file(digest, path: str, data: bytes) -> None:
-    """One file into a tree digest: its path and bytes, length-prefixed so no two trees hash alike."""
-    digest.update(f"{path}\0{len(data)}\0".encode())
-    digest.update(data)
-
-
 def tree_digest(files: Iterable[tuple[str, bytes]]) -> str:
     """The digest of a tree, given as (relative path, bytes) sorted by path."""
     digest = new_digest()
@@ -62,7 +53,11 @@ def tree_digest(files: Iterable[tuple[str, bytes]]) -> str:
 
 @lru_cache(maxsize=1)
 def compiler_fingerprint() -> str:
-    """This gitops-gen (version and every source file) and the installed dependencies that shape output."""
+    """This gitops-gen (version and every source file) and the installed dependencies that shape output.
+
+    The Argo CD plugin keys its cache on a cheaper cousin (plugin/cache.py code_fingerprint: sizes and
+    times, no imports beyond hashlib); what one must cover, the other must too.
+    """
     root = Path(__file__).resolve().parent
     digest = new_digest()
     digest.update(f"gitops-gen {__version__}\0python {sys.version}\0".encode())

@@ -37,6 +37,8 @@ import sys
 import time
 from collections.abc import Mapping
 
+from generator.digest import add_file
+
 FORMAT = 1
 MAX_ENTRIES = 64
 STALE_TEMP_SECONDS = 600
@@ -71,13 +73,16 @@ def tree_digest(root: str) -> str:
 
 
 def _add(digest, kind: str, rel: str, data: bytes) -> None:
-    # Length-prefixed, so no two different trees feed the same byte stream.
-    digest.update(f"{kind}\0{rel}\0{len(data)}\0".encode(errors="surrogateescape"))
-    digest.update(data)
+    # The kind (file, link, ...) is part of the path, so a link and a file never hash alike.
+    add_file(digest, f"{kind}\0{rel}", data)
 
 
 def code_fingerprint() -> str:
-    """What identifies the installed code: our modules' size/mtime and the installed distributions."""
+    """What identifies the installed code: our modules' size/mtime and the installed distributions.
+
+    A cheap cousin of generator/record.py compiler_fingerprint (that one reads every module and would
+    cost this hot path ~20 ms of imports); what one must cover, the other must too.
+    """
     import generator
 
     parts = [generator.__version__, sys.version]
