@@ -9,7 +9,7 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -104,7 +104,6 @@ class Fleet:
     environments: tuple[Environment, ...]
     releases: tuple[Release, ...]  # sorted by (environment, cluster, model)
     model_names: tuple[str, ...]
-    extension_files: Mapping[str, str] = field(default_factory=dict)
 
     def select(self, environment: str | None = None, cluster: str | None = None,
                model: str | None = None) -> list[Release]:
@@ -168,7 +167,7 @@ def resolve(tree: SourceTree) -> Fleet:
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
-                 model_names=tuple(sorted(tree.models)), extension_files=files.texts)
+                 model_names=tuple(sorted(tree.models)))
 
 
 def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]:
