@@ -63,20 +63,32 @@ def _error(line: str) -> None:
 
 class Context:
     debug: bool = False
+    limits: tuple[str, ...] = ()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gitops-gen")
 @click.option("--debug", is_flag=True, envvar="GITOPS_GEN_DEBUG", help="Show tracebacks of internal errors.")
+@click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+              help="Raise or lower a budget for this command (input-bytes, output-bytes, template-seconds, "
+                   "jsonnet-memory-bytes); also GITOPS_GEN_LIMIT_<NAME>. See docs/security.md.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, limits: tuple[str, ...]) -> None:
     """Compile ML model and environment specs into Argo CD, Flux and workload manifests."""
     ctx.obj = Context()
     ctx.obj.debug = debug
+    ctx.obj.limits = limits
 
 
 def _finish(ctx: click.Context, fn: Callable[[], int]) -> None:
-    ctx.exit(run_command(fn, ctx.obj.debug))
+    limits = ctx.obj.limits
+
+    def with_budgets() -> int:
+        from . import budgets
+        budgets.set_current(budgets.from_options(limits, budgets.from_environment()))
+        return fn()
+
+    ctx.exit(run_command(with_budgets, ctx.obj.debug))
 
 
 @cli.command()

@@ -64,7 +64,15 @@ def run(argv: list[str], env: Mapping[str, str]) -> int:
     if command is None:
         print(USAGE, file=sys.stderr)
         return 2
-    return run_command(lambda: command(env, debug), debug)
+    return run_command(lambda: _with_budgets(env, lambda: command(env, debug)), debug)
+
+
+def _with_budgets(env: Mapping[str, str], fn: Callable[[], int]) -> int:
+    # Budgets come from the sidecar's own environment (GITOPS_GEN_LIMIT_*), never from the
+    # Application's plugin env (ARGOCD_ENV_*), which whoever owns the repository controls.
+    from generator import budgets
+    budgets.set_current(budgets.from_environment(env))
+    return fn()
 
 
 def run_command(fn: Callable[[], int], debug: bool) -> int:

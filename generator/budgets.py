@@ -1,0 +1,107 @@
+"""Budgets: what one command may spend on input it does not trust, in bytes and seconds.
+
+The source tree is untrusted (Argo CD's repo-server runs the plugin on whatever
+is pushed; CI renders pull requests), so every budget is for the whole command,
+not per item, and is set by whoever runs the tool, never by the source tree:
+
+* on the command line: ``gitops-gen --limit template-seconds=60 render``
+  (repeatable, before the subcommand);
+* in the environment: ``GITOPS_GEN_LIMIT_TEMPLATE_SECONDS=60`` (the way to set
+  them for the Argo CD plugin: the sidecar's own environment, not the
+  Application's ``ARGOCD_ENV_*`` plugin env, which a repository's owner controls).
+
+The command line wins over the environment. docs/security.md lists every
+budget with its default.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Mapping
+
+from .errors import GitopsGenError
+
+ENV_PREFIX = "GITOPS_GEN_LIMIT_"
+
+_MiB = 1024 * 1024
+_SIZE = re.compile(r"^\s*(\d+)\s*(|k|Ki|M|Mi|G|Gi)\s*$")
+_UNITS = {"": 1, "k": 1000, "Ki": 1024, "M": 1000**2, "Mi": _MiB, "G": 1000**3, "Gi": 1024**3}
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """Defaults far above any real fleet (see docs/performance.md), far below what hurts a 2-core, 2 GiB sidecar."""
+
+    # All spec YAML of one command, counted after alias expansion.
+    input_bytes: int = 64 * _MiB
+    # All files one render writes (or one plugin run prints).
+    output_bytes: int = 1024 * _MiB
+    # All user code of one command together: expressions, template files, Jsonnet components.
+    template_seconds: float = 30.0
+    # One Jsonnet evaluation's memory.
+    jsonnet_memory_bytes: int = 1024 * _MiB
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name.replace("_", "-") for f in fields(cls)]
+
+    def with_settings(self, settings: Mapping[str, str], origin: str) -> Budgets:
+        """These budgets with ``{name: value}`` applied; a bad name or value is one line naming ``origin``."""
+        changes: dict[str, float | int] = {}
+        for name, text in settings.items():
+            attr = name.strip().lower().replace("-", "_")
+            kinds = {f.name: f.type for f in fields(self)}
+            if attr not in kinds:
+                known = ", ".join(self.names())
+                raise GitopsGenError(f"{origin}: unknown limit {name!r} (known: {known})")
+            changes[attr] = _parse(text, seconds=attr.endswith("_seconds"), origin=f"{origin} {name}")
+        return replace(self, **changes)
+
+
+def _parse(text: str, *, seconds: bool, origin: str) -> float | int:
+    if seconds:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not value > 0 or value != value or value == float("inf"):
+            raise GitopsGenError(f"{origin}: expected a positive number of seconds, got {text!r}")
+        return value
+    match = _SIZE.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise GitopsGenError(f"{origin}: expected a positive size in bytes (e.g. 512Mi), got {text!r}")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> Budgets:
+    """The defaults with every ``GITOPS_GEN_LIMIT_<NAME>`` variable applied."""
+    environ = os.environ if environ is None else environ
+    settings = {key[len(ENV_PREFIX):]: value for key, value in environ.items() if key.startswith(ENV_PREFIX)}
+    budgets = Budgets()
+    for name, value in sorted(settings.items()):
+        budgets = budgets.with_settings({name: value}, origin=f"{ENV_PREFIX}{name}")
+    return budgets
+
+
+def from_options(options: tuple[str, ...], base: Budgets) -> Budgets:
+    """``base`` with each ``NAME=VALUE`` of ``--limit`` applied."""
+    for option in options:
+        name, sep, value = option.partition("=")
+        if not sep:
+            raise GitopsGenError(f"--limit {option}: expected NAME=VALUE (names: {', '.join(Budgets.names())})")
+        base = base.with_settings({name: value}, origin="--limit")
+    return base
+
+
+# The budgets of the command running in this process; set once by the CLI or the plugin, read by the guards.
+_current = Budgets()
+
+
+def current() -> Budgets:
+    return _current
+
+
+def set_current(budgets: Budgets) -> None:
+    global _current
+    _current = budgets
