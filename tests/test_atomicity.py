@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit
-from generator.build import build_fleet
-from generator.resolve import load_fleet
+from generator.emit import tree as emit
+from generator.builders.files import build_fleet
+from generator.resolve.fleet import load_fleet
 from tests.conftest import REPO, build_file_tree, tree_bytes
 
 MODELS = 100  # x 3 clusters = 300 releases, about 1500 files

@@ -24,7 +24,7 @@ from typing import Callable
 
 import pytest
 
-from generator import sandbox
+from generator.resolve import sandbox
 from tests.conftest import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"

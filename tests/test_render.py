@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit
+from generator.emit import tree as emit
 from generator.errors import GitopsGenError
 from tests.conftest import REPO, build_file_tree, small_fleet, tree_bytes
 
@@ -78,8 +78,8 @@ def test_a_failed_render_leaves_the_existing_tree_untouched(source, tmp_path, ru
 
 
 def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch):
-    from generator.build import build_fleet
-    from generator.resolve import load_fleet
+    from generator.builders.files import build_fleet
+    from generator.resolve.fleet import load_fleet
 
     out = tmp_path / "out"
     contents = emit.file_contents(build_fleet(load_fleet(source)))

@@ -1,6 +1,6 @@
 """render and render --check skip compiling when the render record says the tree is current; they stay exact.
 
-The record (generator.record) holds the inputs fingerprint and the digest of the
+The record (generator.emit.record) holds the inputs fingerprint and the digest of the
 tree written. Every way the tree or its inputs can change must still be seen.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from generator import emit, record
+from generator.emit import tree as emit, record
 from tests.conftest import build_file_tree, small_fleet, tree_bytes
 
 TEMPLATE = """\
@@ -233,8 +233,8 @@ def test_promote_records_what_it_rendered(source, rendered, run, compiling):
 
 
 def _compiled(source):
-    from generator.build import build_fleet
-    from generator.resolve import load_fleet
+    from generator.builders.files import build_fleet
+    from generator.resolve.fleet import load_fleet
 
     return emit.file_contents(build_fleet(load_fleet(source)))
 

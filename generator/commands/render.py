@@ -5,14 +5,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from .. import record
-from ..build import KUSTOMIZATION_FILE, build_fleet
-from ..emit import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
-                    finish_interrupted, render_tree, tree_files)
-from ..load import SourceTree, load_tree
-from ..resolve import resolve
+from ..emit import record
+from ..builders.files import KUSTOMIZATION_FILE, build_fleet
+from ..emit.tree import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
+                         finish_interrupted, render_tree, tree_files)
+from ..load.source import SourceTree, load_tree
+from ..resolve.fleet import resolve
 from .common import info, output_dir
-from .progress import Progress
+from ..console import Progress
 
 
 def render(source: Path, out: Path | None = None, check: bool = False, quiet: bool = False,
