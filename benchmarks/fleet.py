@@ -139,7 +139,7 @@ def phases(source: Path) -> tuple[list, float, int]:
 
     from generator import tune_gc_for_one_run
     from generator.builders.files import build_fleet
-    from generator.emit.tree import file_contents
+    from generator.emit.serialize import file_contents
     from generator.load.source import load_tree
     from generator.resolve.fleet import resolve
 

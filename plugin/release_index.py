@@ -36,7 +36,7 @@ def build_index(source: str | os.PathLike = ".") -> dict:
     """Compile the source tree; raise GitopsGenError for anything `gitops-gen render` would refuse."""
     from generator.builders import layout
     from generator.builders.files import KUSTOMIZATION_FILE, build_fleet
-    from generator.emit.tree import dump_stream
+    from generator.emit.serialize import dump_stream
     from generator.resolve.fleet import load_fleet
 
     fleet = load_fleet(source)

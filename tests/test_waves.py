@@ -11,7 +11,8 @@ import yaml
 
 from generator.builders.files import build_fleet
 from generator.builders.argocd import application
-from generator.emit.tree import file_contents, render_tree
+from generator.emit.serialize import file_contents
+from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
 from generator.builders.validation import schema_errors
 from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet

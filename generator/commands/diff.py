@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..builders.workloads import workload_objects
-from ..emit.tree import dump_stream
+from ..emit.serialize import dump_stream
 from ..resolve.fleet import Fleet, Release, load_fleet
 
 ENVIRONMENT, NAMESPACE, CLUSTER, ENVIRONMENT_FILE = "<environment>", "<namespace>", "<cluster>", "<environment-file>"

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from ..emit import record
 from ..builders.files import build_fleet
-from ..emit.tree import MARKER_FILE, contents_digest, file_contents, render_tree
+from ..emit.reader import MARKER_FILE
+from ..emit.serialize import file_contents
+from ..emit.tree import contents_digest, render_tree
 from ..errors import GitopsGenError
 from ..load.source import load_tree
 from ..resolve.fleet import Fleet, load_fleet, resolve

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ..emit import record
 from ..builders.files import KUSTOMIZATION_FILE, build_fleet
-from ..emit.tree import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
-                         finish_interrupted, render_tree, tree_files)
+from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
+from ..emit.serialize import file_contents
+from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
 from .common import info, output_dir

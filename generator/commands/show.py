@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..builders.workloads import workload_objects
-from ..emit.tree import dump_stream
+from ..emit.serialize import dump_stream
 from ..resolve.fleet import load_fleet
 
 
