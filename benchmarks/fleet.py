@@ -5,7 +5,7 @@
 
 Every command runs as a fresh process, as users and Argo CD run it. Figures:
 median wall time over --runs, peak RSS of the process, and what was written.
-Render records (generator.record) are kept in a private cache directory.
+Render records (generator.emit.record) are kept in a private cache directory.
 Then, in this process, where the time of one compile goes (load, resolve,
 build, serialize). The last lines are the reference: how long PyYAML's C
 dumper alone takes to serialize the same objects, and each figure as a
@@ -138,10 +138,10 @@ def phases(source: Path) -> tuple[list, float, int]:
     import yaml
 
     from generator import tune_gc_for_one_run
-    from generator.build import build_fleet
-    from generator.emit import file_contents
-    from generator.load import load_tree
-    from generator.resolve import resolve
+    from generator.builders.files import build_fleet
+    from generator.emit.serialize import file_contents
+    from generator.load.source import load_tree
+    from generator.resolve.fleet import resolve
 
     tune_gc_for_one_run()  # as the CLI does
     timings = []

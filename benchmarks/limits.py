@@ -25,7 +25,7 @@ def best_of(runs: int, fn) -> float:
 
 def refused(fn) -> None:
     from generator.errors import GitopsGenError
-    from generator.templating import TemplateProblem
+    from generator.resolve.templating import TemplateProblem
 
     try:
         fn()
@@ -39,9 +39,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from generator import sandbox
-    from generator.templating import _compile, render_string
-    from generator.yamlpos import load_documents
+    from generator.resolve import sandbox
+    from generator.resolve.templating import _compile, render_string
+    from generator.load.yamlpos import load_documents
 
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
         f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcdefgh", "bcdefghi"))

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.validation import known_kinds
+from generator.builders.validation import known_kinds
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN_YAML = REPO / "cmp-sidecar" / "plugin.yaml"

@@ -13,8 +13,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from generator.build import build_fleet
-from generator.resolve import load_fleet
+from generator.builders.files import build_fleet
+from generator.resolve.fleet import load_fleet
 
 MODELS = {
     "canary": "serving: deployment\nimage: 'ghcr.io/acme/m:{{ version }}'\nreplicas: {min: 2, max: 4}\n"

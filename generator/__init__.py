@@ -1,8 +1,8 @@
 """gitops-gen: compile ML model and environment specs into Argo CD, Flux and workload manifests.
 
-The public API is small; the stages live in their own modules:
+The public API is small; the stages live in their own packages:
 load (``generator.load``) -> resolve (``generator.resolve``) ->
-build (``generator.build``) -> emit (``generator.emit``).
+build (``generator.builders``) -> emit (``generator.emit``).
 """
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ def __getattr__(name: str):
         from .errors import GitopsGenError
         return GitopsGenError
     if name == "load_fleet":
-        from .resolve import load_fleet
+        from .resolve.fleet import load_fleet
         return load_fleet
     if name == "build_fleet":
-        from .build import build_fleet
+        from .builders.files import build_fleet
         return build_fleet
     if name == "render":
         from .commands.render import render

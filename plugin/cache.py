@@ -80,7 +80,7 @@ def _add(digest, kind: str, rel: str, data: bytes) -> None:
 def code_fingerprint() -> str:
     """What identifies the installed code: our modules' size/mtime and the installed distributions.
 
-    A cheap cousin of generator/record.py compiler_fingerprint (that one reads every module and would
+    A cheap cousin of generator/emit/record.py compiler_fingerprint (that one reads every module and would
     cost this hot path ~20 ms of imports); what one must cover, the other must too.
     """
     import generator

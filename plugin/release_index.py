@@ -34,10 +34,10 @@ def release_key(environment: str, cluster: str, model: str) -> str:
 
 def build_index(source: str | os.PathLike = ".") -> dict:
     """Compile the source tree; raise GitopsGenError for anything `gitops-gen render` would refuse."""
-    from generator import layout
-    from generator.build import KUSTOMIZATION_FILE, build_fleet
-    from generator.emit import dump_stream
-    from generator.resolve import load_fleet
+    from generator.builders import layout
+    from generator.builders.files import KUSTOMIZATION_FILE, build_fleet
+    from generator.emit.serialize import dump_stream
+    from generator.resolve.fleet import load_fleet
 
     fleet = load_fleet(source)
     # The whole output tree, as `render` builds it: the plugin prints exactly

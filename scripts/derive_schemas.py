@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive the strict, standalone JSON Schemas in generator/schemas/.
+"""Derive the strict, standalone JSON Schemas in generator/builders/schemas/.
 
 Dev-time only: the generator reads the derived files at run time and never the
 upstream material.  Usage:
@@ -44,7 +44,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-OUT_DIR = REPO / "generator" / "schemas"
+OUT_DIR = REPO / "generator" / "builders" / "schemas"
 DEFAULT_UPSTREAM = REPO.parent / "shared" / "schemas"
 UPSTREAM_SUBDIRS = ("argocd", "flux", "gateway", "serving")
 
@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("upstream", nargs="?", default=str(DEFAULT_UPSTREAM),
                     help="folder with argocd/ flux/ gateway/ serving/ CRDs (default: ../shared/schemas)")
-    ap.add_argument("--out", default=str(OUT_DIR), help="output folder (default: generator/schemas)")
+    ap.add_argument("--out", default=str(OUT_DIR), help="output folder (default: generator/builders/schemas)")
     args = ap.parse_args(argv)
     upstream, out_dir = Path(args.upstream), Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -90,7 +90,7 @@ def small_fleet() -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def render_records(tmp_path_factory, monkeypatch) -> Path:
-    """Each test keeps its render records (generator.record) in a cache directory of its own."""
+    """Each test keeps its render records (generator.emit.record) in a cache directory of its own."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache / "gitops-gen" / "renders"

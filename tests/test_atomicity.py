@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit
-from generator.build import build_fleet
-from generator.resolve import load_fleet
+from generator.emit import reader, serialize, tree
+from generator.builders.files import build_fleet
+from generator.resolve.fleet import load_fleet
 from tests.conftest import REPO, build_file_tree, tree_bytes
 
 MODELS = 100  # x 3 clusters = 300 releases, about 1500 files
@@ -49,11 +49,11 @@ def large_fleet(version: str) -> dict[str, str]:
 
 
 def contents_of(source: Path) -> dict[str, bytes]:
-    return emit.file_contents(build_fleet(load_fleet(source)))
+    return serialize.file_contents(build_fleet(load_fleet(source)))
 
 
 def with_marker(contents: dict[str, bytes]) -> dict[str, bytes]:
-    return {**contents, emit.MARKER_FILE: emit.MARKER_TEXT.encode()}
+    return {**contents, reader.MARKER_FILE: tree.MARKER_TEXT.encode()}
 
 
 def leftovers(out: Path) -> list[str]:
@@ -112,7 +112,7 @@ def test_kill_9_at_any_point_leaves_the_old_or_the_new_tree(fleets, tmp_path):
     }
     seen = {}
     for label, reach in kill_points.items():
-        emit.render_tree(fleets["old"], out)  # back to the old tree, cleaning up after the last kill
+        tree.render_tree(fleets["old"], out)  # back to the old tree, cleaning up after the last kill
         assert tree_bytes(out) == old_bytes and leftovers(out) == []
         old_inode = os.stat(out).st_ino
         t0 = time.monotonic()
@@ -157,7 +157,7 @@ def test_concurrent_renders_never_corrupt_the_tree(source, tmp_path):
     """Four renders started together (small specs: they reach the write at about the same moment)."""
     out = tmp_path / "out"
     old = contents_of(source)
-    emit.render_tree(old, out)
+    tree.render_tree(old, out)
     iris = source / "models/iris.yaml"
     iris.write_text(iris.read_text().replace("1.1.0", "1.2.0"))
     new = contents_of(source)

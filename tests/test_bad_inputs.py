@@ -24,9 +24,9 @@ from typing import Callable
 
 import pytest
 
-from generator import sandbox
-from tests.lines import assert_lines
+from generator.resolve import sandbox
 from tests.conftest import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.lines import assert_lines
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"
 DNS_LABEL = "is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)"

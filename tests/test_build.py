@@ -1,12 +1,12 @@
 """Build: what each spec field turns into, object by object."""
 from __future__ import annotations
 
-from generator import layout
-from generator.build import build_fleet
-from generator.build.argocd import application, app_project
-from generator.build.flux import kustomization
-from generator.build.workloads import workload_objects
-from generator.resolve import load_fleet
+from generator.builders import layout
+from generator.builders.files import build_fleet
+from generator.builders.argocd import application, app_project
+from generator.builders.flux import kustomization
+from generator.builders.workloads import workload_objects
+from generator.resolve.fleet import load_fleet
 from tests.conftest import build_file_tree, small_fleet
 
 RECOMMENDER = """\

@@ -75,7 +75,7 @@ def test_version_and_python_dash_m():
 
 
 def test_validate_reports_schema_problems_per_file(source, run, monkeypatch):
-    import generator.build.kserve as kserve
+    import generator.builders.kserve as kserve
 
     original = kserve.inference_service
 

@@ -13,7 +13,7 @@ import tomllib
 
 import yaml
 
-from generator.validation import schema_errors
+from generator.builders.validation import schema_errors
 from tests.conftest import REPO
 from tests.test_example import kustomize
 

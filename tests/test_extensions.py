@@ -5,11 +5,11 @@ import os
 
 import pytest
 
-from generator.build import extensions
-from generator.build.workloads import workload_objects
+from generator.builders import extensions
+from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
-from generator.resolve import load_fleet
-from generator.validation import schema_errors
+from generator.resolve.fleet import load_fleet
+from generator.builders.validation import schema_errors
 from tests.conftest import build_file_tree, small_fleet
 from tests.lines import line_matches
 
@@ -145,7 +145,7 @@ def test_component_is_called_with_the_release_and_may_import_inside_the_tree(tmp
 
 
 @pytest.mark.parametrize("component, expected", [
-    # A successful import first: gojsonnet garbles callback errors after one (see generator/build/extensions.py).
+    # A successful import first: gojsonnet garbles callback errors after one (see generator/builders/extensions.py).
     ("local ok = import 'lib/ports.libsonnet';\nlocal x = import '../../etc/passwd';\nfunction(release) x",
      "components/rec.jsonnet:2: import '../../etc/passwd' leaves the source tree"),
     ("function(release)\n  { data: importstr '/etc/passwd' }",

@@ -5,7 +5,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fastyaml
+from generator.emit import fastyaml
 
 NASTY = ["yes", "no", "on", "off", "y", "N", "true", "False", "null", "~", "", " ", "0x1F", "0o17", "017", "1e3",
          "1.10", "1_000", ".5", "-", "- a", "a: b", "a:b", "#x", "a #b", "x#y", ":", "?", "*a", "&a", "!t", "%x",

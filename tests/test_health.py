@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from generator.build.argocd import application
-from generator.build.flux import kustomization
-from generator.build.workloads import workload_objects
+from generator.builders.argocd import application
+from generator.builders.flux import kustomization
+from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
-from generator.health import check_release_health
-from generator.resolve import load_fleet
+from generator.commands.promote_health import check_release_health
+from generator.resolve.fleet import load_fleet
 from tests import kubeapi
 from tests.conftest import DEV, PROD, REPO, build_file_tree, small_fleet, tree_bytes
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import GitopsGenError
-from generator.load import load_tree
-from generator.yamlpos import load_documents
+from generator.load.source import load_tree
+from generator.load.yamlpos import load_documents
 from tests.conftest import build_file_tree, small_fleet
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from generator.build.monitoring import seconds
+from generator.builders.monitoring import seconds
 from tests.test_rollouts import AB, DEPLOYMENT_MODEL, KSERVE_MODEL, problems, rec_objects
 
 MONITORING = "monitoring: {metrics: true, path: /stats, alerts: {errorRate: 0.02, latencyP99: 750ms}, dashboard: true}\n"

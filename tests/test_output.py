@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator.commands import progress as progress_module
-from generator.commands.progress import Progress
+from generator import console as progress_module
+from generator.console import Progress
 from generator.commands.render import render
 from tests.conftest import REPO
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit
+from generator.emit import serialize, tree
 from generator.errors import GitopsGenError
 from tests.conftest import REPO, build_file_tree, small_fleet, tree_bytes
 
@@ -78,12 +78,12 @@ def test_a_failed_render_leaves_the_existing_tree_untouched(source, tmp_path, ru
 
 
 def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch):
-    from generator.build import build_fleet
-    from generator.resolve import load_fleet
+    from generator.builders.files import build_fleet
+    from generator.resolve.fleet import load_fleet
 
     out = tmp_path / "out"
-    contents = emit.file_contents(build_fleet(load_fleet(source)))
-    emit.render_tree(contents, out)
+    contents = serialize.file_contents(build_fleet(load_fleet(source)))
+    tree.render_tree(contents, out)
     before = tree_bytes(out)
     real_open = open
     calls = {"n": 0}
@@ -97,7 +97,7 @@ def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch
     monkeypatch.setattr("builtins.open", failing_open)
     changed = {k: v + b"# changed\n" for k, v in contents.items()}
     with pytest.raises(GitopsGenError, match=r"out: cannot write the output tree: No space left on device"):
-        emit.render_tree(changed, out)
+        tree.render_tree(changed, out)
     monkeypatch.undo()
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
@@ -105,10 +105,10 @@ def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch
 
 def test_an_interrupted_swap_is_recovered(source, tmp_path):
     out = tmp_path / "out"
-    emit.render_tree({"a.yaml": b"a: 1\n"}, out)
+    tree.render_tree({"a.yaml": b"a: 1\n"}, out)
     os.rename(out, tmp_path / ".out.old-123")  # as if killed between the two renames
-    emit.render_tree({"b.yaml": b"b: 1\n"}, out)
-    assert tree_bytes(out) == {".gitops-gen-output": emit.MARKER_TEXT.encode(), "b.yaml": b"b: 1\n"}
+    tree.render_tree({"b.yaml": b"b: 1\n"}, out)
+    assert tree_bytes(out) == {".gitops-gen-output": tree.MARKER_TEXT.encode(), "b.yaml": b"b: 1\n"}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
@@ -147,7 +147,7 @@ def test_output_is_deterministic_whatever_the_file_order_and_hash_seed(tmp_path)
 
 
 def test_dump_keeps_builder_key_order_and_quotes_ambiguous_strings():
-    text = emit.dump({"kind": "X", "apiVersion": "v1", "data": {"b": "yes", "a": "1.10", "c": "on", "d": "0x1F"}})
+    text = serialize.dump({"kind": "X", "apiVersion": "v1", "data": {"b": "yes", "a": "1.10", "c": "on", "d": "0x1F"}})
     assert text == "kind: X\napiVersion: v1\ndata:\n  b: 'yes'\n  a: '1.10'\n  c: 'on'\n  d: '0x1F'\n"
 
 
@@ -176,7 +176,7 @@ def test_disk_full_while_writing_is_one_line_and_keeps_the_old_tree(source, tmp_
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(emit, "open", fill_the_disk, raising=False)  # emit's own writes only
+    monkeypatch.setattr(tree, "open", fill_the_disk, raising=False)  # the tree writer's own writes only
     result = run("render", "--source", source, "--out", out)
     assert result.exit_code == 1
     assert result.stderr == (f"gitops-gen: {out}: cannot write the output tree: {written[-1]}: "
@@ -213,5 +213,5 @@ def test_refuses_an_output_symlink_and_an_output_inside_the_source_tree(source, 
 def test_paths_that_could_leave_the_output_tree_are_never_written(tmp_path, rel):
     out = tmp_path / "deep" / "out"
     with pytest.raises(ValueError, match="not a plain path inside the output tree"):
-        emit.render_tree({"ok.yaml": b"a: 1\n", rel: b"escaped: true\n"}, out)
+        tree.render_tree({"ok.yaml": b"a: 1\n", rel: b"escaped: true\n"}, out)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

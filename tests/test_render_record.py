@@ -1,6 +1,6 @@
 """render and render --check skip compiling when the render record says the tree is current; they stay exact.
 
-The record (generator.record) holds the inputs fingerprint and the digest of the
+The record (generator.emit.record) holds the inputs fingerprint and the digest of the
 tree written. Every way the tree or its inputs can change must still be seen.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from generator import emit, record
+from generator.emit import reader, record, serialize, tree
 from tests.conftest import build_file_tree, small_fleet, tree_bytes
 
 TEMPLATE = """\
@@ -58,7 +58,7 @@ def test_an_unchanged_tree_is_confirmed_without_compiling_and_left_alone(source,
     assert f"up to date ({len(files) - 1} files)" in result.stderr  # as when compiled: the marker not counted
     result = run("render", "--source", source, "--out", rendered)
     assert result.exit_code == 0
-    objects = [p for p in files if p.name not in (emit.MARKER_FILE, "kustomization.yaml")]
+    objects = [p for p in files if p.name not in (reader.MARKER_FILE, "kustomization.yaml")]
     assert f"rendered 3 releases ({len(objects)} objects) into {rendered}: {len(files)} files, 0 written, " \
            "0 removed" in result.stderr
     assert len(compiling) == 1  # neither compiled again
@@ -109,7 +109,7 @@ def test_every_change_to_the_tree_is_seen_and_undone_by_render(source, rendered,
     elif change == "missing":
         target.unlink()
     else:
-        (rendered / emit.MARKER_FILE).write_text(emit.MARKER_TEXT + "# mine\n")
+        (rendered / reader.MARKER_FILE).write_text(tree.MARKER_TEXT + "# mine\n")
     result = run("render", "--source", source, "--out", rendered, "--check")
     assert (result.exit_code, result.stdout.splitlines()) == (1, [expected])
     result = run("render", "--source", source, "--out", rendered)
@@ -130,7 +130,7 @@ def test_the_record_is_kept_outside_the_tree_and_only_saves_time(source, tmp_pat
     out = tmp_path / "out"
     run("render", "--source", source, "--out", out)
     assert [p.suffix for p in render_records.iterdir()] == [".json"]
-    assert sorted(tree_bytes(out))[0] == emit.MARKER_FILE and emit.MARKER_TEXT.encode() in tree_bytes(out).values()
+    assert sorted(tree_bytes(out))[0] == reader.MARKER_FILE and tree.MARKER_TEXT.encode() in tree_bytes(out).values()
     # Without anywhere to keep records (no HOME, no XDG_CACHE_HOME): every command compiles, and works.
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.delenv("HOME", raising=False)
@@ -164,7 +164,7 @@ def _umask() -> int:
 
 def test_a_large_old_tree_is_deleted_in_the_background_where_git_does_not_see_it(source, tmp_path, run,
                                                                                  monkeypatch):
-    monkeypatch.setattr(emit, "DETACHED_DELETE_FILES", 1)
+    monkeypatch.setattr(tree, "DETACHED_DELETE_FILES", 1)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     out = tmp_path / "out"
     run("render", "--source", source, "--out", out)
@@ -233,10 +233,10 @@ def test_promote_records_what_it_rendered(source, rendered, run, compiling):
 
 
 def _compiled(source):
-    from generator.build import build_fleet
-    from generator.resolve import load_fleet
+    from generator.builders.files import build_fleet
+    from generator.resolve.fleet import load_fleet
 
-    return emit.file_contents(build_fleet(load_fleet(source)))
+    return serialize.file_contents(build_fleet(load_fleet(source)))
 
 
 def test_the_tree_read_while_compiling_gives_the_same_answers(source, rendered):
@@ -245,12 +245,12 @@ def test_the_tree_read_while_compiling_gives_the_same_answers(source, rendered):
     (rendered / "workloads/prod/prod-a/iris/inferenceservice-iris.yaml").unlink()
     (rendered / "workloads/extra.yaml").write_text("a: 1\n")
     os.symlink("kustomization.yaml", rendered / "workloads/dev/dev-1/iris/link.yaml")
-    expected = emit.check_tree(contents, rendered)
+    expected = tree.check_tree(contents, rendered)
     assert len(expected) == 4
-    reader = emit.TreeReader(rendered)
-    assert reader.pid is not None  # read by a child process
-    assert emit.check_tree(contents, rendered, reader) == expected
-    assert emit.TreeReader(rendered.parent / "src").pid is None  # not a tree gitops-gen wrote: never read
+    while_compiling = reader.TreeReader(rendered)
+    assert while_compiling.pid is not None  # read by a child process
+    assert tree.check_tree(contents, rendered, while_compiling) == expected
+    assert reader.TreeReader(rendered.parent / "src").pid is None  # not a tree gitops-gen wrote: never read
 
 
 def test_a_file_edited_while_compiling_is_written_not_shared(source, rendered):
@@ -258,14 +258,14 @@ def test_a_file_edited_while_compiling_is_written_not_shared(source, rendered):
 
     class ReadEarlier:  # what a TreeReader saw before the edit
         def __init__(self):
-            self.snapshot = emit._snapshot(rendered)
+            self.snapshot = reader.snapshot(rendered)
 
         def result(self):
             return self.snapshot
 
-    reader = ReadEarlier()
+    read_earlier = ReadEarlier()
     target = rendered / "workloads/dev/dev-1/iris/inferenceservice-iris.yaml"
     target.write_bytes(target.read_bytes().replace(b"iris", b"IRIS", 1))  # same size, other bytes
     (rendered / "workloads/stray.yaml").write_text("a: 1\n")
-    emit.render_tree(contents, rendered, reader=reader)
+    tree.render_tree(contents, rendered, reader=read_earlier)
     assert target.read_bytes() == contents["workloads/dev/dev-1/iris/inferenceservice-iris.yaml"]

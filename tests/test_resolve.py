@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import templating
+from generator.resolve import templating
 from generator.errors import GitopsGenError
-from generator.resolve import deep_merge, load_fleet
+from generator.resolve.fleet import deep_merge, load_fleet
 from tests.conftest import DEV, build_file_tree, small_fleet
 from tests.lines import assert_lines
 
@@ -177,7 +177,7 @@ def test_select_refuses_unknown_names(source):
 
 
 def test_plain_substitution_keeps_the_sandbox_size_limit():
-    from generator import sandbox
+    from generator.resolve import sandbox
 
     assert templating._MAX_SIZE == sandbox.MAX_SIZE
     text = "x" * sandbox.MAX_SIZE + "{{ version }}"

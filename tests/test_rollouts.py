@@ -5,12 +5,12 @@ import textwrap
 
 import pytest
 
-from generator.build import build_fleet
-from generator.build.flux import kustomization
-from generator.build.workloads import workload_objects
+from generator.builders.files import build_fleet
+from generator.builders.flux import kustomization
+from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
-from generator.resolve import load_fleet
-from generator.validation import schema_errors
+from generator.resolve.fleet import load_fleet
+from generator.builders.validation import schema_errors
 from tests.conftest import build_file_tree, small_fleet
 
 DEPLOYMENT_MODEL = """\

@@ -7,8 +7,8 @@ import tracemalloc
 
 import pytest
 
-from generator import sandbox
-from generator.templating import TemplateProblem, render_string
+from generator.resolve import sandbox
+from generator.resolve.templating import TemplateProblem, render_string
 from tests.lines import line_matches
 
 CONTEXT = {"version": "1.2.0", "model": "iris", "environment": "prod", "cluster": "eu-1", "namespace": "ml"}

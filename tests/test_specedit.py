@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from generator.errors import GitopsGenError
-from generator.specedit import set_model_version, write_atomically
+from generator.commands.promote_edit import set_model_version, write_atomically
 from tests.conftest import EXAMPLE
 
 HEADER = "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\n"

@@ -1,4 +1,4 @@
-"""Strict schema validation of emitted Kubernetes objects (generator.validation)."""
+"""Strict schema validation of emitted Kubernetes objects (generator.builders.validation)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from importlib import resources
 
 import pytest
 
-from generator.validation import known_kinds, schema_errors
+from generator.builders.validation import known_kinds, schema_errors
 
-SCHEMA_DIR = resources.files("generator") / "schemas"
+SCHEMA_DIR = resources.files("generator.builders") / "schemas"
 
 # --------------------------------------------------------------- valid objects
 

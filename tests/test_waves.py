@@ -9,11 +9,12 @@ import subprocess
 import pytest
 import yaml
 
-from generator.build import build_fleet
-from generator.build.argocd import application
-from generator.emit import file_contents, render_tree
-from generator.resolve import load_fleet
-from generator.validation import schema_errors
+from generator.builders.files import build_fleet
+from generator.builders.argocd import application
+from generator.emit.serialize import file_contents
+from generator.emit.tree import render_tree
+from generator.resolve.fleet import load_fleet
+from generator.builders.validation import schema_errors
 from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet
 from tests.test_example import kubectl
 

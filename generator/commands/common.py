@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..resolve import Fleet
+from ..resolve.fleet import Fleet
 
 DEFAULT_SOURCE = "environments"
 
@@ -16,7 +16,7 @@ def default_output(source: Path, fleet: Fleet) -> Path:
 
 
 def output_dir(source: Path, spec) -> Path:
-    """``default_output`` from the Project's spec (``generator.spec.ProjectSpec``)."""
+    """``default_output`` from the Project's spec (``generator.load.spec.ProjectSpec``)."""
     return Path(os.path.normpath(source / os.path.relpath(spec.renderedPath, start=spec.sourcePath)))
 
 

@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..build.workloads import workload_objects
-from ..emit import dump_stream
-from ..resolve import Fleet, Release, load_fleet
+from ..builders.workloads import workload_objects
+from ..emit.serialize import dump_stream
+from ..resolve.fleet import Fleet, Release, load_fleet
 
 ENVIRONMENT, NAMESPACE, CLUSTER, ENVIRONMENT_FILE = "<environment>", "<namespace>", "<cluster>", "<environment-file>"
 _LABEL_PLACEHOLDERS = {"gitops-gen.io/environment": ENVIRONMENT, "gitops-gen.io/cluster": CLUSTER}

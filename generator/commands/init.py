@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import GitopsGenError
-from ..spec import _REL_PATH
-from ..spec_schema import spec_schema
+from ..load.spec import _REL_PATH
+from ..load.spec_schema import spec_schema
 from .common import info
 
 SCHEMA_FILE = ".gitops-gen.schema.json"

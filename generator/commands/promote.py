@@ -2,7 +2,7 @@
 
 The version is read from the source environment's resolved release, written
 into the target Environment file (only that line changes, see
-``generator.specedit``), and the rendered tree is rebuilt from the edited
+``generator.commands.promote_edit``), and the rendered tree is rebuilt from the edited
 specs, so spec and output always change together. Nothing is written until
 the edited source tree has compiled; if writing the output fails, the spec
 file is put back.
@@ -19,13 +19,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import record
-from ..build import build_fleet
-from ..emit import MARKER_FILE, contents_digest, file_contents, render_tree
+from ..emit import record
+from ..builders.files import build_fleet
+from ..emit.reader import MARKER_FILE
+from ..emit.serialize import file_contents
+from ..emit.tree import contents_digest, render_tree
 from ..errors import GitopsGenError
-from ..load import load_tree
-from ..resolve import Fleet, load_fleet, resolve
-from ..specedit import VersionEdit, set_model_version, write_atomically
+from ..load.source import load_tree
+from ..resolve.fleet import Fleet, load_fleet, resolve
+from .promote_edit import VersionEdit, set_model_version, write_atomically
 from .common import default_output, info
 
 _VERSION = re.compile(r"^[^\s{}]+$")
@@ -44,7 +46,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class GateOptions:
-    """How --require-healthy reaches the clusters (see generator.health)."""
+    """How --require-healthy reaches the clusters (see generator.commands.promote_health)."""
 
     kubeconfig: str | None = None
     timeout: float = 30.0
@@ -71,7 +73,7 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
     if require_healthy:
         if plan.source is None:
             raise GitopsGenError("--require-healthy checks the source environment: give --from")
-        from ..health import check_release_health
+        from .promote_health import check_release_health
 
         problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
                                         timeout=gate.timeout, argocd_context=gate.argocd_context,

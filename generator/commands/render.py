@@ -5,14 +5,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from .. import record
-from ..build import KUSTOMIZATION_FILE, build_fleet
-from ..emit import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
-                    finish_interrupted, render_tree, tree_files)
-from ..load import SourceTree, load_tree
-from ..resolve import resolve
+from ..emit import record
+from ..builders.files import KUSTOMIZATION_FILE, build_fleet
+from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
+from ..emit.serialize import file_contents
+from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
+from ..load.source import SourceTree, load_tree
+from ..resolve.fleet import resolve
 from .common import info, output_dir
-from .progress import Progress
+from ..console import Progress
 
 
 def render(source: Path, out: Path | None = None, check: bool = False, quiet: bool = False,

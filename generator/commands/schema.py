@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..spec_schema import spec_schema
+from ..load.spec_schema import spec_schema
 
 
 def schema() -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..build.workloads import workload_objects
-from ..emit import dump_stream
-from ..resolve import load_fleet
+from ..builders.workloads import workload_objects
+from ..emit.serialize import dump_stream
+from ..resolve.fleet import load_fleet
 
 
 def show(source: Path, environment: str, cluster: str | None = None, model: str | None = None) -> int:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build import build_fleet
-from ..resolve import load_fleet
-from ..validation import schema_errors
+from ..builders.files import build_fleet
+from ..resolve.fleet import load_fleet
+from ..builders.validation import schema_errors
 from .common import info
 
 # kustomization.yaml files are kustomize's input, not objects sent to a cluster

@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import spec as S
-from .digest import add_file, new_digest
-from .errors import GitopsGenError, Problem, raise_if
+from ..digest import add_file, new_digest
+from ..errors import GitopsGenError, Problem, raise_if
 from .yamlpos import YamlDocument, dotted, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
@@ -56,7 +56,7 @@ class SourceTree:
     # Text of every file under templates/ and components/, by path relative to the
     # tree: the builders render them, but never read files themselves.
     extension_files: dict[str, str] = field(default_factory=dict)
-    # sha256 of every file read (path and text): what the output is a function of (generator.record).
+    # sha256 of every file read (path and text): what the output is a function of (generator.emit.record).
     digest: str = ""
 
 

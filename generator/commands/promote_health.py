@@ -29,9 +29,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .build.workloads import workload_objects
-from .errors import GitopsGenError
-from .resolve import Fleet, Release
+from ..builders.workloads import workload_objects
+from ..errors import GitopsGenError
+from ..resolve.fleet import Fleet, Release
 
 # kind -> (group, version, plural) of the workloads the gate knows how to judge.
 WORKLOAD_KINDS = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .resolve import Project, Release
+from ..resolve.fleet import Project, Release
 
 WORKLOADS = "workloads"
 ARGOCD = "argocd"

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import GitopsGenError
+from ..errors import GitopsGenError
 
 Path = tuple[str | int, ...]
 

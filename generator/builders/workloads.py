@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import layout
+from . import layout
 from ..errors import GitopsGenError
-from ..resolve import Release
+from ..resolve.fleet import Release
 from . import abtest, deployment, extensions, kserve, monitoring, rollouts
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {

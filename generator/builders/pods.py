@@ -1,8 +1,8 @@
 """Pod-level pieces shared by every serving kind: resources, env, probes, scheduling."""
 from __future__ import annotations
 
-from ..resolve import Release
-from ..spec import ModelSpec
+from ..resolve.fleet import Release
+from ..load.spec import ModelSpec
 
 GPU_RESOURCE = "nvidia.com/gpu"
 

@@ -2,8 +2,8 @@
 with ``argocd.applicationSets``, an ApplicationSet per (environment, model)."""
 from __future__ import annotations
 
-from .. import layout
-from ..resolve import Environment, Fleet, Release
+from . import layout
+from ..resolve.fleet import Environment, Fleet, Release
 from . import meta
 
 API_VERSION = "argoproj.io/v1alpha1"

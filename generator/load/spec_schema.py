@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of spec documents, for editors: `gitops-gen schema`.
 
-Generated from the pydantic kinds in ``generator/spec.py``, so it cannot drift
+Generated from the pydantic kinds in ``generator/load/spec.py``, so it cannot drift
 from what `load` accepts: the same fields, defaults and descriptions, unknown
 fields rejected. Three things pydantic cannot see are added here:
 
@@ -10,7 +10,7 @@ fields rejected. Three things pydantic cannot see are added here:
   ``cpu: 1``, ``version: 3``) stay accepted;
 - a Model's ``spec``, an Environment's ``overrides`` and its ``models.<name>``
   entries are *partial* model specs (merged before they are checked, see
-  resolve.py): no field is required there, and any scalar may be a Jinja2
+  resolve/fleet.py): no field is required there, and any scalar may be a Jinja2
   expression (checked once rendered per release), except the top-level ``version``.
 """
 from __future__ import annotations

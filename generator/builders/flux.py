@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from .. import layout
-from ..resolve import Fleet, Release
+from . import layout
+from ..resolve.fleet import Fleet, Release
 from . import meta
 
 # Argo Rollouts' Rollout is not kstatus-compatible (its status.observedGeneration

@@ -1,7 +1,7 @@
 """serving: kserve -> one InferenceService (serving.kserve.io/v1beta1)."""
 from __future__ import annotations
 
-from ..resolve import Release
+from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
 

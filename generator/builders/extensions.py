@@ -1,7 +1,7 @@
 """Objects from users' extensions: Jinja2 templates (``templates:``) and Jsonnet components (``serving: jsonnet``).
 
 Both see the same release context (SPEC "Extensions"), read only the files
-load.py collected from the tree's templates/ and components/ (carried in
+load/source.py collected from the tree's templates/ and components/ (carried in
 ``release.files``), and run under a time bound of EVALUATION_SECONDS each
 (see ``bounded``).
 Their objects get the standard labels and the source annotation, plus the
@@ -17,8 +17,8 @@ import threading
 from typing import Any, Callable
 
 from ..errors import GitopsGenError, Problem
-from ..resolve import Release
-from ..yamlpos import load_documents
+from ..resolve.fleet import Release
+from ..load.yamlpos import load_documents
 from . import meta
 
 EVALUATION_SECONDS = 10.0
@@ -84,7 +84,7 @@ def bounded(what: str, file: str, work: Callable[[], Any], releases_gil: bool = 
 
 def template_objects(release: Release) -> list[dict]:
     """The objects of every template of the release, in the order listed."""
-    from ..templating import FileTemplateProblem, render_file
+    from ..resolve.templating import FileTemplateProblem, render_file
 
     out: list[dict] = []
     if not release.spec.templates:

@@ -16,11 +16,11 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from . import spec as S
-from .errors import GitopsGenError, Problem, raise_if
-from .load import Located, SourceTree, load_tree, pydantic_message
+from ..load import spec as S
+from ..errors import GitopsGenError, Problem, raise_if
+from ..load.source import Located, SourceTree, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
-from .yamlpos import dotted
+from ..load.yamlpos import dotted
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
-from ..resolve import Release
+from ..resolve.fleet import Release
 
 PREFIX = "gitops-gen.io/"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "gitops-gen"}

@@ -7,8 +7,8 @@ Argo Rollouts approximates a canary's weight by the ratio of pod counts.
 """
 from __future__ import annotations
 
-from ..resolve import Release
-from ..spec import Canary
+from ..resolve.fleet import Release
+from ..load.spec import Canary
 from . import deployment, meta
 
 API_VERSION = "argoproj.io/v1alpha1"

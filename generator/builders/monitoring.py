@@ -1,6 +1,6 @@
 """monitoring -> a ServiceMonitor or PodMonitor, a PrometheusRule, a Grafana dashboard ConfigMap.
 
-Which metrics exist depends on the server (generator/runtimes.py). Every
+Which metrics exist depends on the server (generator/load/runtimes.py). Every
 scraped series carries the pod labels ``gitops-gen.io/model``,
 ``app.kubernetes.io/version`` (and ``gitops-gen.io/variant`` in an A/B test)
 as ``gitops_gen_io_model`` etc. (``podTargetLabels``), so alerts and panels
@@ -13,8 +13,8 @@ import hashlib
 import json
 import re
 
-from ..resolve import Release
-from ..runtimes import RATE_WINDOW, MetricFamily, metric_family
+from ..resolve.fleet import Release
+from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
 from . import deployment, meta
 
 API_VERSION = "monitoring.coreos.com/v1"

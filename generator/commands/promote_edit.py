@@ -19,8 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GitopsGenError
-from .yamlpos import load_documents
+from ..errors import GitopsGenError
+from ..load.yamlpos import load_documents
 
 # (mapping indent, sequence dash offset); tried in this order to find the style a file uses.
 _INDENT_STYLES = [(2, 2), (2, 0), (4, 2), (4, 0), (4, 4), (2, 4), (3, 0), (3, 2)]

@@ -1,6 +1,6 @@
 """Validate emitted Kubernetes objects against the pinned upstream schema of their kind.
 
-The schemas live in ``generator/schemas/`` (one strict JSON Schema per
+The schemas live in ``generator/builders/schemas/`` (one strict JSON Schema per
 apiVersion/kind, derived by ``scripts/derive_schemas.py``).  They are loaded
 lazily, one file per kind on first use, and each compiled validator is cached,
 so validating tens of thousands of objects costs one schema load per kind.
@@ -29,7 +29,7 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def _schemas_dir():
-    return resources.files("generator") / "schemas"
+    return resources.files("generator.builders") / "schemas"
 
 
 def _file_name(api_version: str, kind: str) -> str:

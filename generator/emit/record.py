@@ -28,8 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from . import __version__
-from .digest import add_file, new_digest
+from .. import __version__
+from ..digest import add_file, new_digest
 
 FORMAT = 1
 # What else decides the bytes written: the YAML emitter, Jinja2 (and its string type),
@@ -58,7 +58,7 @@ def compiler_fingerprint() -> str:
     The Argo CD plugin keys its cache on a cheaper cousin (plugin/cache.py code_fingerprint: sizes and
     times, no imports beyond hashlib); what one must cover, the other must too.
     """
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the whole generator package
     digest = new_digest()
     digest.update(f"gitops-gen {__version__}\0python {sys.version}\0".encode())
     for path in sorted(root.rglob("*.py")):

@@ -384,7 +384,7 @@ class EnvironmentSpec(Spec):
     clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
         description="The clusters of this environment; each model listed runs on every one.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
-    # Partial model specs: checked once merged into each model (resolve.py).
+    # Partial model specs: checked once merged into each model (resolve/fleet.py).
     overrides: dict[str, Any] = Field(
         {}, description="A partial Model spec applied to every model in this environment.")
     models: dict[Name, dict[str, Any] | None] = Field(
@@ -484,7 +484,7 @@ class EnvironmentDocument(Document):
 class ModelDocument(Document):
     kind: Literal["Model"] = Field(description="Model: what is served and how.")
     # A Model's spec may leave out what environments fill in (the version);
-    # it is validated as ModelSpec once merged, per environment (resolve.py).
+    # it is validated as ModelSpec once merged, per environment (resolve/fleet.py).
     spec: dict[str, Any] = Field(description="The Model's spec; environments may override any field.")
 
 

@@ -1,7 +1,7 @@
 """serving: deployment -> Deployment + Service (+ HorizontalPodAutoscaler when it may scale)."""
 from __future__ import annotations
 
-from ..resolve import Release
+from ..resolve.fleet import Release
 from . import meta, pods
 
 HTTP_PORT_NAME = "http"  # the Service port name monitors and probes refer to

@@ -1,14 +1,14 @@
 """rollout.strategy: ab -> one workload per variant, and a Gateway API HTTPRoute splitting traffic by weight.
 
 Each variant is built like a release of its own (Deployment + Service, or an
-InferenceService) from the variant's Release (resolve.py), named
+InferenceService) from the variant's Release (resolve/fleet.py), named
 ``<model>-<variant>``. The HTTPRoute's backends are the variants' Services:
 ours for serving: deployment, and for serving: kserve the ``<isvc>-predictor``
 Service that KServe creates in Standard mode.
 """
 from __future__ import annotations
 
-from ..resolve import Release
+from ..resolve.fleet import Release
 from . import deployment, kserve, meta
 
 API_VERSION = "gateway.networking.k8s.io/v1"
