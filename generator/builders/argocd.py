@@ -21,7 +21,8 @@ def app_project(fleet: Fleet, env: Environment) -> dict:
     return {
         "apiVersion": API_VERSION,
         "kind": "AppProject",
-        "metadata": meta.metadata(env.name, meta.scope_labels(env.name), [fleet.project.file, env.file],
+        "metadata": meta.metadata(env.name, meta.scope_labels(env.name),
+                                  [fleet.project.file, env.file, *env.cluster_files.values()],
                                   namespace=fleet.project.spec.argocd.namespace),
         "spec": {
             "description": f"gitops-gen environment {env.name}",

@@ -379,10 +379,24 @@ class Sync(Spec):
     selfHeal: bool = Field(True, description="Undo changes made in the cluster by hand.")
 
 
+_REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
+
+
+class ClustersFrom(Spec):
+    terraformOutput: Annotated[str, _checked(_REL_PATH, "a relative path inside the source tree (no '..')")] = Field(
+        description="A `terraform output -json` file, by its path inside the source tree, e.g. infra/outputs.json.")
+    output: Text = Field(
+        "clusters", description="The output holding the clusters: a list of {name, server, labels, wave, "
+                                "kubeConfigSecret, context}.")
+
+
 class EnvironmentSpec(Spec):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
-    clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
-        description="The clusters of this environment; each model listed runs on every one.")
+    # At least one cluster, here or from clustersFrom (environment_problems; load/terraform.py).
+    clusters: list[Cluster] = Field(
+        [], description="The clusters of this environment; each model listed runs on every one.")
+    clustersFrom: ClustersFrom | None = Field(
+        None, description="More clusters, read from a Terraform output file in the source tree.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve/fleet.py).
     overrides: dict[str, Any] = Field(
@@ -393,6 +407,9 @@ class EnvironmentSpec(Spec):
 
 def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
     problems = []
+    if spec.clustersFrom is None and not spec.clusters:
+        problems.append((("clusters",), "must have at least 1 item(s)" if "clusters" in spec.model_fields_set
+                         else "required field is missing (or set clustersFrom)"))
     seen: set[str] = set()
     for i, cluster in enumerate(spec.clusters):
         if cluster.name in seen:
@@ -403,7 +420,6 @@ def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
 
 # --- Project -----------------------------------------------------------------
 
-_REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
 RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git repository (no '..')")]
 
 
@@ -498,7 +514,7 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
-                Monitoring, SecretEnv, Toleration, ModelSpec, Cluster, Sync, EnvironmentSpec, ArgoCDSettings,
+                Monitoring, SecretEnv, Toleration, ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument)
     for name in cls.model_fields
 ) | {"kind"}

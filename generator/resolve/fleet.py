@@ -9,7 +9,7 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -37,6 +37,8 @@ class Environment:
     clusters: tuple[S.Cluster, ...]
     sync: S.Sync
     file: str
+    # Clusters read from a Terraform output file (spec.clustersFrom): cluster name -> that file.
+    cluster_files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,7 +155,8 @@ def resolve(tree: SourceTree) -> Fleet:
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: S.EnvironmentSpec = env_doc.doc.spec
-        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file)
+        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
+                          MappingProxyType(tree.cluster_files.get(env_name, {})))
         environments.append(env)
         for model_name in sorted(spec.models):
             used_models.add(model_name)
@@ -225,7 +228,7 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
     # then one evaluation and one validation serve every cluster of the environment.
     per_cluster = any(_may_read_cluster(s) for s in expressions)
-    sources = tuple(sorted({project.file, env.file, model_doc.file}))
+    hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
     name = model_doc.name
     specs: dict[tuple, S.ModelSpec] = {}
@@ -256,6 +259,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     out = []
     for cluster in env.clusters:
         model_spec = spec_for(cluster, version)
+        if cluster.name in env.cluster_files:  # the cluster's server and labels came from there
+            sources = tuple(sorted({project.file, env.file, model_doc.file, env.cluster_files[cluster.name]}))
+        else:
+            sources = hand_written_sources
         variants = ()
         ab = model_spec.rollout.ab
         if model_spec.rollout.strategy == "ab" and ab is not None:
