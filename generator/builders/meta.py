@@ -58,3 +58,9 @@ def workload_metadata(release: Release, name: str | None = None, annotations: Ma
                       sources: Iterable[str] = ()) -> dict:
     return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
                     namespace=release.namespace, annotations=annotations)
+
+
+def add_sources(obj: dict, sources: Iterable[str]) -> None:
+    """Name more spec files in ``obj``'s source annotation (an object several releases share)."""
+    annotations = obj["metadata"]["annotations"]
+    annotations[SOURCE_ANNOTATION] = ",".join(sorted({*annotations[SOURCE_ANNOTATION].split(","), *sources}))

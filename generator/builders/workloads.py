@@ -14,12 +14,13 @@ from typing import Callable
 from . import layout
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
-from . import abtest, deployment, extensions, kserve, monitoring, rollouts
+from . import abtest, deployment, extensions, helm, kserve, monitoring, rollouts
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "kserve": kserve.objects,
     "deployment": deployment.objects,
     "jsonnet": extensions.component_objects,
+    "helm": helm.objects,  # none: Argo CD or Flux installs the chart (argocd.py, flux.py)
 }
 
 

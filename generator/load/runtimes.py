@@ -78,6 +78,9 @@ TRITON = MetricFamily("NVIDIA Triton", "nv_inference_request_success", "nv_infer
                       None, 1.0)
 
 UNKNOWN = MetricFamily("this runtime", None, None, "", None, 1.0)
+# A chart's servers export whatever their authors chose: scraping works, but no
+# alert or panel can be written against metrics nobody named.
+HELM_CHART = MetricFamily("a Helm chart's server", None, None, "", None, 1.0)
 
 _KSERVE_RUNTIMES = {
     "kserve-sklearnserver": KSERVE_PYTHON,
@@ -99,8 +102,10 @@ _KSERVE_FORMATS = {
 }
 
 
-def metric_family(serving: str, format: str, deployment_mode: str, runtime: str | None) -> MetricFamily:
+def metric_family(serving: str, format: str | None, deployment_mode: str, runtime: str | None) -> MetricFamily:
     """The metrics a release's server exports."""
+    if serving == "helm":
+        return HELM_CHART
     if serving == "kserve" and deployment_mode == "Knative":
         return KNATIVE
     if serving == "deployment" or (serving == "kserve" and format == "custom"):

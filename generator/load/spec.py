@@ -201,12 +201,35 @@ class Toleration(Spec):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+# A Helm repository over https, or an OCI registry path without the chart's name
+# (what `helm pull oci://REPO/NAME` takes as REPO).
+HELM_REPO = re.compile(r"^(https|oci)://[^\s/]+(/[^\s]*)?$")
+# Helm release names: DNS-1123 labels of at most 53 characters (Helm appends suffixes to reach 63).
+_RELEASE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")
+
+
+class Chart(Spec):
+    repo: Annotated[str, _checked(HELM_REPO, "an https:// Helm repository or an oci:// registry path")] = Field(
+        description="Chart repository: https://... (a Helm repository) or oci://REGISTRY/PATH (without the chart name).")
+    name: Annotated[str, _checked(re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"), "a chart name")] = Field(
+        description="Chart name in that repository.")
+    version: Version = Field(description="Chart version (exact), e.g. 1.2.0 or {{ version }}.")
+
+
 class ModelSpec(Spec):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
-    format: Format = Field(description="Model format (KServe modelFormat), or custom for your own server image.")
-    serving: Literal["kserve", "deployment", "jsonnet"] = Field(
-        "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component.")
+    # Required for every serving kind but helm (model_spec_problems): a chart needs no model format.
+    format: Format | None = Field(
+        None, description="Model format (KServe modelFormat), or custom for your own server image; not for helm.")
+    serving: Literal["kserve", "deployment", "jsonnet", "helm"] = Field(
+        "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component; "
+                              "helm: a Helm chart.")
+    chart: Chart | None = Field(None, description="The Helm chart to install (serving: helm).")
+    values: dict[str, Any] = Field(
+        {}, description="Helm values of the chart (serving: helm), deep-merged per environment.")
+    releaseName: Annotated[str, _checked(_RELEASE_NAME, "a Helm release name (a DNS-1123 label, at most 53)")] | None \
+        = Field(None, description="Helm release name (serving: helm); default: the model's name.")
     storageUri: Text | None = Field(
         None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
     runtime: Name | None = Field(
@@ -237,6 +260,9 @@ class ModelSpec(Spec):
 def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems = []
+    if spec.format is None and spec.serving != "helm":
+        problems.append((("format",), "required field is missing"))
+    problems.extend(_helm_problems(spec))
     if spec.serving == "kserve" and spec.format != "custom" and not spec.storageUri:
         problems.append((("storageUri",), "required for serving: kserve"))
     if spec.serving == "deployment" or (spec.serving == "kserve" and spec.format == "custom"):
@@ -267,10 +293,30 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
+def _helm_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    if spec.serving != "helm":
+        return [((field,), "only for serving: helm") for field in ("chart", "values", "releaseName")
+                if field in spec.model_fields_set and getattr(spec, field)]
+    problems = []
+    if spec.chart is None:
+        problems.append((("chart",), "required for serving: helm ({repo, name, version})"))
+    if spec.rollout.strategy != "direct":
+        problems.append((("rollout", "strategy"),
+                         f"{spec.rollout.strategy} does not apply to serving: helm: the chart builds its own objects "
+                         "(use direct; a chart's own rollout settings go in values)"))
+    if spec.monitoring.dashboard:
+        problems.append((("monitoring", "dashboard"),
+                         "serving: helm has no dashboard: which metrics a chart's servers export is the chart's "
+                         "choice (monitoring.metrics scrapes them)"))
+    return problems
+
+
 def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     rollout, problems = spec.rollout, []
     strategy = rollout.strategy
     where = ("rollout", "strategy")
+    if spec.serving == "helm":
+        return problems  # every strategy but direct is refused for a chart (_helm_problems)
     if strategy != "direct" and spec.serving == "jsonnet":
         problems.append((where, f"{strategy} does not apply to serving: jsonnet: the component builds its own "
                                 "objects (use direct, or serving: kserve or deployment)"))
@@ -340,6 +386,8 @@ def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 
 
 def _runtime_text(spec: ModelSpec) -> str:
+    if spec.serving == "helm":
+        return f"chart {spec.chart.name}" if spec.chart else "serving: helm"
     return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
 
 
@@ -438,7 +486,12 @@ class FluxSettings(Spec):
     interval: Duration = Field("5m", description="How often Flux reconciles, e.g. 5m.")
     # Flux defaults timeout to interval; models can take minutes to load, so
     # we always write it, and let users choose.
-    timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
+    timeout: Duration = Field(
+        "10m", description="Timeout of each Kustomization's (and HelmRelease's) apply and health checks.")
+    # Credentials stay in the cluster: only the Secret's name is written (secretRef of the chart's source).
+    chartSecrets: dict[Annotated[str, _checked(HELM_REPO, "an https:// or oci:// chart repository")], SecretName] \
+        = Field({}, description="Secrets (in the Flux namespace) with credentials for chart repositories, "
+                                "by Model spec.chart.repo, e.g. {oci://ghcr.io/acme/charts: ghcr-pull}.")
 
 
 class ProjectSpec(Spec):
@@ -513,8 +566,10 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 # Every field name users can write, for "did you mean" hints.
 FIELD_NAMES: frozenset[str] = frozenset(
     name
-    for cls in (Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
+    for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
                 Monitoring, SecretEnv, Toleration, ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument)
     for name in cls.model_fields
+    # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
+    if name != "values"
 ) | {"kind"}

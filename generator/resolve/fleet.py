@@ -275,6 +275,13 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
                 for v in ab.variants)
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
                            spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
+    if per_cluster and any(r.spec.serving == "helm" for r in out):
+        # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
+        # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
+        shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
+        if len(shapes) > 1:
+            fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between the "
+                                 "clusters of an environment ({{ cluster }} in one of them?)")])
     return out
 
 
