@@ -52,11 +52,16 @@ def test_rendered_tree_snapshot(rendered, snapshot):
 def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
     apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"]
-    assert len(apps) == len(fleet.releases) == 12
+    assert len(apps) == len(fleet.releases) == 16
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
-        path = app["spec"]["source"]["path"]
+        if "sources" in app["spec"]:  # a Helm chart (llm-chat), then the directory of what is beside it
+            chart, directory = app["spec"]["sources"]
+            assert (chart["chart"], chart["targetRevision"]) == (release.spec.chart.name, release.spec.chart.version)
+            path = directory["path"]
+        else:
+            path = app["spec"]["source"]["path"]
         assert path.startswith("rendered/")
         built = kustomize(rendered.parent / path)
         # Exactly that release's objects, unchanged by kustomize (which only reorders kinds).
@@ -68,7 +73,7 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
 def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
                       and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")]
-    assert len(kustomizations) == 12
+    assert len(kustomizations) == 16
     for k in kustomizations:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
@@ -97,8 +102,10 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
     # and a PodDisruptionBudget in the 3 with more than one replica;
     # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
     # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
-    # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
+    # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB;
+    # llm-chat (a Helm chart) in 4 releases: its Application (counted above), a Flux Kustomization (above) for
+    # its PodMonitor, a HelmRelease and an OCIRepository.
+    assert checked == 16 + 3 + 16 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 4 * 3
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
