@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from . import budgets
 from . import spec as S
 from .errors import GitopsGenError, Problem, raise_if
 from .load import Located, SourceTree, load_tree, pydantic_message
@@ -161,6 +162,8 @@ def resolve(tree: SourceTree) -> Fleet:
                 releases.extend(_releases(project, env, env_doc, tree.models[model_name], files))
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
+                if budgets.template_seconds_left() <= 0:
+                    raise_if(problems)  # every expression from here on would only repeat that the budget ran out
     for name in sorted(set(tree.models) - used_models):
         problems.extend(_unused_model_problems(tree.models[name]))
     raise_if(problems)

@@ -13,8 +13,8 @@ would stall a render (or the Argo CD repo-server) for minutes. So here:
   they run: repetition (``*``), powers, ``%``/``format`` widths, integer
   arguments over ``MAX_SIZE``, and any call whose two largest arguments
   multiply past ``MAX_WORK`` (``replace``, ``indent``, ``join``, ...).
-* time: a render runs under a wall-clock limit (``time_limit``), enforced with
-  SIGALRM, which interrupts Python-level loops wherever they are.
+* time: a render runs under a wall-clock limit (``timelimit.time_limit``),
+  enforced with SIGALRM, which interrupts Python-level loops wherever they are.
 * determinism: the ``random`` filter and the ``lipsum`` global are removed; the
   same specs must always give the same bytes.
 
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import functools
 import re
-import signal
-import threading
-from contextlib import contextmanager
+import string
 from typing import Any
 
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+# The one timer for all user code lives in timelimit.py; templating.py reaches it through here.
+from .timelimit import TimeLimitExceeded, time_limit  # noqa: F401
 
 # Far above any real spec value or generated manifest, far below what hurts.
 MAX_SIZE = 1 << 20
@@ -45,14 +46,6 @@ _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 class LimitExceeded(SecurityError):
     """A template tried to build a value larger than the sandbox allows."""
-
-
-class TimeLimitExceeded(BaseException):
-    """A template ran longer than the time limit.
-
-    A BaseException, so that no ``except Exception`` inside Jinja2 (constant
-    folding at compile time catches everything) swallows the one-shot alarm.
-    """
 
 
 def extent(value: Any, limit: int = MAX_SIZE) -> int:
@@ -241,50 +234,3 @@ def render_bounded(template, context: dict[str, Any]) -> str:
             raise LimitExceeded(f"the output is longer than {MAX_SIZE} characters; refusing")
         pieces.append(piece)
     return "".join(pieces)
-
-
-class _Alarm:
-    """The SIGALRM handler, installed once: arming it per render costs two setitimer calls, not signal()."""
-
-    installed = False
-    armed = False
-    previous: Any = None
-
-    @classmethod
-    def on_alarm(cls, signum, frame):
-        if cls.armed:
-            cls.armed = False
-            raise TimeLimitExceeded()
-        if callable(cls.previous):  # someone else's timer: pass it on
-            cls.previous(signum, frame)
-
-    @classmethod
-    def install(cls) -> bool:
-        if not cls.installed:
-            cls.previous = signal.signal(signal.SIGALRM, cls.on_alarm)
-            cls.installed = True
-        return signal.getsignal(signal.SIGALRM) == cls.on_alarm  # bound methods: equal, not identical
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise TimeLimitExceeded in the block after ``seconds`` of wall-clock time.
-
-    SIGALRM interrupts Python code between any two bytecodes, which is where
-    template loops spend their time (single C-level steps are bounded by the
-    size checks instead). Signals only reach the main thread, so elsewhere (or
-    while another timer is running) the block runs with the size limits only.
-    """
-    usable = (seconds > 0 and hasattr(signal, "setitimer") and not _Alarm.armed
-              and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and _Alarm.install())
-    if not usable:
-        yield
-        return
-    _Alarm.armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        _Alarm.armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
