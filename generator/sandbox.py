@@ -135,12 +135,52 @@ def _check_percent_format(text: str, values: Any) -> None:
         _check_arguments(values if isinstance(values, tuple) else (values,), {})
 
 
-def _check_brace_format(text: str) -> None:
-    for field in _FORMAT_FIELD.findall(text):
-        _, _, spec = field.partition(":")
-        for digits in re.findall(r"\d+", spec):
-            if int(digits) > MAX_SIZE:
-                raise LimitExceeded(f"a format width of {digits} is larger than the sandbox allows ({MAX_SIZE})")
+_FORMATTER = string.Formatter()
+_MAX_SIZE_DIGITS = len(str(MAX_SIZE))
+
+
+def _check_spec_numbers(spec: str) -> None:
+    for digits in re.findall(r"\d+", spec):
+        if len(digits) > _MAX_SIZE_DIGITS or int(digits) > MAX_SIZE:
+            shown = digits if len(digits) <= 20 else digits[:17] + "..."
+            raise LimitExceeded(f"a format width of {shown} is larger than the sandbox allows ({MAX_SIZE})")
+
+
+def _check_brace_format(text: str, args: tuple = (), kwargs: Any = None) -> None:
+    """Refuse ``str.format``/``format_map`` widths and precisions over MAX_SIZE before anything is built.
+
+    A width may itself be a replacement field filled from the arguments
+    (``'{0:{1}}'.format('a', '300000000')``): those are looked up here, as
+    str.format would, and the resulting spec is checked. Python formats the
+    whole string in one C call, so no check afterwards could stop it.
+    """
+    kwargs = {} if kwargs is None else kwargs
+    auto = 0  # str.format's automatic field numbering: the outer field first, then those in its spec
+    for _, name, spec, _ in _FORMATTER.parse(text):
+        if name is None:
+            continue
+        if name == "":
+            auto += 1
+        if not spec or "{" not in spec:
+            _check_spec_numbers(spec or "")
+            continue
+        expanded = []
+        for literal, inner, inner_spec, _ in _FORMATTER.parse(spec):
+            expanded.append(literal)
+            if inner is None:
+                continue
+            _check_spec_numbers(inner_spec or "")
+            if inner == "":
+                inner, auto = str(auto), auto + 1
+            if not (inner.isdigit() or inner.isidentifier()):
+                # Attribute or item lookups would run here, outside the sandbox's checks.
+                raise LimitExceeded("a format width may only come from a plain argument ('{0:{1}}' or '{x:{w}}')")
+            try:
+                value = args[int(inner)] if inner.isdigit() else kwargs[inner]
+            except (IndexError, KeyError, TypeError):
+                return  # str.format itself reports the missing argument
+            expanded.append(format(_check_result(value), inner_spec or ""))
+        _check_spec_numbers("".join(expanded))
 
 
 def _check_binop(op: str, left: Any, right: Any) -> None:
@@ -219,8 +259,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def call(self, context, obj, /, *args: Any, **kwargs: Any) -> Any:
         # str.format arrives wrapped by the sandbox; the string is on the wrapped method.
         owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
-        if isinstance(owner, str) and getattr(obj, "__name__", "") in ("format", "format_map"):
-            _check_brace_format(owner)
+        method = getattr(obj, "__name__", "") if isinstance(owner, str) else ""
+        if method == "format":
+            _check_brace_format(owner, args, kwargs)
+        elif method == "format_map":
+            _check_brace_format(owner, (), args[0] if len(args) == 1 else None)
         _check_arguments((owner, *args) if isinstance(owner, (str, list, tuple, dict)) else args, kwargs)
         return _check_result(super().call(context, obj, *args, **kwargs))
 
