@@ -42,13 +42,15 @@ class Environment:
 
 @dataclass(frozen=True, eq=False)
 class SourceFiles:
-    """The text of every file under templates/ and components/, by path relative to the source tree.
+    """The text of every file under templates/ and components/, by path relative to the source tree,
+    and the kinds without a schema the Project lets them produce (``spec.extensions.allowedKinds``).
 
     Compared and hashed by identity: one instance is shared by all releases of a
     fleet, so compiled templates can be cached per instance.
     """
 
     texts: Mapping[str, str]
+    allowed_kinds: frozenset[tuple[str, str]] = frozenset()  # (apiVersion, kind)
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
@@ -150,7 +152,8 @@ def resolve(tree: SourceTree) -> Fleet:
     environments = []
     releases: list[Release] = []
     used_models: set[str] = set()
-    files = SourceFiles(MappingProxyType(dict(tree.extension_files)))
+    files = SourceFiles(MappingProxyType(dict(tree.extension_files)),
+                        frozenset((k.apiVersion, k.kind) for k in project.spec.extensions.allowedKinds))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: S.EnvironmentSpec = env_doc.doc.spec
