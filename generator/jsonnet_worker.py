@@ -31,6 +31,7 @@ import struct
 import sys
 
 _HEADER = struct.Struct(">I")
+_STDERR_KEPT = 4096  # enough to tell running out of memory from other deaths
 
 
 def _read_frame(stream) -> bytes | None:
@@ -139,16 +140,17 @@ class Worker:
 
     def __init__(self, memory_bytes: int):
         import subprocess
-        import tempfile
 
         self.memory_bytes = memory_bytes
         self.files = None  # the SourceFiles whose texts the child has
-        self._stderr = tempfile.TemporaryFile()  # a goroutine dump must never block the child, nor reach the user
+        # The child's stderr (a goroutine dump when Go dies) is read alongside its answers, so it can never
+        # block the child, and kept only to tell why it died: never shown, never written anywhere.
+        self._said = bytearray()
         env = {key: value for key, value in os.environ.items() if not key.startswith("GO")}
         env["GOMEMLIMIT"] = str(memory_bytes * 3 // 4)
         # -S: no site-packages scan (tens of milliseconds); the child finds gojsonnet where this process would.
         self._process = subprocess.Popen([sys.executable, "-I", "-S", __file__, str(memory_bytes), _gojsonnet_dir()],
-                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          close_fds=True, cwd="/")
         self.pid = self._process.pid
 
@@ -187,14 +189,20 @@ class Worker:
 
     def _read_exactly(self, stream, size: int, deadline: float, selectors, time) -> bytes:
         chunks, missing = [], size
-        fd = stream.fileno()
+        fd, err = stream.fileno(), self._process.stderr.fileno()
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
+            selector.register(err, selectors.EVENT_READ)
             while missing:
                 left = deadline - time.monotonic()
-                if left <= 0 or not selector.select(left):
+                ready = selector.select(left) if left > 0 else []
+                if not ready:
                     self.stop()
                     raise WorkerTimedOut()
+                if any(key.fd == err for key, _ in ready):
+                    self._keep_stderr(err)
+                if not any(key.fd == fd for key, _ in ready):
+                    continue
                 chunk = os.read(fd, min(missing, 1 << 20))
                 if not chunk:
                     raise self._died()
@@ -202,10 +210,18 @@ class Worker:
                 missing -= len(chunk)
         return b"".join(chunks)
 
+    def _keep_stderr(self, err: int) -> bytes:
+        chunk = os.read(err, 1 << 16)
+        if len(self._said) < _STDERR_KEPT:
+            self._said += chunk[: _STDERR_KEPT - len(self._said)]
+        return chunk
+
     def _died(self) -> WorkerDied:
+        err = self._process.stderr.fileno()
+        while self._keep_stderr(err):  # the child is gone: its stderr ends
+            pass
         status = self._process.wait()
-        self._stderr.seek(0)
-        said = self._stderr.read(4096).decode("utf-8", "replace")
+        said = self._said.decode("utf-8", "replace")
         out_of_memory = any(sign in said for sign in ("out of memory", "cannot allocate memory",
                                                        "pthread_create failed", "MemoryError"))
         return WorkerDied(out_of_memory, status)
@@ -214,12 +230,11 @@ class Worker:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout):
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
             try:
                 stream.close()
             except OSError:
                 pass
-        self._stderr.close()
 
 
 def _gojsonnet_dir() -> str:

@@ -20,7 +20,7 @@ from generator import budgets, timelimit
 from generator.build import extensions
 from generator.templating import TemplateProblem, render_string
 from tests.conftest import DEV, IRIS, PROD, REPO, build_file_tree, small_fleet, tree_bytes
-from tests.test_plugin import SOURCE_PATH, make_repo, one_line, pack, params, request
+from tests.test_plugin import make_repo, one_line, pack, params, request
 
 MEMORY = "128Mi"  # enough for the Go runtime and ordinary components; the attacks need gigabytes
 LIMIT_MEMORY = ("--limit", f"jsonnet-memory-bytes={MEMORY}")
@@ -473,18 +473,13 @@ def test_template_line_maps_output_lines_back_when_it_can(source, rendered, line
     assert extensions.template_line(source, rendered, line) == expected
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
-def test_the_plugin_start_up_imports_no_validator_on_a_cache_hit(tmp_path):
-    # Validation is imported only where user code produced objects; a cache hit imports no compiler at all.
-    repo = make_repo(tmp_path / "repo")
-    tarball = pack(repo)
-    first = request(tarball, tmp_path / "tmp", parameters=params("dev"))
-    assert first.returncode == 0, first.stderr
-    code = ("import sys, os; from plugin import cmp; os.chdir(sys.argv[1]); "
-            "rc = cmp.run(['generate'], {**os.environ, 'ARGOCD_APP_PARAMETERS': "
-            "'[{\"name\": \"environment\", \"string\": \"dev\"}]'}); "
-            "print(rc, 'jsonschema' in sys.modules, 'jsonschema_rs' in sys.modules, file=sys.stderr)")
-    app_dir = repo / SOURCE_PATH
-    done = subprocess.run([sys.executable, "-c", code, str(app_dir)], capture_output=True, text=True,
-                          env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, cwd=REPO)
-    assert done.stderr.strip().splitlines()[-1] == "0 False False"
+def test_validation_is_imported_only_when_user_code_produced_objects(tmp_path):
+    # The plugin compiles on every cache miss: a tree without templates or components pays nothing for it.
+    src = build_file_tree(tmp_path / "src", small_fleet())
+    code = ("import sys; from plugin.release_index import build_index; build_index(sys.argv[1]); "
+            "print(*(name in sys.modules for name in ('generator.validation', 'jsonschema', 'jsonschema_rs')))")
+    done = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True, cwd=REPO)
+    assert (done.returncode, done.stdout) == (0, "False False False\n"), done.stderr
+    with_template = fleet_with(tmp_path / "t", template=DEPLOYMENT.replace("REPLICAS", "2"))
+    done = subprocess.run([sys.executable, "-c", code, str(with_template)], capture_output=True, text=True, cwd=REPO)
+    assert (done.returncode, done.stdout) == (0, "True False True\n"), done.stderr
