@@ -4,6 +4,8 @@ Every ``*.yaml``/``*.yml`` file below the source tree is read (hidden entries
 and the top-level ``templates/`` and ``components/`` folders excepted). Each
 document is validated into its kind's pydantic model; every problem, from YAML
 syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
+All spec files of one command together are bounded in bytes, counted after
+YAML alias expansion (``budgets.current().input_bytes``).
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import budgets
 from . import spec as S
 from .digest import add_file, new_digest
 from .errors import GitopsGenError, Problem, raise_if
-from .yamlpos import YamlDocument, dotted, load_documents
+from .yamlpos import InputMeter, YamlDocument, dotted, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -162,13 +165,18 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     problems: list[Problem] = []
     located: list[Located] = []
     digest = new_digest()
+    meter = InputMeter(budgets.current().input_bytes)
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
         try:
             text = read_text(path, rel)
-            add_file(digest, rel, text.encode())
-            documents = load_documents(text, rel)
+            data = text.encode()
+            add_file(digest, rel, data)
+            meter.spend(len(data), rel, 0, "")
+            documents = load_documents(text, rel, meter)
         except GitopsGenError as exc:
+            if meter.used > meter.limit:  # stop at once: reading on is what the budget prevents
+                raise
             problems.extend(exc.problems)
             continue
         for source in documents:

@@ -35,6 +35,32 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _constructor = yaml.constructor.SafeConstructor()
 
 
+class InputMeter:
+    """Bytes of spec YAML one command has read, counted after alias expansion, against one budget.
+
+    A byte budget, not only a node count: one anchored 1 MB string aliased a
+    few thousand times is few nodes but gigabytes once the releases repeat it.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+
+    def spend(self, amount: int, file: str, line: int, field: str) -> None:
+        self.used += amount
+        if self.used > self.limit:
+            raise GitopsGenError.at(
+                file, line, field,
+                f"the spec files come to more than {_size_text(self.limit)} once YAML aliases are expanded "
+                "(the input-bytes budget); refusing. If that is expected, raise the budget: "
+                "--limit input-bytes=SIZE or GITOPS_GEN_LIMIT_INPUT_BYTES=SIZE (e.g. 256Mi)")
+
+
+def _size_text(size: int) -> str:
+    mib = 1024 * 1024
+    return f"{size // mib} MiB" if size % mib == 0 else f"{size} bytes"
+
+
 @dataclass
 class YamlDocument:
     """One YAML document of a file: its data and the line of every field path."""
@@ -53,8 +79,11 @@ class YamlDocument:
         return self.line
 
 
-def load_documents(text: str, file: str) -> list[YamlDocument]:
-    """Parse every document of ``text`` (already decoded), keeping positions."""
+def load_documents(text: str, file: str, meter: InputMeter | None = None) -> list[YamlDocument]:
+    """Parse every document of ``text`` (already decoded), keeping positions.
+
+    ``meter``: charged what aliases add to the text once expanded, before they are.
+    """
     try:
         _check_text_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
@@ -76,7 +105,7 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
             continue
         doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
         if "*" in text:  # no alias, no bomb
-            _refuse_alias_bombs(node, file)
+            _refuse_alias_bombs(node, file, meter)
         doc.data = _Converter(doc).convert(node, ())
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
@@ -101,14 +130,18 @@ def _check_text_depth(text: str, file: str) -> None:
             depth -= 1
 
 
-def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
-    """Nodes each node of ``root`` stands for once aliases are expanded (by id), without expanding them.
+def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, tuple[int, int]], int]:
+    """What each node of ``root`` stands for once aliases are expanded, without expanding them.
 
+    Returns ``{id(node): (nodes, bytes)}`` and the bytes of the distinct nodes
+    (the document as written, aliases unexpanded). A scalar's bytes are its
+    UTF-8 length plus one (an empty string still costs something once repeated).
     A node referenced by many aliases is counted once per reference but walked
     once, so a billion-laughs document is measured in microseconds. A node
     inside its own alias (recursion) counts 0 here; the converter reports it.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    distinct_bytes = 0
     pending: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -116,7 +149,10 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
         if id(node) in sizes:
             continue
         if isinstance(node, yaml.ScalarNode):
-            sizes[id(node)] = 1
+            value = node.value
+            own = 1 + (len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass")))
+            sizes[id(node)] = (1, own)
+            distinct_bytes += own
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
         if not children_done:
@@ -126,24 +162,46 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
                 stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
         pending.discard(id(node))
-        sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in children)
-    return sizes
+        count = size = 1
+        for child in children:
+            child_count, child_size = sizes.get(id(child), (0, 0))
+            count += child_count
+            size += child_size
+        sizes[id(node)] = (count, size)
+        distinct_bytes += 1
+    return sizes, distinct_bytes
 
 
-def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
-    sizes = _expanded_sizes(root)
-    if sizes[id(root)] <= max(_MAX_VISITS, 10 * len(sizes)):
+def _refuse_alias_bombs(root: yaml.Node, file: str, meter: InputMeter | None = None) -> None:
+    sizes, distinct_bytes = _expanded_sizes(root)
+    nodes, expanded_bytes = sizes[id(root)]
+    if nodes > max(_MAX_VISITS, 10 * len(sizes)):
+        where, field = _first_field_past(root, sizes, 0, _MAX_VISITS)
+        raise GitopsGenError.at(file, where.start_mark.line + 1, field,
+                                "YAML aliases expand too far (alias bomb?); refusing")
+    if meter is None:
         return
-    # Name the first top-level field past the limit: the path deep inside means nothing.
-    where, field, total = root, "", 1
+    # The text itself was charged when the file was read: charge what aliases add.
+    added = max(0, expanded_bytes - distinct_bytes)
+    where, field = root, ""
+    if meter.used + added > meter.limit:
+        where, field = _first_field_past(root, sizes, 1, meter.limit - meter.used)
+    meter.spend(added, file, where.start_mark.line + 1, field)
+
+
+def _first_field_past(root: yaml.Node, sizes: dict[int, tuple[int, int]], measure: int,
+                      limit: int) -> tuple[yaml.Node, str]:
+    """The first top-level field at which the expanded document passes ``limit`` (nodes or bytes).
+
+    The path deep inside means nothing to a user; the field holding the aliases does.
+    """
     if isinstance(root, yaml.MappingNode):
+        total = 0
         for key, value in root.value:
-            total += sizes[id(key)] + sizes[id(value)]
-            if total > _MAX_VISITS:
-                where, field = key, str(key.value)
-                break
-    raise GitopsGenError.at(file, where.start_mark.line + 1, field,
-                            "YAML aliases expand too far (alias bomb?); refusing")
+            total += sizes[id(key)][measure] + sizes[id(value)][measure]
+            if total > limit:
+                return key, str(key.value)
+    return root, ""
 
 
 def _line_of_character(text: str, character: int | str) -> int:

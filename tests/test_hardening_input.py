@@ -1,0 +1,133 @@
+"""Hostile input, round two: each attack, run through the real CLI (and the plugin where it reads the tree
+its own way), is refused with exactly one located line and exit 1, and the rendered tree is left as it was.
+
+What is asserted is what a user relies on (exit code, one line, file, line, field, nothing written), not
+the exact wording. Line numbers are those of the small fleet (tests/conftest.py; see tests/test_bad_inputs.py):
+
+    models/iris.yaml    4 name  5 labels  6 spec  7 version  8 format  9 storageUri  10 runtime  11 resources
+                        (12: the first line appended to spec)
+    envs/prod.yaml      7 - name: prod-a  8 server  9 labels  ...  17 models  18 iris  19 version
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import budgets
+from tests.conftest import IRIS, build_file_tree, small_fleet, tree_bytes
+
+MODEL = "models/iris.yaml"
+CMP = str(Path(sys.executable).parent / "gitops-gen-cmp")
+
+
+def change(text: str, old: str, new: str) -> str:
+    assert old in text, f"{old!r} is not in the text: the case would test nothing"
+    return text.replace(old, new, 1)
+
+
+@pytest.fixture(autouse=True)
+def default_budgets():
+    """In-process commands set the process's budgets: later tests calling the library get the defaults back."""
+    yield
+    budgets.set_current(budgets.Budgets())
+
+
+@pytest.fixture
+def rendered(tmp_path, run):
+    """The valid small fleet, rendered: (source tree, output tree, its bytes)."""
+    src = build_file_tree(tmp_path / "src", small_fleet())
+    out = tmp_path / "out"
+    result = run("render", "--source", src, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    return src, out, tree_bytes(out)
+
+
+def one_refusal(run, rendered, *options: str, commands=(("render",), ("validate",))) -> str:
+    """Run each command on the (broken) source tree: exit 1, one line on stderr, nothing written. The line."""
+    src, out, before = rendered
+    lines = set()
+    for command in commands:
+        args = [*options, *command, "--source", src] + (["--out", out] if command[0] == "render" else [])
+        result = run(*args)
+        assert result.exit_code == 1, (command, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (command, result.stderr)
+        assert "Traceback" not in result.stderr and result.stdout == ""
+        lines.add(result.stderr.strip())
+    assert tree_bytes(out) == before
+    assert [name for name in os.listdir(out.parent) if name.startswith(".")] == []  # no staging tree left
+    assert len(lines) == 1, lines
+    return lines.pop()
+
+
+def break_tree(rendered, files: dict[str, str | bytes]) -> Path:
+    src = rendered[0]
+    for rel, content in files.items():
+        if isinstance(content, bytes):
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            (src / rel).write_bytes(content)
+        else:
+            build_file_tree(src, {rel: content})
+    return src
+
+
+def plugin_generate(app_dir: Path, tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    """`gitops-gen-cmp generate` as argocd-cmp-server runs it: a fresh process in the source tree."""
+    env = {"PATH": os.defpath, "TMPDIR": str(tmp_path), "ARGOCD_APP_SOURCE_PATH": ".",
+           "ARGOCD_APP_PARAMETERS": '[{"name": "environment", "string": "dev"}]', **extra_env}
+    return subprocess.run([CMP, "generate"], cwd=app_dir, env=env, capture_output=True, text=True, timeout=120,
+                          preexec_fn=limit_memory)
+
+
+def limit_memory() -> None:
+    # The attacks below took gigabytes; a refusal takes what an ordinary run does.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+# --- (2) aliases bounded in bytes, for the whole command --------------------------------------------------
+
+def aliased_string(length: int, copies: int) -> str:
+    """A document of few nodes that is ``length * copies`` characters once its aliases are expanded."""
+    return f'big: &big "{"x" * length}"\ncopies: [{", ".join(["*big"] * copies)}]\n'
+
+
+@pytest.mark.parametrize("length, copies", [(1_000_000, 3000), (100_000, 1000)], ids=["1MB-x3000", "100KB-x1000"])
+def test_aliases_of_a_large_string_are_refused_before_they_expand(rendered, run, length, copies):
+    break_tree(rendered, {"models/bomb.yaml": aliased_string(length, copies)})
+    line = one_refusal(run, rendered)
+    assert line.startswith("models/bomb.yaml:2: copies: ")
+    assert "input-bytes" in line  # says which budget, and so how to raise it
+
+
+def test_the_plugin_refuses_aliases_of_a_large_string_too(tmp_path):
+    src = build_file_tree(tmp_path / "src", {**small_fleet(), "models/bomb.yaml": aliased_string(1_000_000, 3000)})
+    done = plugin_generate(src, tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("models/bomb.yaml:2: copies: ")
+
+
+def test_the_budget_is_for_all_spec_files_together_and_counts_expanded_aliases(rendered, run):
+    # 100 copies of a 1000-character annotation: a 2 KB file, 100 KB once read.
+    annotations = "      annotations:\n        a0: &note " + "n" * 1000 + "\n" + "".join(
+        f"        a{i}: *note\n" for i in range(1, 100))
+    break_tree(rendered, {MODEL: change(IRIS, "      labels: {team: demo}\n", "      labels: {team: demo}\n"
+                                        + annotations)})
+    line = one_refusal(run, rendered, "--limit", "input-bytes=50Ki")
+    assert line.startswith("models/iris.yaml:3: metadata: ")
+    # The budget is the command's: every file counts, and the first file past it is named.
+    src, out, _ = rendered
+    first = (src / "envs/dev.yaml").stat().st_size  # files are read in sorted order; envs/prod.yaml is next
+    assert one_refusal(run, rendered, "--limit", f"input-bytes={first + 1}").startswith("envs/prod.yaml: ")
+    assert run("--limit", "input-bytes=200Ki", "validate", "--source", src).exit_code == 0
+    assert run("validate", "--source", src).exit_code == 0  # the default is far above a real fleet
+
+
+def test_the_plugin_takes_the_budget_from_its_own_environment(tmp_path):
+    src = build_file_tree(tmp_path / "src", small_fleet())
+    done = plugin_generate(src, tmp_path, GITOPS_GEN_LIMIT_INPUT_BYTES="1Ki")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.count("\n") == 1 and "input-bytes" in done.stderr
