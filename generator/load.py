@@ -173,7 +173,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             data = text.encode()
             add_file(digest, rel, data)
             meter.spend(len(data), rel, 0, "")
-            documents = load_documents(text, rel, meter)
+            documents = load_documents(text, rel, meter, exact_numbers=True)
         except GitopsGenError as exc:
             if meter.used > meter.limit:  # stop at once: reading on is what the budget prevents
                 raise

@@ -46,7 +46,8 @@ def _number_as_text(value: Any) -> Any:
 
 def _version(value: Any) -> Any:
     if isinstance(value, bool):
-        raise PydanticCustomError("type", "must be a string")
+        raise PydanticCustomError("type", "must be a string: YAML read this as true or false (yes, no, on and "
+                                          "off are booleans too); quote it")
     if isinstance(value, float):
         raise PydanticCustomError(
             "type",
@@ -69,6 +70,13 @@ def _label_key(value: Any) -> Any:
 
 
 def _label_value(value: Any) -> Any:
+    if isinstance(value, float):  # 1.10 would become "1.1"
+        raise PydanticCustomError(
+            "type", f"must be a string: YAML read this as the number {value!r}; quote it, e.g. \"1.10\"")
+    if isinstance(value, bool):  # yes would become "True", which no label value may be anyway
+        raise PydanticCustomError(
+            "type", "must be a string: YAML read this as true or false (yes, no, on and off are booleans "
+                    "too); quote it")
     value = _number_as_text(value)
     if not isinstance(value, str) or (value and not _LABEL_NAME.match(value)):
         raise PydanticCustomError(

@@ -2,8 +2,9 @@
 
 PyYAML's C parser builds the node graph; we convert nodes ourselves so that we
 can (a) record the line of every field path, for error messages, (b) reject
-duplicate keys, which PyYAML silently collapses, and (c) refuse alias bombs
-and recursive aliases before they expand.
+duplicate keys, which PyYAML silently collapses, (c) refuse alias bombs
+and recursive aliases before they expand, and (d) in spec files, refuse numbers
+YAML 1.1 would silently rewrite (``017`` -> 15, ``1:30`` -> 90).
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
+_TAG_NAMES = {_INT_TAG: "!!int", _FLOAT_TAG: "!!float", _BOOL_TAG: "!!bool", _NULL_TAG: "!!null"}
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -79,10 +82,13 @@ class YamlDocument:
         return self.line
 
 
-def load_documents(text: str, file: str, meter: InputMeter | None = None) -> list[YamlDocument]:
+def load_documents(text: str, file: str, meter: InputMeter | None = None,
+                   exact_numbers: bool = False) -> list[YamlDocument]:
     """Parse every document of ``text`` (already decoded), keeping positions.
 
-    ``meter``: charged what aliases add to the text once expanded, before they are.
+    ``meter``: charged what aliases add to the text once expanded, before they
+    are. ``exact_numbers``: refuse plain numbers YAML 1.1 reads as another value
+    than the one written (spec files; rendered templates may mean ``0644``).
     """
     try:
         _check_text_depth(text, file)
@@ -106,7 +112,7 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None) -> lis
         doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
         if "*" in text:  # no alias, no bomb
             _refuse_alias_bombs(node, file, meter)
-        doc.data = _Converter(doc).convert(node, ())
+        doc.data = _Converter(doc, exact_numbers).convert(node, ())
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
     return documents
@@ -225,8 +231,9 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 
 class _Converter:
-    def __init__(self, doc: YamlDocument):
+    def __init__(self, doc: YamlDocument, exact_numbers: bool = False):
         self.doc = doc
+        self.exact_numbers = exact_numbers
         self.active: set[int] = set()  # nodes on the current path: recursion guard
         self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
@@ -281,20 +288,49 @@ class _Converter:
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
+        if tag in _TAG_NAMES:
+            value = self._typed(node, path)
+            # Plain only (libyaml's style is "", PyYAML's None): `!!int "017"` says what it means.
+            if self.exact_numbers and not node.style and tag in (_INT_TAG, _FLOAT_TAG):
+                self._refuse_rewritten_number(node, path, value)
+            return value
+        # Timestamps, binary and custom tags: keep the text as written, so a
+        # version like 2024-05-01 stays the string the user typed.
+        return node.value
+
+    def _typed(self, node: yaml.ScalarNode, path: Path) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _NULL_TAG:
+            if text not in _NULL_TEXTS:  # `!!null x` would silently drop the x
+                raise self._fail(node, path, f"{text[:60]!r} is not a valid !!null value")
+            return None
+        if not text.isascii():  # int() and float() would read other scripts' digits: `!!int ١٢` is 12
+            raise self._fail(node, path, f"{text[:60]!r} is not a valid {_TAG_NAMES[tag]} value")
         try:
             if tag == _INT_TAG:
                 return _constructor.construct_yaml_int(node)
             if tag == _FLOAT_TAG:
                 return _constructor.construct_yaml_float(node)
-            if tag == _BOOL_TAG:
-                return _constructor.construct_yaml_bool(node)
-        except (ValueError, yaml.YAMLError):
-            raise self._fail(node, path, f"cannot read {node.value!r}") from None
-        if tag == _NULL_TAG:
-            return None
-        # Timestamps, binary and custom tags: keep the text as written, so a
-        # version like 2024-05-01 stays the string the user typed.
-        return node.value
+            return _constructor.construct_yaml_bool(node)
+        # An explicit tag on text that is not of its kind (`!!bool maybe`, `!!int ""`)
+        # makes PyYAML's constructors fail in ways of their own (KeyError, IndexError).
+        except (ValueError, KeyError, IndexError, yaml.YAMLError):
+            raise self._fail(node, path, f"{text[:60]!r} is not a valid {_TAG_NAMES[tag]} value") from None
+
+    def _refuse_rewritten_number(self, node: yaml.ScalarNode, path: Path, value: Any) -> None:
+        """Refuse a plain number that YAML 1.1 reads as another value than the text: a version
+        ``017`` would become 15 and ``1:30`` 90, and YAML 1.2 tools read them differently again."""
+        text = node.value
+        if isinstance(value, int):
+            if str(value) == text:
+                return
+            meaning = f"the number {value}"
+        elif "_" in text or ":" in text:  # 1_0.5 -> 10.5, 1:30.5 -> 5430.5; other floats keep their value
+            meaning = f"the number {value!r}"
+        else:
+            return
+        raise self._fail(node, path, f"YAML reads {text[:40]} as {meaning}: quote it (\"{text[:40]}\") if you "
+                                     f"mean the text, as for a version, or write {value!r}")
 
 
 def dotted(path: Path) -> str:

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from generator import budgets
-from tests.conftest import IRIS, build_file_tree, small_fleet, tree_bytes
+from tests.conftest import IRIS, PROD, build_file_tree, small_fleet, tree_bytes
 
-MODEL = "models/iris.yaml"
+MODEL, PROD_ENV = "models/iris.yaml", "envs/prod.yaml"
 CMP = str(Path(sys.executable).parent / "gitops-gen-cmp")
 
 
@@ -131,3 +131,48 @@ def test_the_plugin_takes_the_budget_from_its_own_environment(tmp_path):
     done = plugin_generate(src, tmp_path, GITOPS_GEN_LIMIT_INPUT_BYTES="1Ki")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.count("\n") == 1 and "input-bytes" in done.stderr
+
+
+# --- (5) numbers YAML 1.1 would rewrite ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["017", "0x10", "0b11", "1:30", "1_000", "+1", "1_0.5", "1:30.5"])
+def test_a_number_yaml_would_rewrite_is_refused_not_changed(rendered, run, written):
+    break_tree(rendered, {MODEL: change(IRIS, 'version: "1.1.0"', f"version: {written}")})
+    line = one_refusal(run, rendered)
+    assert line.startswith("models/iris.yaml:7: spec.version: ")
+    assert f'"{written}"' in line  # how to keep it: quote it
+
+
+@pytest.mark.parametrize("file, old, new, where", [
+    (PROD_ENV, 'version: "1.0.0"', "version: 017", "envs/prod.yaml:19: spec.models.iris.version: "),
+    (MODEL, "labels: {team: demo}", "labels: {team: 0x10}", "models/iris.yaml:5: metadata.labels.team: "),
+    (PROD_ENV, "labels: {region: eu}", "labels: {region: 1_000}", "envs/prod.yaml:9: spec.clusters[0].labels.region: "),
+    (MODEL, "labels: {team: demo}", "labels: {team: 1.10}", "models/iris.yaml:5: metadata.labels.team: "),
+    (MODEL, "labels: {team: demo}", "labels: {team: on}", "models/iris.yaml:5: metadata.labels.team: "),
+    (MODEL, 'version: "1.1.0"', "version: yes", "models/iris.yaml:7: spec.version: "),
+    (MODEL, "runtime: kserve-sklearnserver", "runtime: kserve-sklearnserver\n      port: 0x1F90",
+     "models/iris.yaml:11: spec.port: "),
+])
+def test_every_string_field_keeps_what_was_written_or_refuses(rendered, run, file, old, new, where):
+    text = {MODEL: IRIS, PROD_ENV: PROD}[file]
+    break_tree(rendered, {file: change(text, old, new)})
+    assert one_refusal(run, rendered).startswith(where)
+
+
+def test_quoted_and_canonical_numbers_are_kept_exactly(rendered, run):
+    src = break_tree(rendered, {MODEL: change(change(IRIS, 'version: "1.1.0"', 'version: "017"'),
+                                              "labels: {team: demo}", "labels: {team: '1.10', tier: 3}")})
+    shown = run("show", "--env", "dev", "--source", src)
+    assert shown.exit_code == 0, shown.stderr
+    assert "app.kubernetes.io/version: '017'" in shown.stdout
+    assert "storageUri: s3://models/iris/017" in shown.stdout
+    assert "team: '1.10'" in shown.stdout and "tier: '3'" in shown.stdout
+
+
+# --- (11) tags with values not of their kind; file names that are not UTF-8 -----------------------------------
+
+@pytest.mark.parametrize("tagged", ['!!bool maybe', '!!bool ""', '!!int ""', '!!float ""', "!!int 0x", "!!null x",
+                                    "!!int ١٢"])
+def test_a_tag_on_a_value_not_of_its_kind_is_a_located_line(rendered, run, tagged):
+    break_tree(rendered, {MODEL: change(IRIS, 'version: "1.1.0"', f"version: {tagged}")})
+    assert one_refusal(run, rendered).startswith("models/iris.yaml:7: spec.version: ")
