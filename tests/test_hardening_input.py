@@ -176,3 +176,40 @@ def test_quoted_and_canonical_numbers_are_kept_exactly(rendered, run):
 def test_a_tag_on_a_value_not_of_its_kind_is_a_located_line(rendered, run, tagged):
     break_tree(rendered, {MODEL: change(IRIS, 'version: "1.1.0"', f"version: {tagged}")})
     assert one_refusal(run, rendered).startswith("models/iris.yaml:7: spec.version: ")
+
+
+# --- (15) only ASCII digits ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, where", [
+    ('cpu: "1"', 'cpu: "١٢"', "models/iris.yaml:11: spec.resources.cpu: "),
+    ("memory: 2Gi", 'memory: "２Gi"', "models/iris.yaml:11: spec.resources.memory: "),
+    ("runtime: kserve-sklearnserver", 'runtime: kserve-sklearnserver\n      port: "٨٠٨٠"', "models/iris.yaml:11: spec.port: "),
+    ("runtime: kserve-sklearnserver", 'runtime: kserve-sklearnserver\n      replicas: {min: "١", max: 2}',
+     "models/iris.yaml:11: spec.replicas.min: "),
+    ("runtime: kserve-sklearnserver", "runtime: kserve-sklearnserver\n      port: true", "models/iris.yaml:11: spec.port: "),
+    ("runtime: kserve-sklearnserver", 'runtime: kserve-sklearnserver\n      port: " 8_080"',
+     "models/iris.yaml:11: spec.port: "),
+])
+def test_numbers_in_spec_fields_take_only_ascii_digits(rendered, run, old, new, where):
+    break_tree(rendered, {MODEL: change(IRIS, old, new)})
+    assert one_refusal(run, rendered).startswith(where)
+
+
+@pytest.mark.parametrize("file, old, new, where", [
+    (PROD_ENV, "wave: 1", 'wave: "١"', "envs/prod.yaml:13: spec.clusters[1].wave: "),
+    (MODEL, "runtime: kserve-sklearnserver", "runtime: kserve-sklearnserver\n      monitoring:\n        metrics: true\n"
+                                             "        alerts: {latencyP99: \"٥٠٠ms\"}",
+     "models/iris.yaml:13: spec.monitoring.alerts.latencyP99: "),
+])
+def test_durations_and_waves_take_only_ascii_digits(rendered, run, file, old, new, where):
+    text = {MODEL: IRIS, PROD_ENV: PROD}[file]
+    break_tree(rendered, {file: change(text, old, new)})
+    assert one_refusal(run, rendered).startswith(where)
+
+
+def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
+    src = break_tree(rendered, {MODEL: change(IRIS, "runtime: kserve-sklearnserver",
+                                              'runtime: kserve-sklearnserver\n      replicas: {min: "2", max: 3}')})
+    shown = run("show", "--env", "dev", "--source", src)
+    assert shown.exit_code == 0, shown.stderr
+    assert "minReplicas: 2" in shown.stdout
