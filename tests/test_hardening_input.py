@@ -10,6 +10,7 @@ the exact wording. Line numbers are those of the small fleet (tests/conftest.py;
 """
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import subprocess
@@ -178,6 +179,27 @@ def test_a_tag_on_a_value_not_of_its_kind_is_a_located_line(rendered, run, tagge
     assert one_refusal(run, rendered).startswith("models/iris.yaml:7: spec.version: ")
 
 
+@pytest.mark.parametrize("name", [b"models/extra\xff.yaml", b"models/\xe9t\xe9/extra.yaml", b"templates/pdb\xff.yaml.j2"])
+def test_a_file_name_that_is_not_utf8_is_one_line(rendered, run, name):
+    src = rendered[0]
+    path = os.fsencode(src) + b"/" + name
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write(IRIS.replace("    ", "", 1) if name.endswith(b".yaml") else "kind: ConfigMap\n")
+    line = one_refusal(run, rendered)
+    shown = name.decode("utf-8", "backslashreplace")
+    assert line.startswith(f"{shown}: ")
+
+
+def test_the_plugin_refuses_a_file_name_that_is_not_utf8(tmp_path):
+    src = build_file_tree(tmp_path / "src", small_fleet())
+    with open(os.fsencode(src) + b"/models/extra\xff.yaml", "w") as fh:
+        fh.write("a: 1\n")
+    done = plugin_generate(src, tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "models/extra\\xff.yaml: the file or folder name is not valid UTF-8; rename it\n"
+
+
 # --- (15) only ASCII digits ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("old, new, where", [
@@ -213,3 +235,34 @@ def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
     shown = run("show", "--env", "dev", "--source", src)
     assert shown.exit_code == 0, shown.stderr
     assert "minReplicas: 2" in shown.stdout
+
+
+# --- (16) clear messages -------------------------------------------------------------------------------------
+
+def test_an_unreadable_templates_folder_says_so(rendered, run, monkeypatch):
+    src = break_tree(rendered, {MODEL: IRIS + "      templates: [templates/pdb.yaml.j2]\n",
+                                "templates/pdb.yaml.j2": "kind: ConfigMap\n"})
+    unreadable = src / "templates"
+    if os.geteuid() != 0:
+        unreadable.chmod(0)  # restored below
+    else:  # root reads any folder: have the OS refuse this one all the same
+        real_scandir = os.scandir
+
+        def scandir(path="."):
+            if os.fspath(path) == os.fspath(unreadable):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        line = one_refusal(run, rendered)
+    finally:
+        unreadable.chmod(0o755)
+    assert line == f"templates: cannot read this folder: {os.strerror(errno.EACCES)}"
+
+
+@pytest.mark.parametrize("name", ["models/extra.YAML", "models/extra.Yml"])
+def test_an_upper_case_extension_is_refused_not_ignored(rendered, run, name):
+    break_tree(rendered, {name: IRIS})
+    line = one_refusal(run, rendered)
+    assert line.startswith(f"{name}: ") and ".yaml" in line
