@@ -208,10 +208,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     merged = _merged_spec(env_doc, model_doc)
     origins = None
 
-    def fail(problems: list[tuple[tuple, str]]):
+    def fail(problems: list[tuple[tuple, str]], located: list[Problem] = ()):
         nonlocal origins
         origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*(origins.problem(path, msg) for path, msg in problems))
+        raise GitopsGenError(*located, *(origins.problem(path, msg) for path, msg in problems))
 
     if not isinstance(merged, dict):
         fail([((), "must be a mapping")])
@@ -248,8 +248,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             else:
                 spec = _validated(merged, fail)
             problems = _release_problems(name, spec, files)
-            if problems:
-                fail(problems)
+            # The model's own name is to blame, wherever the setting that adds a suffix was written.
+            too_long = [model_doc.problem(("metadata", "name"), message) for message in _model_name_problems(name, spec)]
+            if problems or too_long:
+                fail(problems, too_long)
         specs[key] = spec
         return spec
 
@@ -285,18 +287,30 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
-    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
-    names = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
-        names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
-                 for i, v in enumerate(spec.rollout.ab.variants)]
-    for path, name in names:
-        if spec.serving == "kserve":
-            name += _KSERVE_PREDICTOR
-        if len(name) > 63:
-            problems.append((path, f"the object name {name!r} would be longer than 63 characters; "
-                                   "shorten the model or variant name"))
+        for i, v in enumerate(spec.rollout.ab.variants):
+            name = f"{model}-{v.name}" + (_KSERVE_PREDICTOR if spec.serving == "kserve" else "")
+            if len(name) > 63:
+                problems.append((("rollout", "ab", "variants", i, "name"),
+                                 f"the object name {name!r} would be longer than 63 characters; "
+                                 "shorten the model or variant name"))
     return problems
+
+
+def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
+    """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
+    if spec.rollout.strategy == "ab" and spec.rollout.ab:
+        return []  # variants name the objects: checked with them
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    why = f"rollout.strategy: {spec.rollout.strategy} adds {suffix!r}" if suffix else ""
+    if spec.serving == "kserve":
+        suffix += _KSERVE_PREDICTOR
+        why = f"KServe adds {_KSERVE_PREDICTOR!r} for the predictor"
+    name = model + suffix
+    if len(name) <= 63:
+        return []
+    return [f"too long: the model's objects would be named {name!r}, longer than the 63 characters Kubernetes "
+            f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
 def _validated(merged: dict, fail) -> S.ModelSpec:

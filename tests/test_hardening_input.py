@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator import budgets
-from tests.conftest import IRIS, PROD, build_file_tree, small_fleet, tree_bytes
+from tests.conftest import DEV, IRIS, PROD, build_file_tree, small_fleet, tree_bytes
 
 MODEL, PROD_ENV = "models/iris.yaml", "envs/prod.yaml"
 CMP = str(Path(sys.executable).parent / "gitops-gen-cmp")
@@ -238,6 +238,20 @@ def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
 
 
 # --- (16) clear messages -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("extra, length", [("", 54), ("      serving: deployment\n      image: img\n"
+                                                       "      rollout: {strategy: canary}\n", 57)])
+def test_a_name_too_long_for_the_objects_named_after_it_blames_the_name(rendered, run, extra, length):
+    name = "m" * length
+    model = change(IRIS, "name: iris", f"name: {name}") + extra
+    if extra:
+        model = change(model, "format: sklearn", "format: custom")
+    break_tree(rendered, {MODEL: model, "envs/dev.yaml": change(DEV, "iris: {}", f"{name}: {{}}"),
+                          PROD_ENV: change(PROD, "    iris:\n", f"    {name}:\n")})
+    line = one_refusal(run, rendered)
+    assert line.startswith("models/iris.yaml:4: metadata.name: ")
+    assert "63" in line and ("-predictor" in line if not extra else "-canary" in line)
+
 
 def test_an_unreadable_templates_folder_says_so(rendered, run, monkeypatch):
     src = break_tree(rendered, {MODEL: IRIS + "      templates: [templates/pdb.yaml.j2]\n",
