@@ -127,6 +127,11 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def application_set_name(environment: str, model: str) -> str:
+    """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
+    return f"{environment}-{model}"
+
+
 def deep_merge(base: Any, override: Any) -> Any:
     """Mappings merge key by key, later winning; lists and scalars replace."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -166,6 +171,8 @@ def resolve(tree: SourceTree) -> Fleet:
     raise_if(problems)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
+    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+        _check_application_set_names(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -366,6 +373,25 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
                                   pydantic_message(e)) for e in errors]
     return []
+
+
+def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> None:
+    """Refuse two (environment, model) pairs whose ApplicationSets get one name (environment a-b with model
+    c, environment a with model b-c): both live in Argo CD's namespace, so one would replace the other."""
+    problems = []
+    seen: dict[str, tuple[str, str]] = {}
+    for env, model in sorted({(r.environment.name, r.model) for r in releases}):
+        name = application_set_name(env, model)
+        other_env, other_model = seen.setdefault(name, (env, model))
+        if (other_env, other_model) == (env, model):
+            continue
+        other = tree.environments[other_env]
+        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        problems.append(tree.environments[env].problem(
+            ("spec", "models", model),
+            f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
+            f"of environment {other_env!r} and model {other_model!r} ({where}); rename an environment or a model"))
+    raise_if(problems)
 
 
 def _check_collisions(releases: list[Release]) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator import budgets
-from tests.conftest import DEV, IRIS, PROD, build_file_tree, small_fleet, tree_bytes
+from tests.conftest import DEV, IRIS, PROD, PROJECT, build_file_tree, small_fleet, tree_bytes
 
 MODEL, PROD_ENV = "models/iris.yaml", "envs/prod.yaml"
 CMP = str(Path(sys.executable).parent / "gitops-gen-cmp")
@@ -280,3 +280,32 @@ def test_an_upper_case_extension_is_refused_not_ignored(rendered, run, name):
     break_tree(rendered, {name: IRIS})
     line = one_refusal(run, rendered)
     assert line.startswith(f"{name}: ") and ".yaml" in line
+
+
+# --- (10) ApplicationSet names ----------------------------------------------------------------------------------
+
+def model_named(name: str) -> str:
+    return change(change(IRIS, "name: iris", f"name: {name}"), "models/iris/", f"models/{name}/")
+
+
+def environment(name: str, model: str) -> str:
+    return change(change(change(DEV, "{name: dev}", f"{{name: {name}}}"), "dev-1", f"{name}-1"),
+                  "iris: {}", f"{model}: {{}}")
+
+
+def test_two_applicationsets_with_one_name_are_refused_naming_both(tmp_path, run):
+    project = change(PROJECT, "promotion: [dev, prod]", "promotion: []\n      argocd: {applicationSets: true}")
+    files = {"project.yaml": project, "models/c.yaml": model_named("c"), "models/b-c.yaml": model_named("b-c"),
+             "envs/a.yaml": environment("a", "b-c"), "envs/a-b.yaml": environment("a-b", "c")}
+    src = build_file_tree(tmp_path / "src", files)
+    out = tmp_path / "out"
+    for args in (["render", "--out", out], ["validate"]):
+        result = run(*args, "--source", src)
+        assert result.exit_code == 1, result.stderr
+        [line] = result.stderr.splitlines()
+        assert line.startswith("envs/a.yaml:9: spec.models.b-c: ") or line.startswith("envs/a-b.yaml:9: spec.models.c: ")
+        assert "'a-b-c'" in line and ("envs/a-b.yaml:9" in line or "envs/a.yaml:9" in line)
+    assert not out.exists()
+    # One Application per release instead: their names differ (a-a-1-b-c, a-b-a-b-1-c), so this renders.
+    build_file_tree(src, {"project.yaml": change(PROJECT, "promotion: [dev, prod]", "promotion: []")})
+    assert run("render", "--source", src, "--out", out).exit_code == 0
