@@ -130,6 +130,11 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def application_set_name(environment: str, model: str) -> str:
+    """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
+    return f"{environment}-{model}"
+
+
 def deep_merge(base: Any, override: Any) -> Any:
     """Mappings merge key by key, later winning; lists and scalars replace."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -172,6 +177,8 @@ def resolve(tree: SourceTree) -> Fleet:
     raise_if(problems)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
+    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+        _check_application_set_names(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -214,10 +221,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     merged = _merged_spec(env_doc, model_doc)
     origins = None
 
-    def fail(problems: list[tuple[tuple, str]]):
+    def fail(problems: list[tuple[tuple, str]], located: list[Problem] = ()):
         nonlocal origins
         origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*(origins.problem(path, msg) for path, msg in problems))
+        raise GitopsGenError(*located, *(origins.problem(path, msg) for path, msg in problems))
 
     if not isinstance(merged, dict):
         fail([((), "must be a mapping")])
@@ -254,8 +261,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             else:
                 spec = _validated(merged, fail)
             problems = _release_problems(name, spec, files)
-            if problems:
-                fail(problems)
+            # The model's own name is to blame, wherever the setting that adds a suffix was written.
+            too_long = [model_doc.problem(("metadata", "name"), message) for message in _model_name_problems(name, spec)]
+            if problems or too_long:
+                fail(problems, too_long)
         specs[key] = spec
         return spec
 
@@ -291,18 +300,30 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
-    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
-    names = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
-        names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
-                 for i, v in enumerate(spec.rollout.ab.variants)]
-    for path, name in names:
-        if spec.serving == "kserve":
-            name += _KSERVE_PREDICTOR
-        if len(name) > 63:
-            problems.append((path, f"the object name {name!r} would be longer than 63 characters; "
-                                   "shorten the model or variant name"))
+        for i, v in enumerate(spec.rollout.ab.variants):
+            name = f"{model}-{v.name}" + (_KSERVE_PREDICTOR if spec.serving == "kserve" else "")
+            if len(name) > 63:
+                problems.append((("rollout", "ab", "variants", i, "name"),
+                                 f"the object name {name!r} would be longer than 63 characters; "
+                                 "shorten the model or variant name"))
     return problems
+
+
+def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
+    """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
+    if spec.rollout.strategy == "ab" and spec.rollout.ab:
+        return []  # variants name the objects: checked with them
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    why = f"rollout.strategy: {spec.rollout.strategy} adds {suffix!r}" if suffix else ""
+    if spec.serving == "kserve":
+        suffix += _KSERVE_PREDICTOR
+        why = f"KServe adds {_KSERVE_PREDICTOR!r} for the predictor"
+    name = model + suffix
+    if len(name) <= 63:
+        return []
+    return [f"too long: the model's objects would be named {name!r}, longer than the 63 characters Kubernetes "
+            f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
 def _validated(merged: dict, fail) -> S.ModelSpec:
@@ -358,6 +379,25 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
                                   pydantic_message(e)) for e in errors]
     return []
+
+
+def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> None:
+    """Refuse two (environment, model) pairs whose ApplicationSets get one name (environment a-b with model
+    c, environment a with model b-c): both live in Argo CD's namespace, so one would replace the other."""
+    problems = []
+    seen: dict[str, tuple[str, str]] = {}
+    for env, model in sorted({(r.environment.name, r.model) for r in releases}):
+        name = application_set_name(env, model)
+        other_env, other_model = seen.setdefault(name, (env, model))
+        if (other_env, other_model) == (env, model):
+            continue
+        other = tree.environments[other_env]
+        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        problems.append(tree.environments[env].problem(
+            ("spec", "models", model),
+            f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
+            f"of environment {other_env!r} and model {other_model!r} ({where}); rename an environment or a model"))
+    raise_if(problems)
 
 
 def _check_collisions(releases: list[Release]) -> None:
