@@ -25,7 +25,8 @@ _HEALTH_WORDS = {READY: "ready", NOT_READY: "not ready", UNKNOWN: "unknown"}
 
 class Markers:
     def __init__(self, unicode: bool):
-        self.behind, self.ahead, self.differs, self.cut = ("←", "↑", "≠", "…") if unicode else ("<-", "^", "!=", "~")
+        marks = ("←", "↑", "≠", "…") if unicode else ("<-", "^", "!=", "~")
+        self.behind, self.ahead, self.differs, self.cut = marks
 
 
 def render_table(matrix: Matrix, colour: bool = False, unicode: bool = True, width: int = WIDTH) -> str:
