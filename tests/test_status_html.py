@@ -61,10 +61,12 @@ class Browser:
         import websocket  # websocket-client, installed with the kubernetes client of the test extra
 
         self.proc = subprocess.Popen([binary, *QUIET_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                                      "--window-size=1280,900", "about:blank"],
+                                      # Any websocket client may connect (old websocket-client versions send
+                                      # an Origin header Chromium would refuse).
+                                      "--remote-allow-origins=*", "--window-size=1280,900", "about:blank"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         url = self._devtools_url(timeout=30)
-        self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+        self.ws = websocket.create_connection(url, timeout=30)
         self.ids = itertools.count(1)
         self.events: list[dict] = []
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
