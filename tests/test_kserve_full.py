@@ -21,12 +21,13 @@ PROJECT = """\
 """
 
 
-def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None):
-    """A source tree with one Model (``spec``) in one environment (``environment``: its models.m entry)."""
+def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None,
+               name: str = "m"):
+    """A source tree with one Model (``spec``) in one environment (``environment``: its models.<name> entry)."""
     model = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Model",
-             "metadata": {"name": "m", **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
+             "metadata": {"name": name, **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
     env = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Environment", "metadata": {"name": "dev"},
-           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {"m": environment or {}}}}
+           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {name: environment or {}}}}
     return build_file_tree(tmp_path / "src", {
         "project.yaml": PROJECT,
         "models/m.yaml": yaml.safe_dump(model, sort_keys=False),
