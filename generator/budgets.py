@@ -105,3 +105,10 @@ def current() -> Budgets:
 def set_current(budgets: Budgets) -> None:
     global _current
     _current = budgets
+
+
+def over_budget(name: str, limit: int | float, what: str) -> GitopsGenError:
+    """The one line for a budget spent: what went over, the budget's name and value, and how to raise it."""
+    env = ENV_PREFIX + name.upper().replace("-", "_")
+    return GitopsGenError(f"{what}: over the {name} budget ({limit}); raise it with --limit {name}=VALUE "
+                          f"or {env}=VALUE")

@@ -8,10 +8,10 @@ from pathlib import Path
 from .. import record
 from ..build import KUSTOMIZATION_FILE, build_fleet
 from ..emit import (MARKER_FILE, TreeChange, TreeReader, check_tree, contents_digest, disk_digest, file_contents,
-                    finish_interrupted, render_tree, tree_files)
+                    finish_interrupted, render_tree, source_lock, tree_files)
 from ..load import SourceTree, load_tree
 from ..resolve import resolve
-from .common import info, output_dir
+from .common import info, output_dir, waiting_for
 from .progress import Progress
 
 
@@ -20,12 +20,14 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     """``exit_code``: write, then exit 1 if that changed the tree or left files Git does not track
     (pre-commit's formatter convention: the user stages the result and commits again)."""
     started = time.perf_counter()
-    with Progress(enabled=not quiet) as progress:
+    # From the first spec read to the last file written: a promotion cannot slip in between.
+    with source_lock(source, shared=check, on_wait=None if quiet else lambda: waiting_for(source)), \
+            Progress(enabled=not quiet) as progress:
         tree = load_tree(source)
         out = out or output_dir(source, tree.project.doc.spec)
         inputs = record.inputs_fingerprint(tree.digest)
         if not check:
-            finish_interrupted(out)  # even when there is nothing to write
+            finish_interrupted(out, source)  # even when there is nothing to write
         if _unchanged_since_recorded(out, inputs):
             # Same inputs, same compiler, and the files on disk are the ones it wrote:
             # compiling again would write exactly what is there.
