@@ -2,7 +2,6 @@
 annotations, transformers and explainers, and the located errors for fields that do not apply."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 import yaml
