@@ -69,6 +69,9 @@ def find_project(root: str = ".") -> str | None:
     """``"<file>: Project <name>"`` when ``root`` is a source tree, else None."""
     import yaml
 
+    from generator.errors import GitopsGenError
+    from generator.load.yamlpos import check_text_depth
+
     project = None
     real_root = os.path.realpath(root)
     for path in spec_files(root):
@@ -76,8 +79,10 @@ def find_project(root: str = ".") -> str | None:
         if data is None:
             continue
         try:
+            # Text nested deep enough to crash libyaml's recursive composer is refused first, as the loader does.
+            check_text_depth(data.decode("utf-8", "replace"), path)
             documents = list(yaml.load_all(data, Loader=yaml.CSafeLoader))
-        except (yaml.YAMLError, RecursionError, ValueError):
+        except (yaml.YAMLError, RecursionError, ValueError, GitopsGenError):
             continue
         for doc in documents:
             if doc is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit
+from generator.emit import tree
 from tests.conftest import PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
 
 
@@ -101,7 +101,7 @@ def test_a_layout_that_climbs_inside_its_git_work_tree_still_renders(tmp_path, r
     source = build_file_tree(repo / "deploy/specs", fleet_with("deploy/specs", "rendered"))
     result = run("render", "--source", source, "-q")
     assert result.exit_code == 0, result.stderr
-    assert (repo / "rendered" / emit.MARKER_FILE).is_file()
+    assert (repo / "rendered" / tree.MARKER_FILE).is_file()
 
 
 # --- (9) one lock from the first spec read to the last file written ------------------
@@ -196,7 +196,7 @@ def test_directories_named_like_staging_are_not_a_renders_to_delete(source, tmp_
               f".rendered.new-{'0' * 16}/keep.yaml": "ours by name only\n"}
     build_file_tree(tmp_path, others)
     # A real staging directory, copied: the copy's token names another directory.
-    made = emit._make_staging(out)
+    made = tree._make_staging(out)
     shutil.copytree(made, tmp_path / f".rendered.new-{'1' * 16}")
     (tmp_path / f".rendered.new-{'1' * 16}/keep.yaml").write_text("a copy\n")
     set_iris_version(source, "1.2.0")
@@ -221,10 +221,10 @@ def test_a_render_killed_between_its_two_renames_gets_its_old_tree_back(source, 
     out = tmp_path / "rendered"
     assert run("render", "--source", source, "-q").exit_code == 0
     before = tree_bytes(out)
-    staging = emit._make_staging(out)
-    out.rename(staging / emit.STAGING_OLD)  # as the two-rename fallback leaves it when killed
+    staging = tree._make_staging(out)
+    out.rename(staging / tree.STAGING_OLD)  # as the two-rename fallback leaves it when killed
     assert run("render", "--check", "--source", source, "-q").exit_code == 1  # --check never recovers
-    emit.finish_interrupted(out)
+    tree.finish_interrupted(out)
     assert tree_bytes(out) == before
     assert not staging.exists()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
+from generator.load import source as load
 from plugin import cache, discover as plugin_discover
 from tests.conftest import EXAMPLE, build_file_tree
 from tests.test_plugin import (SOURCE_PATH, assert_same_as_render, cmp_env, exec_step, make_repo, one_line, pack,
@@ -161,6 +161,16 @@ def test_discover_never_blocks_on_a_fifo_or_a_symlink_to_stdin(sidecar_tmp):
     done = exec_step("generate", source, cmp_env(sidecar_tmp, parameters=SELECTION))
     assert (done.returncode, done.stdout) == (1, "")
     one_line(done.stderr)
+
+
+def test_discover_survives_text_nested_deep_enough_to_crash_libyaml(sidecar_tmp):
+    # Old libyaml recurses once per level and crashes the process somewhere past 30,000; discover must
+    # still answer (this tree is ours: the Project is in another file).
+    source = app_dir(sidecar_tmp)
+    (source / "models/deep.yaml").write_text("a: " + "[" * 100000 + "]" * 100000 + "\n")
+    done = subprocess.run(plugin_argv("discover"), cwd=source, env=cmp_env(sidecar_tmp), capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "project.yaml: Project ml-platform\n", "")
 
 
 # --- (11) user errors, not internal ones -----------------------------------------------------
