@@ -42,8 +42,10 @@ def inference_graph(release: Release) -> dict:
     resources = pods.resources(spec)
     if resources:
         body["resources"] = resources
-    body["minReplicas"] = spec.replicas.min
-    body["maxReplicas"] = spec.replicas.max
+    if (spec.replicas.min, spec.replicas.max) != (1, 1):
+        # KServe's default is one router pod; written only when asked for something else.
+        body["minReplicas"] = spec.replicas.min
+        body["maxReplicas"] = spec.replicas.max
     if spec.autoscaling:
         body["scaleMetric"] = spec.autoscaling.metric
         body["scaleTarget"] = spec.autoscaling.target
