@@ -12,6 +12,8 @@ PROMETHEUS_SCRAPING = "serving.kserve.io/enable-prometheus-scraping"
 # The Service KServe creates in front of a predictor (Standard mode): `<isvc>-predictor`, port 80.
 PREDICTOR_SUFFIX = "-predictor"
 PREDICTOR_PORT = 80
+# KServe's multi-node serving refuses any autoscaler (its docs: "Multi-node/Multi-GPU Inference").
+AUTOSCALER_CLASS = "serving.kserve.io/autoscalerClass"
 
 
 def objects(release: Release) -> list[dict]:
@@ -47,8 +49,15 @@ def inference_service(release: Release) -> dict:
         model["storageUri"] = spec.storageUri
         _add_pod_fields(model, release)
         predictor["model"] = model
+    if spec.workers is not None:
+        # Its presence is what turns multi-node serving on; the sizes only when given.
+        predictor["workerSpec"] = {key: getattr(spec.workers, key) for key in ("pipelineParallelSize",
+                                                                              "tensorParallelSize")
+                                   if getattr(spec.workers, key) is not None}
     # Always set: the default mode differs between KServe install methods.
     annotations = {DEPLOYMENT_MODE: spec.deploymentMode}
+    if spec.workers is not None:
+        annotations[AUTOSCALER_CLASS] = "none"
     if spec.monitoring.metrics:
         annotations[PROMETHEUS_SCRAPING] = "true"
     return {
