@@ -17,19 +17,9 @@ def objects(release: Release) -> list[dict]:
 
 def container(release: Release) -> dict:
     spec = release.spec
-    c: dict = {
-        "name": "model",
-        "image": spec.image,
-        "ports": [{"name": HTTP_PORT_NAME, "containerPort": spec.port, "protocol": "TCP"}],
-    }
-    env = pods.env(spec)
-    if env:
-        c["env"] = env
-    resources = pods.resources(spec)
-    if resources:
-        c["resources"] = resources
-    c.update(pods.probes(release))
-    return c
+    ports = [{"name": HTTP_PORT_NAME, "containerPort": spec.port, "protocol": "TCP"}]
+    return pods.container(spec, name="model", image=spec.image, ports=ports,
+                          default_probes=pods.protocol_probes(release))
 
 
 def pod_template(release: Release) -> dict:

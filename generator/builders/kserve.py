@@ -36,10 +36,8 @@ def inference_service(release: Release) -> dict:
     predictor.update(pods.scheduling(spec))
     if spec.format == "custom":
         # A custom predictor: KServe runs our image as its serving container.
-        container = {"name": "kserve-container", "image": spec.image,
-                     "ports": [{"name": "http1", "containerPort": spec.port, "protocol": "TCP"}]}
-        _add_pod_fields(container, release)
-        predictor["containers"] = [container]
+        ports = [{"name": "http1", "containerPort": spec.port, "protocol": "TCP"}]
+        predictor["containers"] = [pods.container(spec, name="kserve-container", image=spec.image, ports=ports)]
     else:
         # modelFormat, not predictor.<framework>: the webhook rewrites the old
         # fields, which GitOps tools then show as permanent drift.
@@ -47,7 +45,8 @@ def inference_service(release: Release) -> dict:
         if spec.runtime:
             model["runtime"] = spec.runtime
         model["storageUri"] = spec.storageUri
-        _add_pod_fields(model, release)
+        # predictor.model is a container: command, args, env, resources and probes sit beside modelFormat.
+        model.update(pods.container(spec))
         predictor["model"] = model
     if spec.workers is not None:
         # Its presence is what turns multi-node serving on; the sizes only when given.
@@ -66,12 +65,3 @@ def inference_service(release: Release) -> dict:
         "metadata": meta.workload_metadata(release, annotations=annotations),
         "spec": {"predictor": predictor},
     }
-
-
-def _add_pod_fields(container: dict, release: Release) -> None:
-    env = pods.env(release.spec)
-    if env:
-        container["env"] = env
-    resources = pods.resources(release.spec)
-    if resources:
-        container["resources"] = resources

@@ -106,13 +106,67 @@ Format = Literal[
 ]
 
 
+ResourceName = Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"),
+                                        "a Kubernetes resource name such as cpu, ephemeral-storage or nvidia.com/gpu")]
+
+
 class Resources(Spec):
     cpu: Quantity | None = Field(
-        None, description="CPU for each model server pod, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
+        None, description="CPU for each container, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
     memory: Quantity | None = Field(
-        None, description="Memory for each model server pod, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
+        None, description="Memory for each container, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
     gpu: Annotated[int, Field(ge=0, le=64, strict=True)] = Field(
-        0, description="NVIDIA GPUs per pod; more than 0 adds nvidia.com/gpu to the limits.")
+        0, description="Accelerators per container; more than 0 adds gpuResource to the limits.")
+    gpuResource: ResourceName = Field(
+        "nvidia.com/gpu", description="Resource name of the accelerator gpu counts, e.g. amd.com/gpu.")
+    requests: dict[ResourceName, Quantity] = Field(
+        {}, description="Requests by resource name (e.g. cpu, ephemeral-storage); override the shorthand key by key.")
+    limits: dict[ResourceName, Quantity] = Field(
+        {}, description="Limits by resource name; override the shorthand key by key.")
+
+    def requests_and_limits(self) -> tuple[dict[str, str | int], dict[str, str | int]]:
+        """The container's requests and limits: the shorthand (requests = limits, accelerators in
+        limits only, as device plugins expect), then the requests/limits maps key by key."""
+        shorthand: dict[str, str | int] = {}
+        if self.cpu is not None:
+            shorthand["cpu"] = self.cpu
+        if self.memory is not None:
+            shorthand["memory"] = self.memory
+        limits = dict(shorthand)
+        if self.gpu > 0:
+            limits[self.gpuResource] = self.gpu
+        return {**shorthand, **self.requests}, {**limits, **self.limits}
+
+
+_QUANTITY_SUFFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
+                      "E": 1e18, "Ki": 2.0 ** 10, "Mi": 2.0 ** 20, "Gi": 2.0 ** 30, "Ti": 2.0 ** 40,
+                      "Pi": 2.0 ** 50, "Ei": 2.0 ** 60}
+
+
+def quantity_value(quantity: str | int) -> float:
+    """A Kubernetes quantity as a number, to compare requests with limits."""
+    match = re.match(r"^[+]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$", str(quantity))
+    number, suffix = float(match[1]), match[2] or ""
+    if suffix[:1] in ("e", "E"):
+        return number * 10 ** int(suffix[1:])
+    return number * _QUANTITY_SUFFIXES[suffix]
+
+
+def resources_problems(resources: Resources, where: tuple) -> list[tuple[tuple, str]]:
+    """What Kubernetes would refuse: requests above limits, accelerators requested unlike their limit."""
+    problems = []
+    requests, limits = resources.requests_and_limits()
+    for name, requested in requests.items():
+        field = (*where, "requests", name) if name in resources.requests else (*where, name)
+        limit = limits.get(name)
+        if name == resources.gpuResource or ("." in name and "/" in name):
+            # Extended resources (accelerators) cannot be overcommitted.
+            if limit is None or quantity_value(limit) != quantity_value(requested):
+                problems.append((field, f"{name} is an extended resource: its request must equal its limit "
+                                        f"(set resources.limits.{name}, or leave the request out)"))
+        elif limit is not None and quantity_value(requested) > quantity_value(limit):
+            problems.append((field, f"the {name} request ({requested}) is more than its limit ({limit})"))
+    return problems
 
 
 class Replicas(Spec):
@@ -188,6 +242,82 @@ class SecretEnv(Spec):
     secret: SecretName = Field(
         description="Name of the Kubernetes Secret (managed outside Git; only the reference is written).")
     key: Text = Field(description="Key inside the Secret.")
+    optional: bool | None = Field(
+        None, description="true: start the container even when the Secret or key is missing.")
+
+
+# --- Containers: the fields every container gitops-gen builds shares (builders/pods.py container()) --
+
+PortRef = Annotated[int, Field(ge=1, le=65535)] | Annotated[str, Field(min_length=1, max_length=15)]
+
+
+class HTTPHeader(Spec):
+    name: Text = Field(description="Header name.")
+    value: str = Field(description="Header value.")
+
+
+class HTTPGetAction(Spec):
+    path: str | None = Field(None, description="URL path to GET, e.g. /v2/health/ready.")
+    port: PortRef = Field(description="Container port, by number or name.")
+    host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
+    scheme: Literal["HTTP", "HTTPS"] | None = Field(None, description="HTTP or HTTPS; default: HTTP.")
+    httpHeaders: list[HTTPHeader] = Field([], description="Extra request headers.")
+
+
+class TCPSocketAction(Spec):
+    port: PortRef = Field(description="Container port, by number or name.")
+    host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
+
+
+class ExecAction(Spec):
+    command: Annotated[list[str], Field(min_length=1)] = Field(description="Command run in the container.")
+
+
+class GRPCAction(Spec):
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(description="Port of the gRPC health service.")
+    service: str | None = Field(None, description="Service name sent in the gRPC HealthCheckRequest.")
+
+
+class Probe(Spec):
+    """A Kubernetes Probe, field for field (core/v1 Probe)."""
+
+    httpGet: HTTPGetAction | None = Field(None, description="Probe with an HTTP GET.")
+    tcpSocket: TCPSocketAction | None = Field(None, description="Probe by opening a TCP connection.")
+    exec: ExecAction | None = Field(None, description="Probe by running a command in the container.")
+    grpc: GRPCAction | None = Field(None, description="Probe with the gRPC health checking protocol.")
+    initialDelaySeconds: Annotated[int, Field(ge=0)] | None = Field(None, description="Seconds before the first probe.")
+    periodSeconds: Annotated[int, Field(ge=1)] | None = Field(None, description="Seconds between probes.")
+    timeoutSeconds: Annotated[int, Field(ge=1)] | None = Field(None, description="Seconds before a probe times out.")
+    successThreshold: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Successes in a row that count as success after a failure.")
+    failureThreshold: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Failures in a row that count as failure.")
+    terminationGracePeriodSeconds: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Grace period when a liveness or startup probe fails.")
+
+
+class Probes(Spec):
+    readiness: Probe | None = Field(None, description="readinessProbe: when the container may take traffic.")
+    liveness: Probe | None = Field(None, description="livenessProbe: when the container is restarted.")
+    startup: Probe | None = Field(None, description="startupProbe: holds the others back until it succeeds.")
+
+
+def probe_problems(probes: Probes, where: tuple) -> list[tuple[tuple, str]]:
+    problems = []
+    for kind in ("readiness", "liveness", "startup"):
+        probe = getattr(probes, kind)
+        if probe is None:
+            continue
+        handlers = [h for h in ("httpGet", "tcpSocket", "exec", "grpc") if getattr(probe, h) is not None]
+        if len(handlers) != 1:
+            problems.append(((*where, kind), "a probe needs exactly one of httpGet, tcpSocket, exec or grpc"
+                             + (f" (not {' and '.join(handlers)})" if handlers else "")))
+        if kind == "readiness" and probe.terminationGracePeriodSeconds is not None:
+            problems.append(((*where, kind, "terminationGracePeriodSeconds"),
+                             "applies to liveness and startup probes only"))
+        if kind in ("liveness", "startup") and probe.successThreshold not in (None, 1):
+            problems.append(((*where, kind, "successThreshold"), f"must be 1 for a {kind} probe"))
+    return problems
 
 
 class Toleration(Spec):
@@ -281,6 +411,12 @@ class ModelSpec(Spec):
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
         None, description="Model server image; required for serving: deployment and for format: custom.")
     port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
+    command: list[str] = Field(
+        [], description="Command of the serving container (its entrypoint); empty: the image's or runtime's.")
+    args: list[str] = Field(
+        [], description="Arguments of the serving container, e.g. [--model_id=org/model]; empty: the default.")
+    probes: Probes = Field(
+        Probes(), description="readiness, liveness and startup probes of the serving container (Kubernetes Probes).")
     resources: Resources = Field(Resources(), description="CPU, memory and GPUs per pod.")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
     autoscaling: Autoscaling | None = Field(None, description="What the autoscaler scales on, and its target.")
@@ -334,7 +470,9 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
         problems.append((("component",), f"{spec.component!r} must be a path under components/ in the source tree"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
-    problems.extend(_env_problems(spec))
+    problems.extend(env_problems(spec.env, spec.secretEnv, ()))
+    problems.extend(resources_problems(spec.resources, ("resources",)))
+    problems.extend(probe_problems(spec.probes, ("probes",)))
     return problems
 
 
@@ -557,14 +695,14 @@ def _runtime_text(spec: ModelSpec) -> str:
     return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
 
 
-def _env_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    problems, seen = [], set(spec.env)
-    for i, ref in enumerate(spec.secretEnv):
-        if ref.name in spec.env:
-            problems.append((("secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes from env "
-                                                       "or from secretEnv, not both"))
+def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[tuple[tuple, str]]:
+    problems, seen = [], set(env)
+    for i, ref in enumerate(secret_env):
+        if ref.name in env:
+            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes "
+                                                               "from env or from secretEnv, not both"))
         elif ref.name in seen:
-            problems.append((("secretEnv", i, "name"), f"{ref.name} is listed twice"))
+            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is listed twice"))
         seen.add(ref.name)
     return problems
 
