@@ -54,14 +54,9 @@ def pod_labels(release: Release) -> dict[str, str]:
 
 
 def main_container(release: Release) -> dict:
-    container: dict = {"name": MAIN_CONTAINER}
-    env = pods.env(release.spec)
-    if env:
-        container["env"] = env
-    resources = pods.resources(release.spec)
-    if resources:
-        container["resources"] = resources
-    return container
+    """Only what the spec says: KServe's template supplies the command, ports, default probes and,
+    without ``image``, the vLLM image."""
+    return pods.container(release.spec, name=MAIN_CONTAINER, image=release.spec.image)
 
 
 def parallelism(release: Release) -> dict:

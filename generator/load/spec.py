@@ -502,8 +502,7 @@ def _serving_kind_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
             problems.append((("storageUri",), "required for serving: llm (the model's URI, e.g. hf://org/model)"))
         if spec.format not in (None, "huggingface"):
             problems.append((("format",), f"serving: llm serves huggingface models with vLLM, not {spec.format}"))
-        for field, why in (("image", "the LLMInferenceServiceConfig picks the vLLM image"),
-                           ("runtime", "LLMInferenceService has no ServingRuntime"),
+        for field, why in (("runtime", "LLMInferenceService has no ServingRuntime"),
                            ("component", "the component builds its own objects")):
             if getattr(spec, field) is not None:
                 problems.append(((field,), f"does not apply to serving: llm: {why}"))
