@@ -298,3 +298,25 @@ def test_workers_with_kserve_are_kserves_multi_node_example(tmp_path):
     predictor = isvc["spec"]["predictor"]
     assert predictor["workerSpec"] == expected["spec"]["predictor"]["workerSpec"]
     assert {k: predictor["model"][k] for k in ("modelFormat", "storageUri")} == expected["spec"]["predictor"]["model"]
+
+
+def test_the_examples_llm_and_its_caches(tmp_path):
+    """environments/: support-assistant, an A/B canary in staging, each variant with its own LocalModelCache."""
+    import shutil
+
+    from generator.commands.render import render
+    from tests.conftest import EXAMPLE
+    from tests.test_example import kustomize
+
+    shutil.copytree(EXAMPLE, tmp_path / "environments")
+    out = tmp_path / "rendered"
+    assert render(tmp_path / "environments", out, quiet=True) == 0
+    staging = kustomize(out / "workloads/staging/staging-eu/support-assistant")
+    assert sorted(o["metadata"]["name"] for o in staging if o["kind"] == "LLMInferenceService") == [
+        "support-assistant-canary", "support-assistant-stable"]
+    for cluster, caches in (("staging-eu", 2), ("prod-eu", 1), ("prod-us", 1)):
+        built = kustomize(out / f"workloads/_cluster/{cluster}")
+        assert [o["kind"] for o in built] == ["LocalModelCache"] * caches
+        assert not [o for o in built if "namespace" in o["metadata"]]
+    uris = sorted(o["spec"]["sourceModelUri"] for o in kustomize(out / "workloads/_cluster/staging-eu"))
+    assert uris == ["hf://acme/support-assistant:v1.2.0", "hf://acme/support-assistant:v1.3.0"]

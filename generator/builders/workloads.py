@@ -50,7 +50,8 @@ def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
     """The Kubernetes objects of one release, in a fixed order: (namespaced, cluster-scoped)."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
     _check_unique_files(release, objects)
-    cluster_scoped = modelcache.objects(release)
+    # Each A/B variant loads its own version, so each gets its own cache.
+    cluster_scoped = [obj for part in (release.variants or (release,)) for obj in modelcache.objects(part)]
     if any(is_cluster_scoped(obj["apiVersion"], obj["kind"]) for obj in objects):
         cluster_scoped += [obj for obj in objects if is_cluster_scoped(obj["apiVersion"], obj["kind"])]
         objects = [obj for obj in objects if not is_cluster_scoped(obj["apiVersion"], obj["kind"])]

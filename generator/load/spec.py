@@ -656,9 +656,10 @@ def _llm_rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
         if rollout.ab and rollout.ab.hostnames:
             problems.append((("rollout", "ab", "hostnames"), "does not apply to serving: llm: KServe writes the "
                                                              "HTTPRoute of each variant itself"))
-        if router is not None and router.gateway is not None:
+        if router is not None and router.gateway:
             problems.append((("llm", "router", "gateway"), "comes from rollout.ab.gateway in an A/B test (both "
-                                                           "variants must attach to the same Gateway); leave it out"))
+                                                           "variants must attach to the same Gateway); leave it "
+                                                           "out or {}"))
     if router is not None and router.route is not None:
         for key in ("group", "weight"):
             if key in router.route:
