@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["schema_errors", "known_kinds", "is_cluster_scoped"]
+__all__ = ["schema_errors", "known_kinds", "is_cluster_scoped", "cluster_scoped_kinds"]
 
 _MAX_REPR = 60
 _MAX_MESSAGE = 200
@@ -58,17 +58,16 @@ def _known() -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _scopes() -> dict[str, str]:
-    return json.loads((_schemas_dir() / "scopes.json").read_text(encoding="utf-8"))
+def cluster_scoped_kinds() -> frozenset[tuple[str, str]]:
+    """(apiVersion, kind) of every kind whose upstream CRD (or Kubernetes, for core kinds) says ``scope: Cluster``."""
+    scopes = json.loads((_schemas_dir() / "scopes.json").read_text(encoding="utf-8"))
+    return frozenset(tuple(key.split(" ", 1)) for key, scope in scopes.items() if scope == "Cluster")
 
 
 def is_cluster_scoped(api_version: str, kind: str) -> bool:
-    """Whether the upstream CRD (or Kubernetes, for core kinds) says ``scope: Cluster``.
-
-    A kind we have no record of is taken as namespaced, which is what the API
-    server would then tell the user if it is not.
-    """
-    return _scopes().get(f"{api_version} {kind}") == "Cluster"
+    """Whether ``scope: Cluster``. A kind we have no record of is taken as namespaced, which is
+    what the API server would then tell the user if it is not."""
+    return (api_version, kind) in cluster_scoped_kinds()
 
 
 def known_kinds() -> set[tuple[str, str]]:

@@ -21,7 +21,7 @@ from . import layout
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
 from . import abtest, deployment, extensions, graph, kserve, llm, modelcache, monitoring, rollouts
-from .validation import is_cluster_scoped
+from .validation import cluster_scoped_kinds
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "kserve": kserve.objects,
@@ -50,11 +50,14 @@ def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
     """The Kubernetes objects of one release, in a fixed order: (namespaced, cluster-scoped)."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
     _check_unique_files(release, objects)
-    # Each A/B variant loads its own version, so each gets its own cache.
-    cluster_scoped = [obj for part in (release.variants or (release,)) for obj in modelcache.objects(part)]
-    if any(is_cluster_scoped(obj["apiVersion"], obj["kind"]) for obj in objects):
-        cluster_scoped += [obj for obj in objects if is_cluster_scoped(obj["apiVersion"], obj["kind"])]
-        objects = [obj for obj in objects if not is_cluster_scoped(obj["apiVersion"], obj["kind"])]
+    cluster_scoped: list[dict] = []
+    if release.spec.modelCache is not None:
+        # Each A/B variant loads its own version, so each gets its own cache.
+        cluster_scoped = [obj for part in (release.variants or (release,)) for obj in modelcache.objects(part)]
+    scoped = cluster_scoped_kinds()
+    if any((obj["apiVersion"], obj["kind"]) in scoped for obj in objects):
+        cluster_scoped += [obj for obj in objects if (obj["apiVersion"], obj["kind"]) in scoped]
+        objects = [obj for obj in objects if (obj["apiVersion"], obj["kind"]) not in scoped]
     return objects, cluster_scoped
 
 
