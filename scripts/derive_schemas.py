@@ -119,7 +119,7 @@ UPSTREAM_RELEASES = {
     ),
     "gateway": "Gateway API v1.6.1, standard channel (github.com/kubernetes-sigs/gateway-api)",
     "serving": (
-        "KServe v0.20.0 (config/crd/full/), Argo Rollouts v1.9.1 (manifests/crds/), "
+        "KServe v0.20.0 (config/crd/full/, with llmisvc/ and localmodel/), Argo Rollouts v1.9.1 (manifests/crds/), "
         "Flagger v1.44.0 (artifacts/flagger/crd.yaml), "
         "prometheus-operator v0.93.0 (example/prometheus-operator-crd/)"
     ),
