@@ -21,12 +21,13 @@ PROJECT = """\
 """
 
 
-def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None):
-    """A source tree with one Model (``spec``) in one environment (``environment``: its models.m entry)."""
+def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None,
+               name: str = "m"):
+    """A source tree with one Model (``spec``) in one environment (``environment``: its models.<name> entry)."""
     model = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Model",
-             "metadata": {"name": "m", **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
+             "metadata": {"name": name, **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
     env = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Environment", "metadata": {"name": "dev"},
-           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {"m": environment or {}}}}
+           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {name: environment or {}}}}
     return build_file_tree(tmp_path / "src", {
         "project.yaml": PROJECT,
         "models/m.yaml": yaml.safe_dump(model, sort_keys=False),
@@ -141,3 +142,55 @@ def test_resources_merge_per_environment(tmp_path):
                       environment={"resources": {"requests": {"cpu": "250m"}}})
     assert isvc["InferenceService"]["spec"]["predictor"]["model"]["resources"] == {
         "limits": {"cpu": "1", "memory": "4Gi"}, "requests": {"cpu": "250m"}}
+
+
+# --- fields that do not apply, and KServe's defaults ---------------------------------------------
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ({**CUSTOM, "transformer": {"image": "t:1"}},
+     "spec.transformer: a KServe transformer: applies to serving: kserve, not serving: deployment"),
+    ({**SKLEARN, "deploymentMode": "Knative", "autoscaling": {"class": "keda", "metric": "cpu", "target": 50}},
+     "spec.autoscaling.class: keda needs deploymentMode: Standard; in Knative mode Knative's own autoscaler "
+     "scales (class: kpa)"),
+    ({**SKLEARN, "autoscaling": {"class": "none", "metric": "cpu"}},
+     "spec.autoscaling.class: none scales nothing: leave out metric, target and query"),
+    ({"format": "mlflow", "storageUri": "gs://m"},
+     "spec.format: KServe looks for a runtime speaking v1 when protocol is not written, and none serves format: "
+     "mlflow over v1: write protocol: v2"),
+    ({**SKLEARN, "protocol": "grpc-v2"},
+     "spec.protocol: no KServe runtime serves format: sklearn over grpc-v2; it speaks v1, v2 (KServe's Python "
+     "servers answer gRPC on v2: keep protocol: v2 and set grpcPort: 8081)"),
+    ({**CUSTOM, "replicas": {"min": 2}, "autoscaling": {"metric": "cpu"}},
+     "spec.autoscaling: a HorizontalPodAutoscaler needs a maximum: set replicas.max"),
+    ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
+     "spec.annotations.serving.kserve.io/deploymentMode: set by gitops-gen from deploymentMode: write that field"),
+    ({"format": "huggingface"}, "spec.storageUri: required for serving: kserve (or args naming --model_id)"),
+])
+def test_a_field_that_does_not_apply_is_one_located_line(tmp_path, spec, expected):
+    (problem,) = problems_of(tmp_path, spec)
+    assert problem.split(": ", 1)[1] == expected
+
+
+def test_kserve_writes_no_protocol_or_replicas_it_was_not_given(tmp_path):
+    predictor = objects_of(tmp_path, {"format": "tensorflow", "storageUri": "gs://m"})["InferenceService"]["spec"]["predictor"]
+    assert predictor == {"model": {"modelFormat": {"name": "tensorflow"}, "storageUri": "gs://m"}}
+
+
+def test_model_annotations_reach_every_workload_object_and_spec_annotations_the_pods(tmp_path):
+    objects = objects_of(tmp_path, {**CUSTOM, "annotations": {"example.com/pod": "yes"},
+                                    "monitoring": {"metrics": True}},
+                         metadata={"annotations": {"example.com/owner": "risk"}})
+    for obj in objects.values():
+        assert obj["metadata"]["annotations"]["example.com/owner"] == "risk"
+    assert objects["Deployment"]["spec"]["template"]["metadata"]["annotations"] == {"example.com/pod": "yes"}
+    assert "example.com/pod" not in objects["Service"]["metadata"]["annotations"]
+
+
+def test_transformer_and_fields_merge_per_environment(tmp_path):
+    isvc = objects_of(tmp_path, {**SKLEARN, "transformer": {"image": "t:1", "args": ["--a"]}},
+                      environment={"transformer": {"args": ["--b"]}, "serviceAccountName": "reader",
+                                   "imagePullSecrets": ["regcred"]})["InferenceService"]
+    assert isvc["spec"]["transformer"] == {"containers": [{"name": "kserve-container", "image": "t:1", "args": ["--b"]}]}
+    assert isvc["spec"]["predictor"]["serviceAccountName"] == "reader"
+    assert isvc["spec"]["predictor"]["imagePullSecrets"] == [{"name": "regcred"}]

@@ -42,14 +42,17 @@ def inference_graph(release: Release) -> dict:
     resources = pods.resources(spec)
     if resources:
         body["resources"] = resources
-    if (spec.replicas.min, spec.replicas.max) != (1, 1):
-        # KServe's default is one router pod; written only when asked for something else.
-        body["minReplicas"] = spec.replicas.min
-        body["maxReplicas"] = spec.replicas.max
+    # What the user does not write is not written: KServe's defaults apply.
+    body.update(kserve.replica_fields(spec.replicas))
     if spec.autoscaling:
-        body["scaleMetric"] = spec.autoscaling.metric
-        body["scaleTarget"] = spec.autoscaling.target
+        if spec.autoscaling.metric is not None:
+            body["scaleMetric"] = spec.autoscaling.metric
+        if spec.autoscaling.target is not None:
+            body["scaleTarget"] = spec.autoscaling.target
     body.update(pods.scheduling(spec))
+    if spec.serviceAccountName:
+        body["serviceAccountName"] = spec.serviceAccountName
     # Always set, as on InferenceServices: the default mode differs between KServe installs.
-    metadata = meta.workload_metadata(release, annotations={kserve.DEPLOYMENT_MODE: spec.deploymentMode})
+    metadata = meta.workload_metadata(release, annotations={**spec.annotations,
+                                                           kserve.DEPLOYMENT_MODE: spec.deploymentMode})
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": body}

@@ -105,21 +105,28 @@ def router(release: Release) -> dict | None:
 
 def llm_inference_service(release: Release) -> dict:
     spec = release.spec
-    body: dict = {"model": {"uri": spec.storageUri, "name": model_name(release)},
-                  "replicas": spec.replicas.min}
+    body: dict = {"model": {"uri": spec.storageUri, "name": model_name(release)}}
+    if spec.replicas.min is not None:
+        body["replicas"] = spec.replicas.min  # = max (spec checks); omitted: KServe's default of one
     labels = pod_labels(release)
     body["labels"] = dict(sorted(labels.items()))
+    if spec.annotations:
+        body["annotations"] = dict(sorted(spec.annotations.items()))  # onto the vLLM pods
     par = parallelism(release)
     if par:
         body["parallelism"] = par
-    template = {"containers": [main_container(release)], **pods.scheduling(spec)}
-    body["template"] = template
+    pod = pods.scheduling(spec)
+    if spec.serviceAccountName:
+        pod["serviceAccountName"] = spec.serviceAccountName
+    if spec.imagePullSecrets:
+        pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    body["template"] = {"containers": [main_container(release)], **pod}
     if is_multi_node(release):
-        body["worker"] = {"containers": [main_container(release)], **pods.scheduling(spec)}
+        body["worker"] = {"containers": [main_container(release)], **pod}
     route = router(release)
     if route is not None:
         body["router"] = route
-    metadata = meta.workload_metadata(release)
+    metadata = meta.workload_metadata(release, annotations=spec.annotations)
     group = routing_group(release)
     if group is not None:
         metadata["labels"] = dict(sorted({**metadata["labels"], ROUTING_GROUP_LABEL: group}.items()))

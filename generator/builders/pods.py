@@ -91,8 +91,9 @@ def probes(spec: Probes, defaults: Mapping[str, dict] | None = None) -> dict:
 
 
 def protocol_probes(release: Release) -> dict:
-    """Health checks of the Open Inference Protocol (v2), or KServe's v1 model endpoint."""
-    if release.spec.protocol == "v2":
+    """Health checks of the Open Inference Protocol (v2, serving: deployment's default), or KServe's v1
+    model endpoint."""
+    if release.spec.protocol in (None, "v2"):
         return {
             "readinessProbe": {"httpGet": {"path": "/v2/health/ready", "port": "http"},
                                "initialDelaySeconds": 5, "periodSeconds": 10},

@@ -102,8 +102,11 @@ class Spec(BaseModel):
 # --- Model -----------------------------------------------------------------
 
 Format = Literal[
-    "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface", "custom"
+    "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface", "pmml", "paddle",
+    "mlflow", "custom"
 ]
+Protocol = Literal["v1", "v2", "grpc-v1", "grpc-v2"]
+AutoscalerClass = Literal["hpa", "kpa", "keda", "external", "none"]
 
 
 ResourceName = Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"),
@@ -170,17 +173,28 @@ def resources_problems(resources: Resources, where: tuple) -> list[tuple[tuple, 
 
 
 class Replicas(Spec):
-    min: Annotated[int, Field(ge=0, le=10_000)] = Field(
-        1, description="Fewest replicas; 0 (scale to zero) needs serving: kserve with deploymentMode: Knative.")
-    max: Annotated[int, Field(ge=1, le=10_000)] = Field(
-        1, description="Most replicas; above min, the workload autoscales.")
+    # Omitted = not written for serving: kserve (KServe's defaults apply); serving: deployment reads
+    # an omitted min as 1 and an omitted max as min (builders/deployment.py replica_range).
+    min: Annotated[int, Field(ge=0, le=10_000)] | None = Field(
+        None, description="Fewest replicas; 0 (scale to zero) needs deploymentMode: Knative or autoscaling.class: keda.")
+    max: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        None, description="Most replicas; above min, the workload autoscales; omitted: unbounded where the "
+                          "autoscaler allows it.")
 
 
 class Autoscaling(Spec):
-    metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
-        "cpu", description="What to scale on: cpu or memory (utilization), or concurrency or rps (Knative only).")
-    target: Annotated[int, Field(gt=0)] = Field(
-        80, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests.")
+    autoscalerClass: AutoscalerClass | None = Field(
+        None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
+                                         "mode), kpa (Knative mode); omitted: KServe's default.")
+    metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus"] | None = Field(
+        None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), or "
+                          "prometheus (a query, class: keda).")
+    target: Annotated[int, Field(gt=0)] | None = Field(
+        None, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests; "
+                          "for prometheus, the query's target value.")
+    query: Text | None = Field(None, description="PromQL query KEDA scales on (metric: prometheus).")
+    serverAddress: Text | None = Field(
+        None, description="Prometheus server KEDA queries (metric: prometheus); omitted: KServe's default.")
 
 
 class Canary(Spec):
@@ -331,6 +345,20 @@ class Toleration(Spec):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+class Component(Spec):
+    """A transformer or explainer: a container of your own beside the predictor."""
+
+    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] = Field(
+        description="Container image of the transformer or explainer.")
+    command: list[str] = Field([], description="Command of its container; empty: the image's entrypoint.")
+    args: list[str] = Field([], description="Arguments of its container.")
+    env: dict[EnvName, str] = Field({}, description="Plain environment variables.")
+    secretEnv: list[SecretEnv] = Field([], description="Environment variables from Kubernetes Secrets.")
+    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of its container.")
+    probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
+    replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
+
+
 class Workers(Spec):
     tensorParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
         None, description="GPUs the weights are sharded across (vLLM --tensor-parallel-size).")
@@ -404,22 +432,40 @@ class ModelSpec(Spec):
         None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
     runtime: Name | None = Field(
         None, description="KServe ServingRuntime to pin (runtime auto-selection depends on what is installed).")
-    protocol: Literal["v1", "v2"] = Field(
-        "v2", description="Inference protocol: v1 or v2 (Open Inference Protocol).")
+    runtimeVersion: Text | None = Field(
+        None, description="Version (image tag) of the KServe runtime's server, e.g. 2.6.2.")
+    protocol: Protocol | None = Field(
+        None, description="Inference protocol: v1, v2 (Open Inference Protocol), grpc-v1 or grpc-v2; serving: "
+                          "kserve: omitted = the runtime's default; deployment: default v2.")
+    grpcPort: Annotated[int, Field(ge=1, le=65535)] | None = Field(
+        None, description="serving: kserve: the gRPC port to expose (h2c in Knative mode, grpc-port in Standard); "
+                          "default with protocol grpc-v1/grpc-v2: the runtime's gRPC port.")
     deploymentMode: Literal["Standard", "Knative"] = Field(
         "Standard", description="KServe deployment mode: Standard (a Deployment) or Knative (scale to zero, rps scaling).")
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
         None, description="Model server image; required for serving: deployment and for format: custom.")
-    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
+    port: Annotated[int, Field(ge=1, le=65535)] | None = Field(
+        None, description="Port your server listens on (serving: deployment, format: custom); default 8080.")
     command: list[str] = Field(
         [], description="Command of the serving container (its entrypoint); empty: the image's or runtime's.")
     args: list[str] = Field(
         [], description="Arguments of the serving container, e.g. [--model_id=org/model]; empty: the default.")
     probes: Probes = Field(
         Probes(), description="readiness, liveness and startup probes of the serving container (Kubernetes Probes).")
-    resources: Resources = Field(Resources(), description="CPU, memory and GPUs per pod.")
+    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of the serving container.")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account of the serving pods (e.g. one with storage credentials).")
+    imagePullSecrets: list[SecretName] = Field(
+        [], description="Secrets with registry credentials for pulling the serving pods' images.")
+    annotations: dict[str, str] = Field(
+        {}, description="Annotations of the serving object (InferenceService, or Deployment and its pods).")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
-    autoscaling: Autoscaling | None = Field(None, description="What the autoscaler scales on, and its target.")
+    autoscaling: Autoscaling | None = Field(
+        None, description="Which autoscaler, what it scales on, and its target.")
+    transformer: Component | None = Field(
+        None, description="serving: kserve: a transformer container in front of the predictor.")
+    explainer: Component | None = Field(
+        None, description="serving: kserve: an explainer container beside the predictor.")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
     env: dict[EnvName, str] = Field({}, description="Plain environment variables of the model server container.")
@@ -439,40 +485,161 @@ class ModelSpec(Spec):
     graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
 
 
+# Runtimes that speak a protocol other than the one KServe assumes when none is written (v1), by
+# format: without `protocol`, KServe finds no runtime for these (config/runtimes, KServe v0.20).
+_PROTOCOLS_BY_FORMAT = {"mlflow": ("v2",), "onnx": ("v1", "v2", "grpc-v2"), "triton": ("v2", "grpc-v2"),
+                        "tensorflow": ("v1", "grpc-v1", "v2", "grpc-v2"), "pytorch": ("v1", "v2", "grpc-v2")}
+_HTTP_PROTOCOLS = ("v1", "v2")
+# Annotations gitops-gen writes from fields of its own: set them through those fields.
+OWN_ANNOTATIONS = {"serving.kserve.io/deploymentMode": "deploymentMode",
+                    "serving.kserve.io/autoscalerClass": "autoscaling.class",
+                    "serving.kserve.io/enable-prometheus-scraping": "monitoring.metrics"}
+
+
 def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems = _serving_kind_problems(spec)
     if spec.format is None and spec.serving in ("kserve", "deployment", "jsonnet"):
         problems.append((("format",), f"required for serving: {spec.serving}"))
-    if spec.serving == "kserve" and spec.format != "custom" and not spec.storageUri:
-        problems.append((("storageUri",), "required for serving: kserve"))
-    if spec.serving == "deployment" or (spec.serving == "kserve" and spec.format == "custom"):
+    kserve = spec.serving == "kserve"
+    if kserve and spec.format != "custom" and not spec.storageUri:
+        if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
+            problems.append((("storageUri",), "required for serving: kserve"
+                             + (" (or args naming --model_id)" if spec.format == "huggingface" else "")))
+    if spec.serving == "deployment" or (kserve and spec.format == "custom"):
         if not spec.image:
             problems.append((("image",), f"required for serving: {spec.serving} with format: {spec.format}"
-                             if spec.serving == "kserve" else "required for serving: deployment"))
+                             if kserve else "required for serving: deployment"))
     if spec.serving == "jsonnet" and not spec.component:
         problems.append((("component",), "required for serving: jsonnet"))
-    if spec.replicas.min > spec.replicas.max:
-        problems.append((("replicas", "min"), f"min ({spec.replicas.min}) is greater than max ({spec.replicas.max})"))
-    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
-    if spec.replicas.min == 0 and not knative:
-        problems.append((("replicas", "min"), "scale to zero (min: 0) needs serving: kserve with deploymentMode: Knative"))
-    if spec.autoscaling and spec.autoscaling.metric in ("concurrency", "rps") and not knative:
-        problems.append((("autoscaling", "metric"),
-                         f"{spec.autoscaling.metric} autoscaling needs serving: kserve with deploymentMode: Knative "
-                         "(a HorizontalPodAutoscaler scales on cpu or memory)"))
-    if spec.autoscaling and spec.autoscaling.metric in ("cpu", "memory") and spec.autoscaling.target > 100:
-        problems.append((("autoscaling", "target"), "a cpu/memory target is a utilization percentage (1-100)"))
+    problems.extend(_field_scope_problems(spec))
+    problems.extend(_protocol_problems(spec))
+    problems.extend(_replicas_problems(spec))
+    problems.extend(_autoscaling_problems(spec))
     for i, t in enumerate(spec.templates):
         if not t.startswith("templates/"):
             problems.append((("templates", i), f"{t!r} must be a path under templates/ in the source tree"))
     if spec.component and not spec.component.startswith("components/"):
         problems.append((("component",), f"{spec.component!r} must be a path under components/ in the source tree"))
+    for key in spec.annotations:
+        if key in OWN_ANNOTATIONS:
+            problems.append((("annotations", key), f"set by gitops-gen from {OWN_ANNOTATIONS[key]}: write that field"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
     problems.extend(env_problems(spec.env, spec.secretEnv, ()))
     problems.extend(resources_problems(spec.resources, ("resources",)))
     problems.extend(probe_problems(spec.probes, ("probes",)))
+    for name in ("transformer", "explainer"):
+        component = getattr(spec, name)
+        if component is not None:
+            problems.extend(env_problems(component.env, component.secretEnv, (name,)))
+            problems.extend(resources_problems(component.resources, (name, "resources")))
+            problems.extend(probe_problems(component.probes, (name, "probes")))
+            problems.extend(_range_problems(component.replicas, (name, "replicas")))
+    return problems
+
+
+def _written(spec: Spec, field: str) -> bool:
+    return field in spec.model_fields_set
+
+
+def _field_scope_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    """Fields written where they mean nothing: refused, never dropped."""
+    problems = []
+    kserve = spec.serving == "kserve"
+    if spec.serving == "jsonnet":
+        for field in ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName",
+                      "imagePullSecrets", "annotations", "transformer", "explainer"):
+            if _written(spec, field):
+                problems.append(((field,), "does not apply to serving: jsonnet: the component builds its own objects"))
+        return problems
+    if not kserve:
+        for field, what in (("transformer", "a KServe transformer"), ("explainer", "a KServe explainer"),
+                            ("runtimeVersion", "the KServe runtime's version"),
+                            ("grpcPort", "the KServe predictor's gRPC port")):
+            if _written(spec, field):
+                problems.append(((field,), f"{what}: applies to serving: kserve, not serving: {spec.serving}"))
+    elif spec.format == "custom":
+        for field in ("runtime", "runtimeVersion", "protocol"):
+            if _written(spec, field):
+                problems.append(((field,), "applies to a KServe runtime, not to format: custom (your image serves"
+                                           + ("; expose gRPC with grpcPort)" if field == "protocol" else ")")))
+    return problems
+
+
+def _protocol_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    problems = []
+    protocol = spec.protocol
+    if spec.serving == "deployment" and protocol not in (None, *_HTTP_PROTOCOLS):
+        problems.append((("protocol",), f"{protocol} applies to serving: kserve; serving: deployment probes the "
+                                        "HTTP endpoints of v1 or v2"))
+    if spec.serving != "kserve" or spec.format == "custom" or spec.runtime:
+        return problems
+    supported = _PROTOCOLS_BY_FORMAT.get(spec.format, _HTTP_PROTOCOLS)
+    if protocol is None and "v1" not in supported:
+        problems.append((("format",), f"KServe looks for a runtime speaking v1 when protocol is not written, and "
+                                      f"none serves format: {spec.format} over v1: write protocol: {supported[0]}"))
+    elif protocol is not None and protocol not in supported:
+        grpc = " (KServe's Python servers answer gRPC on v2: keep protocol: v2 and set grpcPort: 8081)" \
+            if protocol.startswith("grpc") and "v2" in supported else ""
+        problems.append((("protocol",), f"no KServe runtime serves format: {spec.format} over {protocol}; it "
+                                        f"speaks {', '.join(supported)}{grpc}"))
+    return problems
+
+
+def _range_problems(replicas: Replicas, where: tuple) -> list[tuple[tuple, str]]:
+    if replicas.min is not None and replicas.max is not None and replicas.min > replicas.max:
+        return [((*where, "min"), f"min ({replicas.min}) is greater than max ({replicas.max})")]
+    return []
+
+
+def _replicas_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    problems = _range_problems(spec.replicas, ("replicas",))
+    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
+    keda = spec.serving == "kserve" and spec.autoscaling is not None and spec.autoscaling.autoscalerClass == "keda"
+    if spec.replicas.min == 0 and not (knative or keda):
+        problems.append((("replicas", "min"), "scale to zero (min: 0) needs serving: kserve with deploymentMode: "
+                                              "Knative or autoscaling.class: keda"))
+    if (spec.serving == "deployment" and spec.autoscaling is not None and spec.replicas.max is None
+            and spec.autoscaling.autoscalerClass != "none"):
+        problems.append((("autoscaling",), "a HorizontalPodAutoscaler needs a maximum: set replicas.max"))
+    return problems
+
+
+def _autoscaling_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    scaling, problems = spec.autoscaling, []
+    if scaling is None:
+        return problems
+    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
+    cls, metric = scaling.autoscalerClass, scaling.metric
+    where = ("autoscaling", "class")
+    if cls is not None:
+        if spec.serving == "deployment" and cls not in ("hpa", "none"):
+            problems.append((where, f"{cls} applies to serving: kserve; serving: deployment scales with a "
+                                    "HorizontalPodAutoscaler (hpa) or not at all (none)"))
+        elif knative and cls != "kpa":
+            problems.append((where, f"{cls} needs deploymentMode: Standard; in Knative mode Knative's own "
+                                    "autoscaler scales (class: kpa)"))
+        elif spec.serving == "kserve" and not knative and cls == "kpa":
+            problems.append((where, "kpa is Knative's autoscaler: it needs deploymentMode: Knative"))
+    if cls == "none" and any(_written(scaling, f) for f in ("metric", "target", "query", "serverAddress")):
+        problems.append((where, "none scales nothing: leave out metric, target and query"))
+    if metric in ("concurrency", "rps") and not knative:
+        problems.append((("autoscaling", "metric"),
+                         f"{metric} autoscaling needs serving: kserve with deploymentMode: Knative "
+                         "(a HorizontalPodAutoscaler scales on cpu or memory)"))
+    if metric == "prometheus":
+        if cls != "keda":
+            problems.append((("autoscaling", "metric"), "prometheus needs class: keda (KEDA runs the query)"))
+        if scaling.query is None:
+            problems.append((("autoscaling", "query"), "required for metric: prometheus"))
+    for field in ("query", "serverAddress"):
+        if _written(scaling, field) and metric != "prometheus":
+            problems.append((("autoscaling", field), "applies to metric: prometheus"))
+    if cls == "keda" and metric is not None and scaling.target is None:
+        problems.append((("autoscaling", "target"), "required with class: keda (KEDA needs a target per metric)"))
+    if metric in ("cpu", "memory") and scaling.target is not None and scaling.target > 100:
+        problems.append((("autoscaling", "target"), "a cpu/memory target is a utilization percentage (1-100)"))
     return problems
 
 
@@ -490,6 +657,9 @@ def _serving_kind_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
             if getattr(spec, field) is not None:
                 problems.append(((field,), "does not apply to serving: graph: its steps call other models, "
                                            "which say what they serve"))
+        for field in ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port"):
+            if _written(spec, field):
+                problems.append(((field,), "does not apply to serving: graph: KServe runs its own router container"))
         if spec.rollout.strategy != "direct":
             problems.append((("rollout", "strategy"), f"{spec.rollout.strategy} does not apply to serving: graph "
                                                       "(roll out the models it calls; a Splitter node splits traffic)"))
@@ -503,13 +673,16 @@ def _serving_kind_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
         if spec.format not in (None, "huggingface"):
             problems.append((("format",), f"serving: llm serves huggingface models with vLLM, not {spec.format}"))
         for field, why in (("runtime", "LLMInferenceService has no ServingRuntime"),
+                           ("protocol", "vLLM serves the OpenAI API"),
+                           ("port", "KServe's vLLM template listens on 8000"),
                            ("component", "the component builds its own objects")):
-            if getattr(spec, field) is not None:
+            if _written(spec, field):
                 problems.append(((field,), f"does not apply to serving: llm: {why}"))
         if spec.replicas.min != spec.replicas.max:
             problems.append((("replicas",), "serving: llm runs a fixed number of replicas (spec.replicas): set min "
-                                            "= max; KServe autoscales LLMs only through its Workload Variant "
-                                            "Autoscaler, which gitops-gen does not configure"))
+                                            "= max, or leave replicas out (KServe's default: 1); KServe autoscales "
+                                            "LLMs only through its Workload Variant Autoscaler, which gitops-gen "
+                                            "does not configure"))
         if spec.autoscaling is not None:
             problems.append((("autoscaling",), "does not apply to serving: llm (a fixed replica count, see replicas)"))
     if spec.workers is not None:
@@ -549,11 +722,12 @@ def _workers_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     if spec.storageUri and not spec.storageUri.startswith("pvc://"):
         problems.append((("storageUri",), "KServe's multi-node serving reads the model from a ReadWriteMany volume: "
                                           "storageUri must be pvc://<claim>/<path>"))
-    if spec.replicas.min != 1 or spec.replicas.max != 1:
-        problems.append((("replicas",), "KServe's multi-node serving runs exactly one head pod: replicas "
-                                        "{min: 1, max: 1}"))
-    if spec.autoscaling is not None:
-        problems.append((("autoscaling",), "KServe's multi-node serving does not autoscale"))
+    if spec.replicas.min not in (None, 1) or spec.replicas.max not in (None, 1):
+        problems.append((("replicas",), "KServe's multi-node serving runs exactly one head pod: leave replicas "
+                                        "out or write {min: 1, max: 1}"))
+    if spec.autoscaling is not None and spec.autoscaling.autoscalerClass != "none":
+        problems.append((("autoscaling",), "KServe's multi-node serving does not autoscale (gitops-gen writes "
+                                           "autoscalerClass: none for it)"))
     if spec.rollout.strategy != "direct":
         problems.append((("rollout", "strategy"), f"{spec.rollout.strategy} does not apply to KServe's multi-node "
                                                   "serving (one head pod, no Knative)"))
@@ -678,7 +852,7 @@ def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
         if used and not monitoring.metrics:
             problems.append((("monitoring", field), "needs monitoring.metrics: true (it reads the scraped metrics)"))
     if monitoring.alerts:
-        family = metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime)
+        family = metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime, spec.protocol)
         server = f"{family.name} ({_runtime_text(spec)})" if family.requests is None else family.name
         hint = ("; with deploymentMode: Knative, queue-proxy counts and times every request"
                 if spec.serving == "kserve" else "") + " (docs/rollouts.md, Which metrics)"
@@ -692,7 +866,9 @@ def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 
 
 def _runtime_text(spec: ModelSpec) -> str:
-    return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
+    if spec.runtime:
+        return f"runtime {spec.runtime}"
+    return f"format {spec.format} over {spec.protocol or 'v1 (no protocol written)'} in {spec.deploymentMode} mode"
 
 
 def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[tuple[tuple, str]]:

@@ -9,7 +9,7 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -51,6 +51,7 @@ class SourceFiles:
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
+NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Release:
     # variant's version and its spec's expressions evaluated with that version.
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
+    model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
 
     @property
     def name(self) -> str:
@@ -228,6 +230,13 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     per_cluster = any(_may_read_cluster(s) for s in expressions)
     sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+    annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
+    own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+    if own:
+        raise GitopsGenError(*(model_doc.problem(("metadata", "annotations", key),
+                                                 f"set by gitops-gen" + (f" from spec.{S.OWN_ANNOTATIONS[key]}: write that "
+                                                                         "field" if key in S.OWN_ANNOTATIONS else ""))
+                               for key in own))
     name = model_doc.name
     specs: dict[tuple, S.ModelSpec] = {}
 
@@ -265,10 +274,11 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             variants = tuple(
                 Release(environment=env, cluster=cluster, model=name, version=v.version,
                         spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name)
+                        files=files, variant=v.name, model_annotations=annotations)
                 for v in ab.variants)
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
+                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
+                           model_annotations=annotations))
     return out
 
 
