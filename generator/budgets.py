@@ -25,7 +25,7 @@ from .errors import GitopsGenError
 ENV_PREFIX = "GITOPS_GEN_LIMIT_"
 
 _MiB = 1024 * 1024
-_SIZE = re.compile(r"^\s*(\d+)\s*(|k|Ki|M|Mi|G|Gi)\s*$")
+_SIZE = re.compile(r"^\s*([0-9]+)\s*(|k|Ki|M|Mi|G|Gi)\s*$")
 _UNITS = {"": 1, "k": 1000, "Ki": 1024, "M": 1000**2, "Mi": _MiB, "G": 1000**3, "Gi": 1024**3}
 
 
@@ -96,6 +96,8 @@ def from_options(options: tuple[str, ...], base: Budgets) -> Budgets:
 
 # The budgets of the command running in this process; set once by the CLI or the plugin, read by the guards.
 _current = Budgets()
+# What that command has spent so far of the budgets that are counted as it goes.
+_spent_template_seconds = 0.0
 
 
 def current() -> Budgets:
@@ -103,5 +105,23 @@ def current() -> Budgets:
 
 
 def set_current(budgets: Budgets) -> None:
-    global _current
+    """Start a command with these budgets: nothing spent yet."""
+    global _current, _spent_template_seconds
     _current = budgets
+    _spent_template_seconds = 0.0
+
+
+def template_seconds_left() -> float:
+    return _current.template_seconds - _spent_template_seconds
+
+
+def spend_template_seconds(seconds: float) -> None:
+    global _spent_template_seconds
+    _spent_template_seconds += seconds
+
+
+def over_budget(name: str, limit: int | float, what: str) -> GitopsGenError:
+    """The one line for a budget spent: what went over, the budget's name and value, and how to raise it."""
+    env = ENV_PREFIX + name.upper().replace("-", "_")
+    return GitopsGenError(f"{what}: over the {name} budget ({limit}); raise it with --limit {name}=VALUE "
+                          f"or {env}=VALUE")

@@ -96,6 +96,15 @@ def render_records(tmp_path_factory, monkeypatch) -> Path:
     return cache / "gitops-gen" / "renders"
 
 
+@pytest.fixture(autouse=True)
+def fresh_budgets():
+    """Each test is a command of its own: default budgets, nothing spent (in-process calls share the ledger)."""
+    from generator import budgets
+    budgets.set_current(budgets.Budgets())
+    yield
+    budgets.set_current(budgets.Budgets())
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     """The small fleet written to tmp_path/src."""

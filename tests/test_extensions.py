@@ -174,7 +174,8 @@ def test_validate_names_a_kind_without_a_schema(tmp_path, run):
         "templates/x.j2": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"})
     result = run("validate", "--source", tmp_path / "src")
     assert result.exit_code == 1
-    assert "workloads/dev/dev-1/iris/widget-w.yaml: no schema for example.com/v1 Widget" in result.stdout
+    assert result.stderr.startswith("templates/x.j2:1: kind: no schema to check example.com/v1 Widget against")
+    assert "spec.extensions.allowedKinds" in result.stderr
 
 
 def test_template_time_is_bounded(tmp_path, monkeypatch):

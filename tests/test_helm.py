@@ -99,6 +99,13 @@ def test_a_chart_with_monitors_has_two_sources_and_a_release_directory(fleet):
     assert not [p for p in files if p.startswith("workloads/dev/dev-1/chat/")]
 
 
+def test_a_chart_monitor_without_a_port_scrapes_8080(tmp_path):
+    src = helm_tree(tmp_path / "src", files={"models/triton.yaml": TRITON.replace("      port: 8002\n", "")})
+    files = by_path(load_fleet(src))
+    [endpoint] = files["workloads/dev/dev-1/triton/podmonitor-triton.yaml"]["spec"]["podMetricsEndpoints"]
+    assert endpoint["portNumber"] == 8080
+
+
 def test_flux_gets_chart_sources_and_helmreleases_with_waves(fleet):
     files = by_path(fleet)
     hub = {p.rsplit("/", 1)[1]: o for p, o in files.items() if p.startswith("flux/hub/")}
@@ -216,6 +223,13 @@ BAD = [
     ("helm-without-chart", {"models/chat.yaml": CHAT.replace(
         '      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}\n', "")},
      "models/chat.yaml:4: spec.chart: required for serving: helm ({repo, name, version})"),
+    # The chart builds its own pods: their container fields go in values, never silently dropped.
+    ("container-field", {"models/chat.yaml": CHAT + "      command: [vllm, serve]\n"},
+     "models/chat.yaml:12: spec.command: does not apply to serving: helm: the chart builds its own objects "
+     "(set it in values)"),
+    ("kserve-only-field", {"models/chat.yaml": CHAT + "      workers: {tensorParallelSize: 2}\n"},
+     "models/chat.yaml:12: spec.workers: does not apply to serving: helm: multi-node serving is KServe's "
+     "(serving: kserve with format: huggingface, or serving: llm)"),
     ("alerts", {"models/triton.yaml": TRITON.replace("path: /metrics}", "path: /metrics, alerts: {latencyP99: 1s}}")},
      "models/triton.yaml:9: spec.monitoring.alerts.latencyP99: a Helm chart's server (chart triton-inference-server) "
      "exports no latency histogram to take a percentile of (docs/rollouts.md, Which metrics)"),

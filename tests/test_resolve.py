@@ -41,7 +41,7 @@ def test_one_release_per_environment_cluster_model_in_merge_order(source):
     assert [r.name for r in fleet.releases] == ["dev-dev-1-iris", "prod-prod-a-iris", "prod-prod-b-iris"]
     dev, prod_a, prod_b = fleet.releases
     # Model spec only:
-    assert (dev.version, dev.spec.replicas.min, dev.spec.resources.memory) == ("1.1.0", 1, "2Gi")
+    assert (dev.version, dev.spec.replicas.min, dev.spec.resources.memory) == ("1.1.0", None, "2Gi")
     # Environment overrides (memory) then the environment's model entry (version, replicas):
     assert (prod_a.version, prod_a.spec.replicas.max, prod_a.spec.resources.memory) == ("1.0.0", 5, "4Gi")
     # Mappings merge key by key: cpu from the Model survives the override of memory.
@@ -91,6 +91,7 @@ _PIECES = ["{{ version }}", "{{version}}", "{{  cluster }}", "{{ none }}", "{{ T
 @example("a\r\n{{ version }}\r")  # Jinja2 normalises line ends
 @example("{{{ version }}")
 @example("{{ version }}}")
+@example("{#{{  cluster }}{#}")  # a comment: the cluster is not used
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join))
 def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
     context = {"version": "1.0", "model": "m", "environment": "dev", "cluster": "c-1", "namespace": "ns"}
@@ -105,7 +106,11 @@ def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
     assert outcome(lambda: templating.render_string(text, context)) == expected
     names = templating.names_used(text)
     if expected[0] == "ok":
-        assert names is not None and ("cluster" in names) == ("{{  cluster }}" in text)
+        assert names is not None
+        if "cluster" not in names:  # evaluated once per environment: the cluster must make no difference
+            assert outcome(lambda: templating.render_string(text, {**context, "cluster": "c-2"})) == expected
+        if "{{  cluster }}" in text and "{#" not in text:
+            assert "cluster" in names
 
 
 def test_unknown_name_in_expression_is_an_error_at_its_line(tmp_path):

@@ -167,7 +167,39 @@ def test_a_path_that_leaves_the_tree_is_refused(tmp_path, run):
     result = run("validate", "--source", src)
     assert result.exit_code == 1
     assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: '../outputs.json' is not "
-                                 f"a relative path inside the source tree (no '..')"])
+                                 f"a relative path of a .json file inside the source tree (no '..')"])
+
+
+def test_an_output_file_not_named_json_is_refused(tmp_path, run):
+    # The plugin's cache hashes *.json files in full, and keys files it never reads by their size alone.
+    src = tree(tmp_path / "src", env=PROD_FROM_TERRAFORM.replace("infra/outputs.json", "infra/outputs.tfout"))
+    result = run("validate", "--source", src)
+    assert result.exit_code == 1
+    assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: 'infra/outputs.tfout' is "
+                                 f"not a relative path of a .json file inside the source tree (no '..')"])
+
+
+def test_the_output_file_counts_in_the_input_budget(tmp_path, run):
+    src = tree(tmp_path / "src")
+    specs = sum(p.stat().st_size for p in src.rglob("*.yaml"))
+    over = run("--limit", f"input-bytes={specs + 10}", "validate", "--source", src)
+    assert over.exit_code == 1
+    assert over.stderr.count("\n") == 1 and over.stderr.startswith("infra/outputs.json: ")
+    assert "input-bytes" in over.stderr
+    enough = specs + (src / "infra/outputs.json").stat().st_size
+    assert run("--limit", f"input-bytes={enough}", "validate", "--source", src).exit_code == 0
+
+
+def test_the_plugin_cache_sees_an_output_change_of_the_same_size(tmp_path):
+    from plugin import cache
+
+    src = tree(tmp_path / "src")
+    key = cache.cache_key(str(src))
+    path = src / "infra/outputs.json"
+    text = path.read_text()
+    assert "prod-c" in text
+    path.write_text(text.replace("prod-c", "prod-x"))  # same size, other cluster
+    assert cache.cache_key(str(src)) != key
 
 
 def test_the_plugin_reads_the_same_file(tmp_path):

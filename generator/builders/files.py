@@ -10,8 +10,8 @@ from typing import Callable
 
 from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import argocd, flux, helm, meta
-from .workloads import workload_objects
+from . import argocd, clusterwide, flux, helm, meta
+from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
 
@@ -49,11 +49,22 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
     """Every file of the output tree, sorted by path. ``progress`` is called after each release."""
     out: list[OutputFile] = []
     workloads: dict[str, list[dict]] = {}
+    cluster_scoped: list[tuple[Release, list[dict]]] = []
     for release in fleet.releases:
-        workloads[release.name] = workload_objects(release)
+        workloads[release.name], shared = release_objects(release)
+        if shared:
+            cluster_scoped.append((release, shared))
         out.extend(release_files(release, workloads[release.name]))
         if progress:
             progress()
+    clusters = clusterwide.collect(cluster_scoped) if cluster_scoped else []
+    if clusters:
+        clusterwide.check_names(fleet, clusters)
+    for group in clusters:
+        directory = layout.cluster_dir(group.cluster.name)
+        files = [OutputFile(f"{directory}/{file}", obj) for file, obj in sorted(group.objects.items())]
+        out.extend(files)
+        out.append(kustomization_file(directory, [f.path for f in files]))
     engines = fleet.project.spec.engines
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
     if "argocd" in engines:
@@ -63,6 +74,10 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
         for env_name, obj in argocd.release_objects(fleet):
             d = layout.argocd_dir(env_name)
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+        if clusters:
+            d = layout.argocd_cluster_dir()
+            for obj in [clusterwide.app_project(fleet, clusters), *(clusterwide.application(fleet, g) for g in clusters)]:
+                grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     if "flux" in engines:
         chart_sources: dict[str, dict] = {}
         for release in fleet.releases:
@@ -84,6 +99,10 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             if not helm.is_chart(release) or helm.has_extras(release):
                 objects.append(flux.kustomization(fleet, release, workloads[release.name]))
             grouped[d].extend(OutputFile(f"{d}/{layout.object_file(obj)}", obj) for obj in objects)
+        for group in clusters:
+            d = layout.flux_dir_of(group.cluster)
+            obj = clusterwide.flux_kustomization(fleet, group)
+            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     for directory, files in grouped.items():
         out.extend(files)
         out.append(kustomization_file(directory, [f.path for f in files]))

@@ -4,6 +4,8 @@ Every ``*.yaml``/``*.yml`` file below the source tree is read (hidden entries
 and the top-level ``templates/`` and ``components/`` folders excepted). Each
 document is validated into its kind's pydantic model; every problem, from YAML
 syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
+All spec files of one command together are bounded in bytes, counted after
+YAML alias expansion (``budgets.current().input_bytes``).
 """
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import budgets
 from . import spec as S
 from ..digest import add_file, new_digest
 from ..errors import GitopsGenError, Problem, raise_if
 from . import terraform
-from .yamlpos import YamlDocument, dotted, load_documents
+from .yamlpos import InputMeter, YamlDocument, dotted, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -69,19 +72,22 @@ def spec_files(root: Path) -> list[Path]:
         raise GitopsGenError(f"{root}: source tree not found (use --source DIR)")
     real_root = root.resolve()
     found = []
-
-    def unreadable(exc: OSError):  # os.walk would skip the folder, and its specs, silently
-        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
-        raise GitopsGenError.at(rel, 0, "", f"cannot read this folder: {exc.strerror}")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder(root)):
         rel_dir = Path(dirpath).relative_to(root)
         dirnames[:] = [
             d for d in dirnames
             if not d.startswith(".") and not (rel_dir == Path(".") and d in EXTENSION_DIRS)
         ]
         for name in filenames:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+            if name.startswith("."):
+                continue
+            if not name.endswith((".yaml", ".yml")):
+                if name.lower().endswith((".yaml", ".yml")):
+                    # Ignoring it would drop its specs without a word; reading it would make the
+                    # set of spec files depend on case rules that differ between file systems.
+                    rel = _shown((rel_dir / name).as_posix())
+                    raise GitopsGenError.at(rel, 0, "", "spec files must end in lower-case .yaml or .yml; "
+                                                        "rename it (or it is not read)")
                 continue
             found.append(Path(dirpath, name))
         for d in list(dirnames):  # symlinked folders: refuse any that leave the tree
@@ -90,8 +96,32 @@ def spec_files(root: Path) -> list[Path]:
                 dirnames.remove(d)
     found.sort(key=lambda p: p.relative_to(root).as_posix())
     for path in found:
+        _utf8_name(path.relative_to(root).as_posix())
         _inside(path, real_root, root)
     return found
+
+
+def _unreadable_folder(root: Path):
+    def unreadable(exc: OSError):  # os.walk would skip the folder, and the files in it, silently
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
+        raise GitopsGenError.at(_shown(rel), 0, "", f"cannot read this folder: {exc.strerror}")
+    return unreadable
+
+
+def _utf8_name(rel: str) -> None:
+    """Refuse a path that is not valid UTF-8: it could not be named in messages, records or the output."""
+    if not rel.isascii():
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:  # os.walk hands undecodable bytes over as lone surrogates
+            raise GitopsGenError.at(_shown(rel), 0, "", "the file or folder name is not valid UTF-8; rename it") from None
+
+
+def _shown(rel: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 as \\xNN escapes."""
+    if rel.isascii():
+        return rel
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def extension_files(root: Path) -> dict[str, str]:
@@ -108,7 +138,8 @@ def extension_files(root: Path) -> dict[str, str]:
             _inside(base, real_root, root)
         if not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
+        # An unreadable folder would otherwise surface much later as "pdb.yaml.j2 not found".
+        for dirpath, dirnames, filenames in os.walk(base, onerror=_unreadable_folder(root)):
             for d in list(dirnames):
                 if Path(dirpath, d).is_symlink():
                     _inside(Path(dirpath, d), real_root, root)
@@ -122,6 +153,7 @@ def extension_files(root: Path) -> dict[str, str]:
     for path in sorted(found):
         rel = path.relative_to(root).as_posix()
         try:
+            _utf8_name(rel)
             _inside(path, real_root, root)
             texts[rel] = read_text(path, rel)
         except GitopsGenError as exc:
@@ -131,7 +163,7 @@ def extension_files(root: Path) -> dict[str, str]:
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:
-    rel = path.relative_to(root).as_posix()
+    rel = _shown(path.relative_to(root).as_posix())
     try:
         real = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
@@ -165,13 +197,18 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     problems: list[Problem] = []
     located: list[Located] = []
     digest = new_digest()
+    meter = InputMeter(budgets.current().input_bytes)
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
         try:
             text = read_text(path, rel)
-            add_file(digest, rel, text.encode())
-            documents = load_documents(text, rel)
+            data = text.encode()
+            add_file(digest, rel, data)
+            meter.spend(len(data), rel, 0, "")
+            documents = load_documents(text, rel, meter, exact_numbers=True)
         except GitopsGenError as exc:
+            if meter.used > meter.limit:  # stop at once: reading on is what the budget prevents
+                raise
             problems.extend(exc.problems)
             continue
         for source in documents:
@@ -180,19 +217,20 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     raise_if(problems)
-    located, cluster_files = _with_terraform_clusters(root, located, digest)
+    located, cluster_files = _with_terraform_clusters(root, located, digest, meter)
     files = extension_files(root)
     for rel, text in files.items():
         add_file(digest, rel, text.encode())
     return _assemble(root, located, files, digest.hexdigest(), cluster_files)
 
 
-def _with_terraform_clusters(root: Path, located: list[Located], digest) -> tuple[list[Located], dict]:
+def _with_terraform_clusters(root: Path, located: list[Located], digest,
+                             meter: InputMeter) -> tuple[list[Located], dict]:
     """Environments with ``clustersFrom`` get the clusters of their Terraform output appended.
 
     Each output file is read once, like a spec file (inside the tree, size-capped,
-    UTF-8) and counted in the tree's digest, so the render record and
-    `render --check` see a changed output as a changed input.
+    UTF-8, charged to the input-bytes budget) and counted in the tree's digest, so
+    the render record and `render --check` see a changed output as a changed input.
     """
     if not any(item.doc.kind == "Environment" and item.doc.spec.clustersFrom for item in located):
         return located, {}
@@ -208,7 +246,7 @@ def _with_terraform_clusters(root: Path, located: list[Located], digest) -> tupl
             continue
         rel = source.terraformOutput
         if rel not in outputs:
-            outputs[rel] = _read_output(root, real_root, rel, item, digest)
+            outputs[rel] = _read_output(root, real_root, rel, item, digest, meter)
         try:
             doc = outputs[rel]
             if isinstance(doc, GitopsGenError):
@@ -232,7 +270,8 @@ def _with_terraform_clusters(root: Path, located: list[Located], digest) -> tupl
     return result, cluster_files
 
 
-def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest) -> YamlDocument | GitopsGenError:
+def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest,
+                 meter: InputMeter) -> YamlDocument | GitopsGenError:
     path = root / rel
     where = ("spec", "clustersFrom", "terraformOutput")
     if not path.is_file() and not path.is_symlink():
@@ -241,7 +280,12 @@ def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest) ->
     try:
         _inside(path, real_root, root)
         text = read_text(path, rel)
-        add_file(digest, rel, text.encode())
+    except GitopsGenError as exc:
+        return exc
+    data = text.encode()
+    add_file(digest, rel, data)
+    meter.spend(len(data), rel, 0, "")  # over the budget: stop at once, as for spec files
+    try:
         return terraform.read_output(text, rel)
     except GitopsGenError as exc:
         return exc

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from .. import budgets
 from ..load import spec as S
 from ..errors import GitopsGenError, Problem, raise_if
 from ..load.source import Located, SourceTree, load_tree, pydantic_message
@@ -43,16 +44,19 @@ class Environment:
 
 @dataclass(frozen=True, eq=False)
 class SourceFiles:
-    """The text of every file under templates/ and components/, by path relative to the source tree.
+    """The text of every file under templates/ and components/, by path relative to the source tree,
+    and the kinds without a schema the Project lets them produce (``spec.extensions.allowedKinds``).
 
     Compared and hashed by identity: one instance is shared by all releases of a
     fleet, so compiled templates can be cached per instance.
     """
 
     texts: Mapping[str, str]
+    allowed_kinds: frozenset[tuple[str, str]] = frozenset()  # (apiVersion, kind)
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
+NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ class Release:
     # variant's version and its spec's expressions evaluated with that version.
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
+    model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
 
     @property
     def name(self) -> str:
@@ -129,6 +134,11 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def application_set_name(environment: str, model: str) -> str:
+    """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
+    return f"{environment}-{model}"
+
+
 def deep_merge(base: Any, override: Any) -> Any:
     """Mappings merge key by key, later winning; lists and scalars replace."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -151,7 +161,8 @@ def resolve(tree: SourceTree) -> Fleet:
     environments = []
     releases: list[Release] = []
     used_models: set[str] = set()
-    files = SourceFiles(MappingProxyType(dict(tree.extension_files)))
+    files = SourceFiles(MappingProxyType(dict(tree.extension_files)),
+                        frozenset((k.apiVersion, k.kind) for k in project.spec.extensions.allowedKinds))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: S.EnvironmentSpec = env_doc.doc.spec
@@ -164,11 +175,16 @@ def resolve(tree: SourceTree) -> Fleet:
                 releases.extend(_releases(project, env, env_doc, tree.models[model_name], files))
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
+                if budgets.template_seconds_left() <= 0:
+                    raise_if(problems)  # every expression from here on would only repeat that the budget ran out
     for name in sorted(set(tree.models) - used_models):
         problems.extend(_unused_model_problems(tree.models[name]))
     raise_if(problems)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
+    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+        _check_application_set_names(tree, releases)
+    _check_graph_steps(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -211,10 +227,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     merged = _merged_spec(env_doc, model_doc)
     origins = None
 
-    def fail(problems: list[tuple[tuple, str]]):
+    def fail(problems: list[tuple[tuple, str]], located: list[Problem] = ()):
         nonlocal origins
         origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*(origins.problem(path, msg) for path, msg in problems))
+        raise GitopsGenError(*located, *(origins.problem(path, msg) for path, msg in problems))
 
     if not isinstance(merged, dict):
         fail([((), "must be a mapping")])
@@ -230,6 +246,13 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     per_cluster = any(_may_read_cluster(s) for s in expressions)
     hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+    annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
+    own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+    if own:
+        raise GitopsGenError(*(model_doc.problem(("metadata", "annotations", key),
+                                                 f"set by gitops-gen" + (f" from spec.{S.OWN_ANNOTATIONS[key]}: write that "
+                                                                         "field" if key in S.OWN_ANNOTATIONS else ""))
+                               for key in own))
     name = model_doc.name
     specs: dict[tuple, S.ModelSpec] = {}
 
@@ -251,8 +274,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             else:
                 spec = _validated(merged, fail)
             problems = _release_problems(name, spec, files)
-            if problems:
-                fail(problems)
+            # The model's own name is to blame, wherever the setting that adds a suffix was written.
+            too_long = [model_doc.problem(("metadata", "name"), message) for message in _model_name_problems(name, spec)]
+            if problems or too_long:
+                fail(problems, too_long)
         specs[key] = spec
         return spec
 
@@ -271,10 +296,11 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             variants = tuple(
                 Release(environment=env, cluster=cluster, model=name, version=v.version,
                         spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name)
+                        files=files, variant=v.name, model_annotations=annotations)
                 for v in ab.variants)
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
+                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
+                           model_annotations=annotations))
     if per_cluster and any(r.spec.serving == "helm" for r in out):
         # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
         # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
@@ -299,18 +325,30 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
-    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
-    names = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
-        names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
-                 for i, v in enumerate(spec.rollout.ab.variants)]
-    for path, name in names:
-        if spec.serving == "kserve":
-            name += _KSERVE_PREDICTOR
-        if len(name) > 63:
-            problems.append((path, f"the object name {name!r} would be longer than 63 characters; "
-                                   "shorten the model or variant name"))
+        for i, v in enumerate(spec.rollout.ab.variants):
+            name = f"{model}-{v.name}" + (_KSERVE_PREDICTOR if spec.serving == "kserve" else "")
+            if len(name) > 63:
+                problems.append((("rollout", "ab", "variants", i, "name"),
+                                 f"the object name {name!r} would be longer than 63 characters; "
+                                 "shorten the model or variant name"))
     return problems
+
+
+def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
+    """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
+    if spec.rollout.strategy == "ab" and spec.rollout.ab:
+        return []  # variants name the objects: checked with them
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    why = f"rollout.strategy: {spec.rollout.strategy} adds {suffix!r}" if suffix else ""
+    if spec.serving == "kserve":
+        suffix += _KSERVE_PREDICTOR
+        why = f"KServe adds {_KSERVE_PREDICTOR!r} for the predictor"
+    name = model + suffix
+    if len(name) <= 63:
+        return []
+    return [f"too long: the model's objects would be named {name!r}, longer than the 63 characters Kubernetes "
+            f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
 def _validated(merged: dict, fail) -> S.ModelSpec:
@@ -366,6 +404,55 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
                                   pydantic_message(e)) for e in errors]
     return []
+
+
+def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> None:
+    """Refuse two (environment, model) pairs whose ApplicationSets get one name (environment a-b with model
+    c, environment a with model b-c): both live in Argo CD's namespace, so one would replace the other."""
+    problems = []
+    seen: dict[str, tuple[str, str]] = {}
+    for env, model in sorted({(r.environment.name, r.model) for r in releases}):
+        name = application_set_name(env, model)
+        other_env, other_model = seen.setdefault(name, (env, model))
+        if (other_env, other_model) == (env, model):
+            continue
+        other = tree.environments[other_env]
+        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        problems.append(tree.environments[env].problem(
+            ("spec", "models", model),
+            f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
+            f"of environment {other_env!r} and model {other_model!r} ({where}); rename an environment or a model"))
+    raise_if(problems)
+
+
+def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
+    """A graph step calls the InferenceService of a model in the graph's own environment and cluster."""
+    graphs = [r for r in releases if r.spec.serving == "graph"]
+    if not graphs:
+        return
+    placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
+    problems = []
+    for graph in graphs:
+        origins = None
+        for node_name, node in graph.spec.graph.nodes.items():
+            for i, step in enumerate(node.steps):
+                if step.model is None:
+                    continue
+                target = placed.get((graph.environment.name, graph.cluster.name, step.model))
+                if target is None:
+                    why = (f"model {step.model!r} does not run in environment {graph.environment.name!r} on cluster "
+                           f"{graph.cluster.name!r}: list it in the environment's models")
+                elif target.spec.serving != "kserve":
+                    why = (f"model {step.model!r} has serving: {target.spec.serving}; a graph step calls an "
+                           "InferenceService (serving: kserve)")
+                elif target.spec.rollout.strategy == "ab":
+                    why = (f"model {step.model!r} runs an A/B test (one InferenceService per variant); a graph step "
+                           "calls one InferenceService")
+                else:
+                    continue
+                origins = origins or _Origins(tree.environments[graph.environment.name], tree.models[graph.model])
+                problems.append(origins.problem(("graph", "nodes", node_name, "steps", i, "model"), why))
+    raise_if(problems)
 
 
 def _check_collisions(releases: list[Release]) -> None:
