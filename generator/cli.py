@@ -14,7 +14,8 @@ from typing import Callable
 import click
 
 from . import __version__
-from .errors import GitopsGenError, is_user_os_error, os_error_line, printable
+from .errors import (GitopsGenError, Problem, github_annotation, is_user_os_error, on_github_actions, os_error_line,
+                     printable, start_command)
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -23,6 +24,7 @@ source_option = click.option(
 
 def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") -> int:
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
+    start_command()
     try:
         code = fn()
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
@@ -33,15 +35,15 @@ def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") ->
         return 141
     except GitopsGenError as exc:
         for problem in exc.problems:
-            _error(f"{prog}: {problem}" if not problem.file else str(problem))
+            _error(prog, problem)
         return 1
     except KeyboardInterrupt:
-        _error(f"{prog}: interrupted")
+        _error(prog, Problem(message="interrupted"))
         return 130
     except OSError as exc:  # disk full, permission denied, read-only: the user's to fix
         if not is_user_os_error(exc):
             return _internal(exc, debug, prog)
-        _error(f"{prog}: {os_error_line(exc)}")
+        _error(prog, Problem(message=os_error_line(exc)))
         return 1
     except Exception as exc:  # a bug: never a wall of traceback unless asked
         return _internal(exc, debug, prog)
@@ -51,15 +53,19 @@ def _internal(exc: Exception, debug: bool, prog: str) -> int:
     if debug:
         traceback.print_exc()
     else:
-        _error(f"{prog}: internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)")
+        _error(prog, Problem(message=f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for the "
+                                     "traceback)"))
     return 3
 
 
-def _error(line: str) -> None:
-    line = printable(line)  # messages echo user input: never let it drive the terminal
+def _error(prog: str, problem: Problem) -> None:
+    """``FILE:LINE: field: message``, or ``prog: message`` for a problem that is not in a file."""
+    line = printable(str(problem) if problem.file else f"{prog}: {problem}")  # never let user input drive the terminal
     if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         line = f"\033[31m{line}\033[0m"
     print(line, file=sys.stderr)
+    if on_github_actions():  # the same error, on the file and line of the pull request it is about
+        print(github_annotation("error", problem), file=sys.stderr)
 
 
 class Context:
@@ -186,12 +192,14 @@ def promote(ctx, model: str, to: str, from_env: str | None, version: str | None,
 @click.argument("env_a")
 @click.argument("env_b")
 @click.option("--model", help="Only this model.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the environments differ, 0 when they do not "
+                                               "(as git diff --exit-code).")
 @source_option
 @click.pass_context
-def diff(ctx, env_a: str, env_b: str, model: str | None, source: Path) -> None:
-    """Show how the releases of two environments differ (exit 1 when they do, like diff(1))."""
+def diff(ctx, env_a: str, env_b: str, model: str | None, exit_code: bool, source: Path) -> None:
+    """Show how the releases of two environments differ (exit 0 either way; see --exit-code)."""
     from .commands.diff import diff as run
-    _finish(ctx, lambda: run(source, env_a, env_b, model=model))
+    _finish(ctx, lambda: run(source, env_a, env_b, model=model, exit_code=exit_code))
 
 
 @cli.command()

@@ -7,7 +7,9 @@ as one line per problem and exit 1; anything else is a bug (exit 3).
 from __future__ import annotations
 
 import errno
+import os
 import re
+import sys
 from dataclasses import dataclass
 
 
@@ -21,11 +23,45 @@ class Problem:
     message: str = ""
 
     def __str__(self) -> str:
-        where = self.file
+        where = shown_path(self.file)
         if where and self.line:
             where = f"{where}:{self.line}"
         parts = [p for p in (where, self.field) if p]
         return ": ".join([*parts, self.message])
+
+
+    def without_location(self) -> str:
+        """``field.path: message``: what a GitHub annotation shows beside the file and line it is attached to."""
+        return ": ".join(p for p in (self.field, self.message) if p)
+
+
+# Problem.file names a file relative to the source tree being read; messages name it from the current
+# directory instead, so an editor, a terminal or a CI annotation opens it wherever the tree is.
+_files_root: str | None = None
+
+
+def files_relative_to(source_tree: os.PathLike | str | None) -> None:
+    """Say which source tree Problem.file is relative to (``load_tree`` does, for the tree it reads)."""
+    global _files_root
+    _files_root = None if source_tree is None else os.path.abspath(source_tree)
+
+
+def shown_path(file: str) -> str:
+    """``file`` (relative to the source tree) as a path that opens from the current directory."""
+    if not file or _files_root is None:
+        return file
+    return from_here(os.path.join(_files_root, file))
+
+
+def from_here(path: os.PathLike | str) -> str:
+    """``path`` as messages name it: relative to the current directory, or absolute when that is shorter
+    (a tree far away from the current directory)."""
+    full = os.path.normpath(os.path.abspath(path))
+    try:
+        relative = os.path.relpath(full)
+    except (ValueError, OSError):  # another drive, or the current directory is gone
+        return full
+    return relative if len(relative) <= len(full) else full
 
 
 class GitopsGenError(Exception):
@@ -84,3 +120,73 @@ def printable(line: str) -> str:
     """
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                             else f"\\u{ord(m.group()):04x}", line)
+
+
+# ------------------------------------------------------------------ warnings and CI annotations
+
+
+_warned: set[str] = set()
+
+
+def start_command() -> None:
+    """Forget what the last command in this process knew: its source tree, and the warnings it gave (each
+    command says each of its warnings once)."""
+    files_relative_to(None)
+    _warned.clear()
+
+
+def warn(problem: Problem) -> None:
+    """Print ``FILE:LINE: field: warning: message`` on stderr, once per command; the command carries on.
+
+    Under GitHub Actions the same warning is also a ``::warning`` annotation on that file and line.
+    """
+    if not problem.message.startswith("warning: "):
+        problem = Problem(problem.file, problem.line, problem.field, f"warning: {problem.message}")
+    line = printable(str(problem))
+    if line in _warned:
+        return
+    _warned.add(line)
+    print(line, file=sys.stderr)
+    if on_github_actions():
+        print(github_annotation("warning", problem), file=sys.stderr)
+
+
+def on_github_actions() -> bool:
+    """GitHub's runners set GITHUB_ACTIONS=true in every step."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def github_annotation(level: str, problem: Problem) -> str:
+    """``::error file=F,line=L::message``: a workflow command that puts the message on the file's line in a
+    pull request. Escaped as GitHub's runner unescapes: %, CR and LF in the message; also , and : in
+    property values (a comma would end the file name, a colon the properties)."""
+    if problem.message.startswith("warning: "):  # the annotation's level says so already
+        problem = Problem(problem.file, problem.line, problem.field, problem.message[len("warning: "):])
+    message = problem.without_location()
+    properties = []
+    if problem.file:
+        properties.append(f"file={printable(_escape_property(_annotation_path(problem.file)))}")
+        if problem.line:
+            properties.append(f"line={problem.line}")
+    head = f"::{level} {','.join(properties)}::" if properties else f"::{level}::"
+    # Escaped before `printable`, so CR and LF reach GitHub as %0D and %0A (which it turns back into lines).
+    return head + printable(_escape_data(message))
+
+
+def _annotation_path(file: str) -> str:
+    """GitHub attaches an annotation to a path relative to the repository checkout (GITHUB_WORKSPACE)."""
+    shown = shown_path(file)
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        full = os.path.abspath(shown)
+        if full == workspace or full.startswith(workspace.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, workspace)
+    return shown
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -11,7 +11,9 @@ from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
 from ..emit.serialize import file_contents
 from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree, source_lock
 from ..load.source import SourceTree, load_tree
+from ..errors import warn
 from ..resolve.fleet import resolve
+from ..resolve.spec_warnings import spec_warnings
 from .common import info, output_dir, waiting_for
 from ..console import Progress
 
@@ -58,6 +60,9 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
                 reader.close()
             if not check or not differences:
                 record.save(out, record.Record(inputs=inputs, outputs=contents_digest(contents)))
+    # After the work, and only when it compiled: a render that fails says only what is wrong.
+    for problem in spec_warnings(tree):
+        warn(problem)
     if check:
         for line in differences:
             print(line)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .. import budgets
 from . import spec as S
 from ..digest import add_file, new_digest
-from ..errors import GitopsGenError, Problem, raise_if
+from ..errors import GitopsGenError, Problem, files_relative_to, raise_if
 from . import terraform
 from .yamlpos import InputMeter, YamlDocument, dotted, load_documents
 
@@ -194,6 +194,7 @@ def read_text(path: Path, rel: str) -> str:
 def load_tree(root: str | os.PathLike) -> SourceTree:
     """Read and validate every spec document below ``root``."""
     root = Path(root)
+    files_relative_to(root)  # every Problem from here on names a file of this tree
     problems: list[Problem] = []
     located: list[Located] = []
     digest = new_digest()

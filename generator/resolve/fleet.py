@@ -222,6 +222,16 @@ class _Origins:
         return self.model_doc.problem(("spec", *path), message)
 
 
+def locate(env_doc: Located, model_doc: Located, path: tuple, message: str) -> Problem:
+    """A problem about field ``path`` of the merged spec of (environment, model), located where it was written."""
+    return _Origins(env_doc, model_doc).problem(path, message)
+
+
+def merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
+    """The spec of (environment, model) as written, merged, before expressions are evaluated or it is checked."""
+    return _merged_spec(env_doc, model_doc)
+
+
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
               files: SourceFiles) -> list[Release]:
     merged = _merged_spec(env_doc, model_doc)
