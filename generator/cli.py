@@ -153,19 +153,31 @@ def init(ctx, directory: Path) -> None:
     _finish(ctx, lambda: run(directory))
 
 
+def _commit_message(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
 @cli.command()
-@click.argument("model")
+@click.argument("models", nargs=-1, metavar="[MODEL]...")
+@click.option("--all", "all_models", is_flag=True,
+              help="Every model --to runs at another version than the stage before it (not one it runs newer).")
 @click.option("--to", "to", required=True, help="Environment to promote into.")
 @click.option("--from", "from_env", help="Environment to take the version from (default: the stage before --to "
                                          "in Project.spec.promotion).")
-@click.option("--version", "version", help="Pin this version instead of the source's (e.g. to roll back).")
+@click.option("--version", "version", help="Pin this version instead of the source's (e.g. to roll back); it must "
+                                           "have run in the stage before --to, unless --force.")
 @source_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Local output directory to re-render (default: renderedPath, relative to sourcePath).")
 @click.option("--dry-run", is_flag=True, help="Print the diffs of the spec and rendered files; change nothing.")
-@click.option("--commit", is_flag=True, help="Commit the spec and rendered changes with git.")
+@click.option("--commit", is_flag=True, help="Commit the spec and rendered changes with git, as one commit.")
 @click.option("--branch", help="With --commit: create and switch to this branch first (for a pull request).")
-@click.option("--force", is_flag=True, help="Allow promoting outside the order of Project.spec.promotion.")
+@click.option("--message", "-m", callback=_commit_message,
+              help="With --commit: the commit's subject (each model's old and new version follow it).")
+@click.option("--force", is_flag=True, help="Allow promoting outside the order of Project.spec.promotion, or a "
+                                            "--version that has not run in the stage before.")
 @click.option("--require-healthy", is_flag=True,
               help="First check, on every cluster of the source environment, that the model is synced and healthy.")
 @click.option("--kubeconfig", type=click.Path(dir_okay=False),
@@ -177,15 +189,27 @@ def init(ctx, directory: Path) -> None:
 @click.option("--flux-hub-context", help="Kubeconfig context of the Flux hub, for clusters reached through "
                                          "kubeConfigSecret (default: each cluster's own context).")
 @click.pass_context
-def promote(ctx, model: str, to: str, from_env: str | None, version: str | None, source: Path, out: Path | None,
-            dry_run: bool, commit: bool, branch: str | None, force: bool, require_healthy: bool,
-            kubeconfig: str | None, timeout: float, argocd_context: str | None, flux_hub_context: str | None) -> None:
-    """Move MODEL's version to the next environment along Project.spec.promotion, and re-render."""
+def promote(ctx, models: tuple[str, ...], all_models: bool, to: str, from_env: str | None, version: str | None,
+            source: Path, out: Path | None, dry_run: bool, commit: bool, branch: str | None, message: str | None,
+            force: bool, require_healthy: bool, kubeconfig: str | None, timeout: float, argocd_context: str | None,
+            flux_hub_context: str | None) -> None:
+    """Move each MODEL's version to the next environment along Project.spec.promotion, and re-render.
+
+    Several models (or --all) are promoted as one change: one version line each, one commit."""
+    if all_models and models:
+        raise click.UsageError("give MODEL names or --all, not both")
+    if not all_models and not models:
+        raise click.UsageError("give the MODEL to promote (several are promoted together), or --all")
+    if version is not None and (all_models or len(models) > 1):
+        raise click.UsageError("--version pins one model: give one MODEL")
+    if message is not None and not commit:
+        raise click.UsageError("--message needs --commit (it is the commit's message)")
     from .commands.promote import GateOptions, promote as run
     gate = GateOptions(kubeconfig=kubeconfig, timeout=timeout, argocd_context=argocd_context,
                        flux_hub_context=flux_hub_context)
-    _finish(ctx, lambda: run(source, model, to, from_env=from_env, version=version, out=out, dry_run=dry_run,
-                             commit=commit, branch=branch, require_healthy=require_healthy, force=force, gate=gate))
+    _finish(ctx, lambda: run(source, models, to, from_env=from_env, version=version, out=out, dry_run=dry_run,
+                             commit=commit, branch=branch, require_healthy=require_healthy, force=force, gate=gate,
+                             all_models=all_models, message=message))
 
 
 @cli.command()
