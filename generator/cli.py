@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .errors import (GitopsGenError, Problem, github_annotation, is_user_os_error, on_github_actions, os_error_line,
-                     printable, start_command)
+                     printable, end_command, start_command)
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -25,6 +25,13 @@ source_option = click.option(
 def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") -> int:
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
     start_command()
+    try:
+        return _run(fn, debug, prog)
+    finally:
+        end_command()
+
+
+def _run(fn: Callable[[], int], debug: bool, prog: str) -> int:
     try:
         code = fn()
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit

@@ -35,15 +35,17 @@ class Problem:
         return ": ".join(p for p in (self.field, self.message) if p)
 
 
-# Problem.file names a file relative to the source tree being read; messages name it from the current
-# directory instead, so an editor, a terminal or a CI annotation opens it wherever the tree is.
+# Problem.file names a file relative to the source tree being read; a command's messages name it from the
+# current directory instead, so an editor, a terminal or a CI annotation opens it wherever the tree is.
+# Only while a command runs (start_command .. end_command): called as a library, Problems stay as they are.
+_in_command = False
 _files_root: str | None = None
 
 
 def files_relative_to(source_tree: os.PathLike | str | None) -> None:
     """Say which source tree Problem.file is relative to (``load_tree`` does, for the tree it reads)."""
     global _files_root
-    _files_root = None if source_tree is None else os.path.abspath(source_tree)
+    _files_root = None if source_tree is None or not _in_command else os.path.abspath(source_tree)
 
 
 def shown_path(file: str) -> str:
@@ -61,7 +63,8 @@ def from_here(path: os.PathLike | str) -> str:
         relative = os.path.relpath(full)
     except (ValueError, OSError):  # another drive, or the current directory is gone
         return full
-    return relative if len(relative) <= len(full) else full
+    # "." names the current directory correctly but says nothing in a message: name it in full.
+    return relative if len(relative) <= len(full) and relative != "." else full
 
 
 class GitopsGenError(Exception):
@@ -129,9 +132,18 @@ _warned: set[str] = set()
 
 
 def start_command() -> None:
-    """Forget what the last command in this process knew: its source tree, and the warnings it gave (each
-    command says each of its warnings once)."""
+    """A command starts: its messages name files from the current directory, and it says each warning once."""
+    global _in_command
+    _in_command = True
     files_relative_to(None)
+    _warned.clear()
+
+
+def end_command() -> None:
+    """The command has said everything: forget its source tree and its warnings."""
+    global _in_command
+    files_relative_to(None)
+    _in_command = False
     _warned.clear()
 
 

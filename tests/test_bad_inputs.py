@@ -25,7 +25,7 @@ from typing import Callable
 import pytest
 
 from generator.resolve import sandbox
-from tests.conftest import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.conftest import DEV, IRIS, PROD, PROJECT, build_file_tree, small_fleet, tree_bytes
 from tests.lines import assert_lines
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"
@@ -400,7 +400,7 @@ def test_bad_input_through_python_dash_m(case, rendered):
     src, out, before = rendered
     write_case(src, case)
     result = subprocess.run([sys.executable, "-m", "generator", "render", "--source", src, "--out", out],
-                            cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+                            cwd=src, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 1
     assert_lines(result.stderr, [line.replace("{src}", str(src)) for line in case.expected])
     assert "Traceback" not in result.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import Problem, github_annotation, start_command
+from generator.errors import Problem, github_annotation
 from tests.conftest import build_file_tree, small_fleet, tree_bytes
 
 
@@ -92,7 +92,6 @@ def test_an_error_without_a_file_is_an_annotation_without_one(tmp_path):
 
 
 def test_annotations_escape_what_the_runner_would_read_as_syntax():
-    start_command()  # no source tree: the file name is shown as it is
     problem = Problem("a,b:c%.yaml", 3, "spec.x", "100% wrong\r\nsecond line")
     assert github_annotation("error", problem) == (
         "::error file=a%2Cb%3Ac%25.yaml,line=3::spec.x: 100%25 wrong%0D%0Asecond line")

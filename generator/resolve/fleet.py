@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .. import budgets
 from ..load import spec as S
-from ..errors import GitopsGenError, Problem, raise_if
+from ..errors import GitopsGenError, Problem, raise_if, shown_path
 from ..load.source import Located, SourceTree, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
 from ..load.yamlpos import dotted
@@ -427,7 +427,7 @@ def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> N
         if (other_env, other_model) == (env, model):
             continue
         other = tree.environments[other_env]
-        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        where = f"{shown_path(other.file)}:{other.source.line_of(('spec', 'models', other_model))}"
         problems.append(tree.environments[env].problem(
             ("spec", "models", model),
             f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
