@@ -236,6 +236,60 @@ class Toleration(Spec):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+# Application-level sync options Argo CD reads (argo-cd docs, "Sync Options"; the
+# per-resource annotations such as Prune=false are not Application options).
+# CreateNamespace and PruneLast are written by gitops-gen itself.
+SYNC_OPTIONS = {
+    "ApplyOutOfSyncOnly": ("true", "false"),
+    "FailOnSharedResource": ("true", "false"),
+    "PrunePropagationPolicy": ("foreground", "background", "orphan"),
+    "Replace": ("true", "false"),
+    "RespectIgnoreDifferences": ("true", "false"),
+    "ServerSideApply": ("true", "false"),
+    "SkipDryRunOnMissingResource": ("true", "false"),
+    "Validate": ("true", "false"),
+}
+
+
+def _sync_option(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("type", "must be a string such as ServerSideApply=true")
+    key, sep, setting = value.partition("=")
+    if not sep or key not in SYNC_OPTIONS:
+        raise PydanticCustomError(
+            "format", f"{value[:60]!r} is not an Argo CD sync option (one of {', '.join(sorted(SYNC_OPTIONS))}, "
+                      "written Name=value)")
+    if setting not in SYNC_OPTIONS[key]:
+        raise PydanticCustomError("format", f"{key} takes {' or '.join(SYNC_OPTIONS[key])}, not {setting!r}")
+    return value
+
+
+SyncOption = Annotated[str, BeforeValidator(_sync_option)]
+_GROUP = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$")
+
+
+class IgnoreDifference(Spec):
+    group: Annotated[str, _checked(_GROUP, "an API group such as apps (empty for the core group)")] = Field(
+        "", description="API group of the objects, e.g. apps; empty for the core group.")
+    kind: Annotated[str, _checked(re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$"), "a kind such as Deployment")] = Field(
+        description="Kind of the objects whose differences Argo CD ignores, e.g. Deployment.")
+    name: SecretName | None = Field(None, description="Only the object of this name; default: every one of the kind.")
+    jsonPointers: list[Annotated[str, _checked(re.compile(r"^(/\S*)?$"), "a JSON pointer such as /spec/replicas")]] \
+        = Field([], description="Fields to ignore, as JSON pointers, e.g. /spec/replicas.")
+    jqPathExpressions: list[Text] = Field(
+        [], description="Fields to ignore, as jq path expressions, e.g. .spec.template.spec.containers[].image.")
+    managedFieldsManagers: list[Text] = Field(
+        [], description="Ignore the fields these field managers own, e.g. kube-controller-manager.")
+
+
+class ArgoCDModelSettings(Spec):
+    ignoreDifferences: list[IgnoreDifference] = Field(
+        [], description="Differences Argo CD ignores on this model's Applications (e.g. replicas an HPA owns); "
+                        "with syncOptions RespectIgnoreDifferences=true a sync leaves them too.")
+    syncOptions: list[SyncOption] = Field(
+        [], description="Extra Application sync options, e.g. ServerSideApply=true, RespectIgnoreDifferences=true.")
+
+
 class ModelSpec(Spec):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
@@ -267,6 +321,8 @@ class ModelSpec(Spec):
         None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
     templates: list[Text] = Field(
         [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
+    argocd: ArgoCDModelSettings | None = Field(
+        None, description="Argo CD settings of this model's Applications: ignoreDifferences and syncOptions.")
 
 
 def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
@@ -298,6 +354,7 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
         problems.append((("component",), f"{spec.component!r} must be a path under components/ in the source tree"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
+    problems.extend(_argocd_model_problems(spec))
     problems.extend(_env_problems(spec))
     return problems
 
@@ -374,6 +431,21 @@ def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
+def _argocd_model_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    if spec.argocd is None:
+        return []
+    problems = []
+    for i, rule in enumerate(spec.argocd.ignoreDifferences):
+        if not (rule.jsonPointers or rule.jqPathExpressions or rule.managedFieldsManagers):
+            problems.append((("argocd", "ignoreDifferences", i),
+                             "names no field to ignore: give jsonPointers, jqPathExpressions or managedFieldsManagers"))
+    keys = [option.partition("=")[0] for option in spec.argocd.syncOptions]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            problems.append((("argocd", "syncOptions", i), f"{key} is set twice"))
+    return problems
+
+
 def _runtime_text(spec: ModelSpec) -> str:
     return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
 
@@ -393,12 +465,14 @@ def _env_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 # --- Environment -------------------------------------------------------------
 
 HttpsURL = Annotated[str, _checked(re.compile(r"^https://[^\s/]+(/\S*)?$"), "an https:// URL")]
+Engine = Literal["argocd", "flux"]
+IN_CLUSTER = "https://kubernetes.default.svc"
 
 
 class Cluster(Spec):
     name: Name = Field(description="Cluster name (a DNS-1123 label), unique in the environment.")
     server: HttpsURL = Field(
-        "https://kubernetes.default.svc", description="Kubernetes API server URL: the Argo CD destination.server.")
+        IN_CLUSTER, description="Kubernetes API server URL: the Argo CD destination.server.")
     kubeConfigSecret: SecretName | None = Field(
         None, description="Secret with a kubeconfig for this cluster: Flux reconciles it from the hub.")
     context: Text | None = Field(
@@ -406,6 +480,12 @@ class Cluster(Spec):
     labels: Labels = Field({}, description="Labels copied onto the Argo CD objects generated for this cluster.")
     wave: Annotated[Int, Field(ge=0, le=1000)] = Field(
         0, description="Rollout order of the clusters inside the environment (lower first).")
+    engine: Engine | None = Field(
+        None, description="The one engine that deploys to this cluster: argocd or flux; default: the "
+                          "environment's engines.")
+    sharedWith: list[Name] = Field(
+        [], description="Other cluster names with the same server (or kubeConfigSecret): one cluster known "
+                        "under several names, on purpose.")
 
 
 class Sync(Spec):
@@ -418,6 +498,9 @@ class EnvironmentSpec(Spec):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
     clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
         description="The clusters of this environment; each model listed runs on every one.")
+    engines: Annotated[list[Engine], Field(min_length=1)] | None = Field(
+        None, description="Engines that deploy this environment's releases; default: the Project's engines. "
+                          "A cluster's engine overrides it.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve/fleet.py).
     overrides: dict[str, Any] = Field(
@@ -433,6 +516,11 @@ def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
         if cluster.name in seen:
             problems.append((("clusters", i, "name"), f"cluster {cluster.name!r} is listed twice"))
         seen.add(cluster.name)
+        for j, other in enumerate(cluster.sharedWith):
+            if other == cluster.name:
+                problems.append((("clusters", i, "sharedWith", j), "names the cluster itself"))
+    if spec.engines is not None and len(set(spec.engines)) != len(spec.engines):
+        problems.append((("engines",), "an engine is listed twice"))
     return problems
 
 
@@ -442,6 +530,11 @@ _REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
 RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git repository (no '..')")]
 
 
+ENVIRONMENT_PLACEHOLDER = "{{ environment }}"
+# A DNS subdomain with exactly one "{{ environment }}" (spaces inside the braces optional).
+_APP_PROJECT = re.compile(r"^[a-z0-9-.]*\{\{ ?environment ?\}\}[a-z0-9-.]*$")
+
+
 class ArgoCDSettings(Spec):
     namespace: Name = Field(
         "argocd", description="Namespace of the generated Applications, ApplicationSets and AppProjects.")
@@ -449,6 +542,30 @@ class ArgoCDSettings(Spec):
         "rendered", description="rendered: Argo CD reads the committed output; plugin: it runs gitops-gen at sync time.")
     applicationSets: bool = Field(
         False, description="true: an ApplicationSet per (environment, model); false: an Application per release.")
+    project: Annotated[str, _checked(_APP_PROJECT, "an AppProject name, with {{ environment }} where the "
+                                                   "environment's name goes")] = Field(
+        ENVIRONMENT_PLACEHOLDER, description="Name of each environment's AppProject, e.g. \"{{ environment }}-ml\" "
+                                             "or \"team-a-{{ environment }}\" on an Argo CD shared by several teams.")
+    destination: Literal["server", "name"] = Field(
+        "server", description="server: Applications name their cluster by server URL; name: by the cluster's "
+                              "name as registered in Argo CD (the cluster's name here).")
+    rootApplications: bool = Field(
+        False, description="true: also an Application per environment over its Argo CD folder (app of apps), "
+                           "in argocd/roots/.")
+    rootProject: Name = Field(
+        "default", description="AppProject of the root Applications (it must allow creating AppProjects and "
+                               "Applications in the Argo CD namespace).")
+
+
+class FluxSourceRef(Spec):
+    kind: Literal["GitRepository", "OCIRepository", "Bucket"] = Field(
+        "GitRepository", description="Kind of the existing Flux source.")
+    name: SecretName = Field(description="Its name, e.g. flux-system.")
+    namespace: Name | None = Field(None, description="Its namespace; default: flux.namespace.")
+
+
+class LocalRef(Spec):
+    name: SecretName = Field(description="Name of the Secret, in flux.namespace.")
 
 
 class FluxSettings(Spec):
@@ -458,6 +575,16 @@ class FluxSettings(Spec):
     # Flux defaults timeout to interval; models can take minutes to load, so
     # we always write it, and let users choose.
     timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
+    sourceRef: FluxSourceRef | None = Field(
+        None, description="An existing Flux source to read the repository from (e.g. the flux-system "
+                          "GitRepository `flux bootstrap` made) instead of a generated GitRepository.")
+    secretRef: LocalRef | None = Field(
+        None, description="Secret with the credentials of the generated GitRepository (a private repository).")
+    provider: Literal["generic", "aws", "azure", "github"] | None = Field(
+        None, description="How the generated GitRepository authenticates: generic (secretRef), aws, azure "
+                          "(workload identity) or github (a GitHub App in secretRef).")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account the release Kustomizations run as (a tenant's; lives in flux.namespace).")
 
 
 _API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$")
@@ -493,19 +620,31 @@ class ProjectSpec(Spec):
         ExtensionSettings(), description="What users' templates and components may produce.")
 
 
+SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:\S+$")
+
+
 def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
     problems = []
     url = spec.repoURL
-    if not re.match(r"^(https?|ssh)://\S+$", url):
-        if "flux" in spec.engines or not re.match(r"^[\w.-]+@[\w.-]+:\S+$", url):
-            problems.append((("repoURL",), f"{url!r} must be an http(s):// or ssh:// URL"
-                             + (" (Flux does not accept the git@host:path form)" if "@" in url else "")))
+    # The git@host:path form is fine for Argo CD; whether Flux reads repoURL is known
+    # once the environments' engines are (resolve/fleet.py).
+    if not re.match(r"^(https?|ssh)://\S+$", url) and not SCP_LIKE.match(url):
+        problems.append((("repoURL",), f"{url!r} must be an http(s):// or ssh:// URL"))
     if len(set(spec.engines)) != len(spec.engines):
         problems.append((("engines",), "an engine is listed twice"))
     if len(set(spec.promotion)) != len(spec.promotion):
         problems.append((("promotion",), "an environment is listed twice"))
     if spec.sourcePath.strip("/") == spec.renderedPath.strip("/"):
         problems.append((("renderedPath",), "must differ from sourcePath"))
+    flux = spec.flux
+    if flux.sourceRef is not None:
+        for field in ("secretRef", "provider"):
+            if getattr(flux, field) is not None:
+                problems.append((("flux", field), "configures the generated GitRepository, and with sourceRef "
+                                                  "none is generated: set it on that source instead"))
+    elif flux.provider == "github" and flux.secretRef is None:
+        problems.append((("flux", "provider"), "github needs secretRef: the Secret with the GitHub App's ID, "
+                                               "installation ID and private key (flux create secret githubapp)"))
     return problems
 
 
@@ -553,6 +692,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
                 Monitoring, SecretEnv, Toleration, ModelSpec, Cluster, Sync, EnvironmentSpec, ArgoCDSettings,
-                FluxSettings, ProjectSpec, Metadata, ProjectDocument)
+                FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
+                FluxSourceRef)
     for name in cls.model_fields
 ) | {"kind"}

@@ -9,6 +9,7 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +23,7 @@ from ..errors import GitopsGenError, Problem, raise_if
 from ..load.source import Located, SourceTree, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
 from ..load.yamlpos import dotted
+from .organisation import check_organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,12 @@ class Environment:
     clusters: tuple[S.Cluster, ...]
     sync: S.Sync
     file: str
+    engines: tuple[str, ...] = ("argocd",)  # the environment's own, else the Project's
+    argocd_project: str = ""  # name of its AppProject (``argocd.project``)
+
+    def engines_of(self, cluster: S.Cluster) -> tuple[str, ...]:
+        """The engines that deploy to ``cluster``: its own ``engine``, else the environment's."""
+        return (cluster.engine,) if cluster.engine else self.engines
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +96,10 @@ class Release:
         return self.environment.namespace
 
     @property
+    def engines(self) -> tuple[str, ...]:
+        return self.environment.engines_of(self.cluster)
+
+    @property
     def context(self) -> dict[str, str]:
         """What string expressions and templates may refer to."""
         return {
@@ -130,6 +142,14 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def app_project_name(template: str, environment: str) -> str:
+    """The AppProject of an environment: ``argocd.project`` with the environment's name in it."""
+    return _ENVIRONMENT_PLACEHOLDER.sub(environment, template)
+
+
+_ENVIRONMENT_PLACEHOLDER = re.compile(r"\{\{ ?environment ?\}\}")
+
+
 def application_set_name(environment: str, model: str) -> str:
     """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
     return f"{environment}-{model}"
@@ -162,7 +182,9 @@ def resolve(tree: SourceTree) -> Fleet:
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: S.EnvironmentSpec = env_doc.doc.spec
-        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file)
+        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
+                          engines=tuple(spec.engines or project.spec.engines),
+                          argocd_project=app_project_name(project.spec.argocd.project, env_name))
         environments.append(env)
         for model_name in sorted(spec.models):
             used_models.add(model_name)
@@ -175,9 +197,12 @@ def resolve(tree: SourceTree) -> Fleet:
     for name in sorted(set(tree.models) - used_models):
         problems.extend(_unused_model_problems(tree.models[name]))
     raise_if(problems)
+    same_cluster = check_organisation(tree, environments)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
-    _check_collisions(releases)
-    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+    _check_collisions(releases, same_cluster)
+    if project.spec.argocd.rootApplications:
+        _check_root_names(tree, environments, releases)
+    if project.spec.argocd.applicationSets and any("argocd" in r.engines for r in releases):
         _check_application_set_names(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
@@ -400,7 +425,22 @@ def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> N
     raise_if(problems)
 
 
-def _check_collisions(releases: list[Release]) -> None:
+def _check_root_names(tree: SourceTree, environments: list[Environment], releases: list[Release]) -> None:
+    """A root Application is named after its AppProject; it must not take a release Application's name."""
+    names = {r.name: r for r in releases if "argocd" in r.engines}
+    problems = []
+    for env in environments:
+        other = names.get(env.argocd_project)
+        if other is not None:
+            problems.append(tree.project.problem(("spec", "argocd", "rootApplications"), (
+                f"the root Application of environment {env.name!r} would be named {env.argocd_project!r}, as is "
+                f"the Application of model {other.model!r} on cluster {other.cluster.name!r} of environment "
+                f"{other.environment.name!r}; change argocd.project")))
+    raise_if(problems)
+
+
+def _check_collisions(releases: list[Release], same_cluster: Mapping[str, str]) -> None:
+    """``same_cluster``: each cluster name's canonical name (names ``sharedWith`` joins share one)."""
     problems = []
     names: dict[str, Release] = {}
     places: dict[tuple, Release] = {}
@@ -411,10 +451,14 @@ def _check_collisions(releases: list[Release]) -> None:
                                     f"release name {r.name!r} is ambiguous: environment {r.environment.name!r} "
                                     f"cluster {r.cluster.name!r} vs environment {other.environment.name!r} "
                                     f"cluster {other.cluster.name!r}; rename one"))
-        where = (r.cluster.server, r.namespace, r.model)
+        # One cluster name is one cluster (checked before): the name, not the server,
+        # says where a release runs (Flux-only clusters may all leave the default server).
+        where = (same_cluster.get(r.cluster.name, r.cluster.name), r.namespace, r.model)
         other = places.setdefault(where, r)
         if other is not r and other.environment.name != r.environment.name:
             problems.append(Problem(r.environment.file, 0, "spec.namespace",
                                     f"environments {other.environment.name!r} and {r.environment.name!r} both deploy "
-                                    f"model {r.model!r} to namespace {r.namespace!r} on {r.cluster.server}"))
+                                    f"model {r.model!r} to namespace {r.namespace!r} on cluster {r.cluster.name!r}"
+                                    + (f" (also named {other.cluster.name!r})" if other.cluster.name != r.cluster.name
+                                       else "")))
     raise_if(problems)
