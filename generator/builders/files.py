@@ -49,23 +49,39 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
         out.extend(release_files(release, workloads[release.name]))
         if progress:
             progress()
-    engines = fleet.project.spec.engines
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
-    if "argocd" in engines:
-        for obj in argocd.app_projects(fleet):
-            d = layout.argocd_dir(obj["metadata"]["name"])
-            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
-        for env_name, obj in argocd.release_objects(fleet):
-            d = layout.argocd_dir(env_name)
-            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
-    if "flux" in engines:
-        for release in fleet.releases:
-            d = layout.flux_dir(release)
-            if d not in grouped:
-                repo = flux.git_repository(fleet)
-                grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
-            obj = flux.kustomization(fleet, release, workloads[release.name])
-            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+
+    def place(directory: str, obj: dict) -> None:
+        grouped[directory].append(OutputFile(f"{directory}/{layout.object_file(obj)}", obj))
+
+    for env_name, obj in argocd.app_projects(fleet):
+        place(layout.argocd_dir(env_name), obj)
+    for env_name, obj in argocd.release_objects(fleet):
+        place(layout.argocd_dir(env_name), obj)
+    for obj in argocd.root_applications(fleet):
+        place(layout.ARGOCD_ROOTS, obj)
+    flux_releases = [release for release in fleet.releases if "flux" in release.engines]
+    repo = flux.git_repository(fleet) if flux_releases else None
+    # Per cluster Flux deploys to: its namespaces, and the environments using each.
+    namespaces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    clusters = {}
+    for release in flux_releases:
+        d = layout.flux_dir(release)
+        if d not in grouped and repo is not None:
+            place(d, repo)
+        cluster = release.cluster
+        if cluster.name not in clusters:
+            clusters[cluster.name] = cluster
+        users = namespaces[cluster.name][release.namespace]
+        if not users or users[-1].name != release.environment.name:  # releases come sorted by environment
+            users.append(release.environment)
+        place(d, flux.kustomization(fleet, release, workloads[release.name]))
+    for name, cluster in clusters.items():
+        environments = sorted({e.name: e for users in namespaces[name].values() for e in users}.values(),
+                              key=lambda e: e.name)
+        place(layout.flux_dir_of(cluster), flux.namespaces_kustomization(fleet, cluster, environments))
+        for namespace, users in sorted(namespaces[name].items()):
+            place(layout.namespaces_dir(name), flux.namespace_object(fleet, namespace, name, users))
     for directory, files in grouped.items():
         out.extend(files)
         out.append(kustomization_file(directory, [f.path for f in files]))

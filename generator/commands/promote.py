@@ -193,7 +193,8 @@ def _renders(fleet: Fleet, out: Path) -> bool:
     alone there is none, unless one was rendered before.
     """
     spec = fleet.project.spec
-    return spec.argocd.mode == "rendered" or "flux" in spec.engines or (out / MARKER_FILE).is_file()
+    return (spec.argocd.mode == "rendered" or any("flux" in r.engines for r in fleet.releases)
+            or (out / MARKER_FILE).is_file())
 
 
 def _read(path: Path, rel: str) -> str:

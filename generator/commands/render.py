@@ -12,6 +12,7 @@ from ..emit.serialize import file_contents
 from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
+from ..resolve.organisation import both_engines_warnings
 from .common import info, output_dir
 from ..console import Progress
 
@@ -23,6 +24,7 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     started = time.perf_counter()
     with Progress(enabled=not quiet) as progress:
         tree = load_tree(source)
+        warnings = both_engines_warnings(tree)
         out = out or output_dir(source, tree.project.doc.spec)
         inputs = record.inputs_fingerprint(tree.digest)
         if not check:
@@ -56,6 +58,9 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
                 reader.close()
             if not check or not differences:
                 record.save(out, record.Record(inputs=inputs, outputs=contents_digest(contents)))
+    # After the work: a render that fails says only what is wrong.
+    for line in warnings:
+        info(line)
     if check:
         for line in differences:
             print(line)
