@@ -33,6 +33,13 @@ PROJECT = """\
       promotion: [dev, prod]
 """
 
+# PROJECT gives every cluster both engines: what render says about it on stderr, once per environment.
+BOTH_ENGINES_WARNINGS = [
+    f"project.yaml:6: spec.engines: warning: both Argo CD and Flux deploy environment {env!r} on {clusters}: both "
+    "will apply the same objects and undo each other's changes; give each cluster one engine (the environment's "
+    "engines, or a cluster's engine)"
+    for env, clusters in (("dev", "dev-1"), ("prod", "prod-a, prod-b"))]
+
 DEV = """\
     apiVersion: gitops-gen.io/v1alpha1
     kind: Environment

@@ -178,7 +178,7 @@ def test_output_files_and_kustomizations(source):
     files = {f.path: f.obj for f in build_fleet(load_fleet(source))}
     assert files["workloads/prod/prod-a/iris/kustomization.yaml"]["resources"] == ["inferenceservice-iris.yaml"]
     assert files["flux/hub/kustomization.yaml"]["resources"] == [
-        "gitrepository-demo.yaml", "kustomization-prod-prod-b-iris.yaml"]
+        "gitrepository-demo.yaml", "kustomization-namespaces.prod-b.yaml", "kustomization-prod-prod-b-iris.yaml"]
     assert files["flux/hub/gitrepository-demo.yaml"]["spec"]["ref"] == {"branch": "main"}
     assert files["argocd/prod/kustomization.yaml"]["resources"] == [
         "application-prod-prod-a-iris.yaml", "application-prod-prod-b-iris.yaml", "appproject-prod.yaml"]
@@ -187,4 +187,4 @@ def test_output_files_and_kustomizations(source):
 def test_argocd_only_project_has_no_flux_files(tmp_path):
     project = small_fleet()["project.yaml"].replace("engines: [argocd, flux]", "engines: [argocd]")
     fleet = load_fleet(build_file_tree(tmp_path / "src", {**small_fleet(), "project.yaml": project}))
-    assert not [f for f in build_fleet(fleet) if f.path.startswith("flux/")]
+    assert not [f for f in build_fleet(fleet) if f.path.startswith(("flux/", "namespaces/"))]

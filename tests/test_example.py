@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.builders.flux import kustomization
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
 from generator.builders.validation import schema_errors
@@ -52,7 +53,9 @@ def test_rendered_tree_snapshot(rendered, snapshot):
 def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
     apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"]
-    assert len(apps) == len(fleet.releases) == 12
+    # Argo CD deploys every cluster but prod-us, which only Flux deploys.
+    assert len(fleet.releases) == 12
+    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 9
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
@@ -68,20 +71,29 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
 def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
                       and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")]
-    assert len(kustomizations) == 12
-    for k in kustomizations:
+    # Flux deploys prod-us only (from the hub): its 3 releases, and its namespaces before them.
+    releases = [k for k in kustomizations if "gitops-gen.io/model" in k["metadata"]["labels"]]
+    [namespaces] = [k for k in kustomizations if k not in releases]
+    assert len(releases) == 3
+    for k in releases:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
         labels = k["metadata"]["labels"]
         assert directory.parts[-3:] == (labels["gitops-gen.io/environment"], labels["gitops-gen.io/cluster"],
                                         labels["gitops-gen.io/model"])
+        assert k["spec"]["sourceRef"] == {"kind": "GitRepository", "name": "flux-system"}
+        assert k["spec"]["dependsOn"][0] == {"name": namespaces["metadata"]["name"]}
+    [namespace] = kustomize(rendered.parent / namespaces["spec"]["path"])
+    assert (namespace["kind"], namespace["metadata"]["name"]) == ("Namespace", "ml-prod")
+    assert "namespace" not in namespace["metadata"] and "targetNamespace" not in namespaces["spec"]
     remote = [k for k in kustomizations if "kubeConfig" in k["spec"]]
     assert {k["metadata"]["labels"]["gitops-gen.io/cluster"] for k in remote} == {"prod-us"}
 
 
 def test_engine_folders_build_with_kustomize(rendered):
-    for directory in [*sorted((rendered / "argocd").iterdir()), *sorted((rendered / "flux/clusters").iterdir()),
-                      rendered / "flux/hub"]:
+    assert not (rendered / "flux/clusters").exists()  # no cluster runs its own Flux in the example
+    for directory in [*sorted((rendered / "argocd").iterdir()), rendered / "flux/hub",
+                      *sorted((rendered / "namespaces").iterdir())]:
         assert kustomize(directory)
 
 
@@ -92,13 +104,14 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
             continue
         assert schema_errors(obj) == [], path
         checked += 1
-    # 12 Applications, 3 AppProjects, 12 Flux Kustomizations, 4 GitRepositories (one per Flux);
-    # 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
+    # 9 Applications, 3 AppProjects (Argo CD: every cluster but prod-us); 3 Flux Kustomizations of
+    # prod-us's releases, 1 of its namespaces, and that Namespace (no GitRepository: Flux reads
+    # flux-system); 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
     # and a PodDisruptionBudget in the 3 with more than one replica;
     # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
     # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
     # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
+    assert checked == 9 + 3 + 3 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
@@ -142,11 +155,13 @@ def test_recommender_is_a_canary_in_prod_with_flux_health_checks(rendered):
     assert canary["steps"] == [{"setWeight": 10}, {"pause": {"duration": "10m"}},
                                {"setWeight": 50}, {"pause": {"duration": "10m"}}]
     assert rollout["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/recommender:0.9.1"
-    flux = load(rendered, "flux/clusters/prod-eu/kustomization-prod-prod-eu-recommender.yaml")["spec"]
+    flux = load(rendered, "flux/hub/kustomization-prod-prod-us-recommender.yaml")["spec"]
     assert "wait" not in flux and {"kind": "Rollout", "name": "recommender"}.items() <= flux["healthChecks"][0].items()
-    # dev turns the canary off: a plain Deployment, and Flux waits on it as usual.
+    # dev turns the canary off: a plain Deployment, and Flux would wait on it as usual (Argo CD deploys dev).
     assert (rendered / "workloads/dev/dev-local/recommender/deployment-recommender.yaml").is_file()
-    assert load(rendered, "flux/clusters/dev-local/kustomization-dev-dev-local-recommender.yaml")["spec"]["wait"]
+    fleet = load_fleet(rendered.parent / "environments")
+    [dev] = fleet.select("dev", model="recommender")
+    assert kustomization(fleet, dev)["spec"]["wait"]
 
 
 def test_recommender_is_an_ab_test_in_staging(rendered):

@@ -166,7 +166,7 @@ def test_two_environments_in_one_namespace_of_one_cluster_collide(tmp_path):
     qa = DEV.replace("name: dev}", "name: qa}")
     found = problems(tmp_path, **{"envs/qa.yaml": qa})
     assert found == ["envs/qa.yaml: spec.namespace: environments 'dev' and 'qa' both deploy model 'iris' "
-                     "to namespace 'ml-dev' on https://kubernetes.default.svc"]
+                     "to namespace 'ml-dev' on cluster 'dev-1'"]
 
 
 def test_select_refuses_unknown_names(source):

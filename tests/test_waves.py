@@ -30,17 +30,17 @@ STAGED = """\
           server: https://own.example.com:6443
           wave: 0
         - name: hub-b
-          server: https://b.example.com:6443
+          server: https://hub-b.example.com:6443
           kubeConfigSecret: hub-b-kubeconfig
           labels: {region: us, gitops-gen.io/cluster: spoofed}
           wave: 1
         - name: hub-a
-          server: https://a.example.com:6443
+          server: https://hub-a.example.com:6443
           kubeConfigSecret: hub-a-kubeconfig
           labels: {region: eu}
           wave: 1
         - name: hub-c
-          server: https://c.example.com:6443
+          server: https://hub-c.example.com:6443
           kubeConfigSecret: hub-c-kubeconfig
           wave: 5
       models:
@@ -160,7 +160,11 @@ def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
                       if obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")}
 
     def depends(name):
-        return kustomizations[name][1]["spec"].get("dependsOn")
+        """What a release waits for besides its cluster's namespaces, which every release waits for first."""
+        cluster = kustomizations[name][1]["metadata"]["labels"]["gitops-gen.io/cluster"]
+        first, *rest = kustomizations[name][1]["spec"]["dependsOn"]
+        assert first == {"name": f"namespaces.{cluster}"}
+        return rest or None
 
     # Wave 1 on the hub: the only lower cluster runs its own Flux, which a hub Kustomization cannot wait for.
     assert depends("staged-hub-a-iris") is None and depends("staged-hub-b-iris") is None
