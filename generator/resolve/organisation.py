@@ -157,10 +157,10 @@ def _flux_problems(tree: SourceTree, definitions: list[_Definition]) -> list[Pro
             f"{spec.repoURL!r} must be an http(s):// or ssh:// URL: Flux deploys cluster {d.cluster.name!r} "
             f"({d.where()}) and does not accept the git@host:path form")))
     # Each name gets its own Flux folder and namespaces: one Flux cannot read both as one cluster.
-    flux_names = {d.cluster.name for d in users}
+    flux_names = {d.cluster.name: d.cluster for d in users}
     for d in users:
         for j, other in enumerate(d.cluster.sharedWith):
-            if other in flux_names:
+            if other in flux_names and _same_cluster(d.cluster, flux_names[other]):
                 problems.append(d.problem(("sharedWith", j), (
                     f"Flux deploys both {d.cluster.name!r} and {other!r}: a cluster Flux deploys has one name "
                     "(its Flux folder and namespaces are per name); use one name, or engine: argocd on one")))
