@@ -52,10 +52,11 @@ def test_rendered_tree_snapshot(rendered, snapshot):
 
 def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
-    apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"]
+    apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"
+            and obj["spec"]["project"] != "gitops-gen-cluster-objects"]
     # Argo CD deploys every cluster but prod-us, which only Flux deploys.
-    assert len(fleet.releases) == 12
-    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 9
+    assert len(fleet.releases) == 15
+    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 11
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
@@ -70,11 +71,12 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
 
 def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
-                      and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")]
-    # Flux deploys prod-us only (from the hub): its 3 releases, and its namespaces before them.
+                      and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")
+                      and not obj["metadata"]["name"].endswith("-cluster-objects")]
+    # Flux deploys prod-us only (from the hub): its 4 releases, and its namespaces before them.
     releases = [k for k in kustomizations if "gitops-gen.io/model" in k["metadata"]["labels"]]
     [namespaces] = [k for k in kustomizations if k not in releases]
-    assert len(releases) == 3
+    assert len(releases) == 4
     for k in releases:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
@@ -104,14 +106,18 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
             continue
         assert schema_errors(obj) == [], path
         checked += 1
-    # 9 Applications, 3 AppProjects (Argo CD: every cluster but prod-us); 3 Flux Kustomizations of
-    # prod-us's releases, 1 of its namespaces, and that Namespace (no GitRepository: Flux reads
-    # flux-system); 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
+    # Argo CD deploys every cluster but prod-us: 11 Applications, 3 AppProjects; Flux deploys prod-us from the
+    # hub: 4 Kustomizations of its releases, 1 of its namespaces, and that Namespace (no GitRepository: Flux
+    # reads flux-system); 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
     # and a PodDisruptionBudget in the 3 with more than one replica;
     # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
     # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
     # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
-    assert checked == 9 + 3 + 3 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
+    # support-assistant (an LLM): 4 LLMInferenceServices (2 A/B variants in staging), PodMonitor, PrometheusRule
+    # and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in staging-eu, one each in prod-eu and
+    # prod-us), applied by an Application on each of the 2 Argo CD clusters (and their AppProject) and a
+    # Kustomization on prod-us.
+    assert checked == 11 + 3 + 4 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 4 + 9 + 4 + 2 + 1 + 1
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
@@ -120,7 +126,8 @@ def test_every_object_is_labelled_and_annotated(rendered):
             continue
         labels, annotations = obj["metadata"]["labels"], obj["metadata"]["annotations"]
         assert labels["app.kubernetes.io/managed-by"] == "gitops-gen", path
-        if obj["kind"] != "GitRepository":
+        # A GitRepository serves every environment; so does the AppProject of cluster-scoped objects.
+        if obj["kind"] != "GitRepository" and obj["metadata"]["name"] != "gitops-gen-cluster-objects":
             assert labels["gitops-gen.io/environment"] in ("dev", "staging", "prod"), path
         assert annotations["gitops-gen.io/source"], path
 

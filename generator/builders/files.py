@@ -10,8 +10,8 @@ from typing import Callable
 
 from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import argocd, flux
-from .workloads import workload_objects
+from . import argocd, clusterwide, flux
+from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
 
@@ -44,11 +44,22 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
     """Every file of the output tree, sorted by path. ``progress`` is called after each release."""
     out: list[OutputFile] = []
     workloads: dict[str, list[dict]] = {}
+    cluster_scoped: list[tuple[Release, list[dict]]] = []
     for release in fleet.releases:
-        workloads[release.name] = workload_objects(release)
+        workloads[release.name], shared = release_objects(release)
+        if shared:
+            cluster_scoped.append((release, shared))
         out.extend(release_files(release, workloads[release.name]))
         if progress:
             progress()
+    clusters = clusterwide.collect(cluster_scoped) if cluster_scoped else []
+    if clusters:
+        clusterwide.check_names(fleet, clusters)
+    for group in clusters:
+        directory = layout.cluster_dir(group.cluster.name)
+        files = [OutputFile(f"{directory}/{file}", obj) for file, obj in sorted(group.objects.items())]
+        out.extend(files)
+        out.append(kustomization_file(directory, [f.path for f in files]))
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
 
     def place(directory: str, obj: dict) -> None:
@@ -60,28 +71,37 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
         place(layout.argocd_dir(env_name), obj)
     for obj in argocd.root_applications(fleet):
         place(layout.ARGOCD_ROOTS, obj)
+    # A cluster's cluster-scoped objects go with the engine(s) of its releases.
+    argocd_groups = [g for g in clusters if any("argocd" in r.engines for r in g.releases)]
+    if argocd_groups:
+        for obj in [clusterwide.app_project(fleet, argocd_groups),
+                    *(clusterwide.application(fleet, g) for g in argocd_groups)]:
+            place(layout.argocd_cluster_dir(), obj)
     flux_releases = [release for release in fleet.releases if "flux" in release.engines]
     repo = flux.git_repository(fleet) if flux_releases else None
     # Per cluster Flux deploys to: its namespaces, and the environments using each.
     namespaces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    clusters = {}
+    flux_clusters = {}
     for release in flux_releases:
         d = layout.flux_dir(release)
         if d not in grouped and repo is not None:
             place(d, repo)
         cluster = release.cluster
-        if cluster.name not in clusters:
-            clusters[cluster.name] = cluster
+        if cluster.name not in flux_clusters:
+            flux_clusters[cluster.name] = cluster
         users = namespaces[cluster.name][release.namespace]
         if not users or users[-1].name != release.environment.name:  # releases come sorted by environment
             users.append(release.environment)
         place(d, flux.kustomization(fleet, release, workloads[release.name]))
-    for name, cluster in clusters.items():
+    for name, cluster in flux_clusters.items():
         environments = sorted({e.name: e for users in namespaces[name].values() for e in users}.values(),
                               key=lambda e: e.name)
         place(layout.flux_dir_of(cluster), flux.namespaces_kustomization(fleet, cluster, environments))
         for namespace, users in sorted(namespaces[name].items()):
             place(layout.namespaces_dir(name), flux.namespace_object(fleet, namespace, name, users))
+    for group in clusters:
+        if any("flux" in r.engines for r in group.releases):
+            place(layout.flux_dir_of(group.cluster), clusterwide.flux_kustomization(fleet, group))
     for directory, files in grouped.items():
         out.extend(files)
         out.append(kustomization_file(directory, [f.path for f in files]))

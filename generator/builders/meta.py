@@ -13,6 +13,10 @@ VARIANT_LABEL = PREFIX + "variant"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
 
 
+def valid_label_value(value: str) -> bool:
+    return bool(_LABEL_VALUE.match(value))
+
+
 def scope_labels(environment: str, model: str | None = None, cluster: str | None = None) -> dict[str, str]:
     labels = {**MANAGED_BY, PREFIX + "environment": environment}
     if model is not None:
@@ -56,5 +60,6 @@ def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], names
 
 def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None,
                       sources: Iterable[str] = ()) -> dict:
+    # The Model's metadata.annotations, then ours (ours win; resolve refuses keys we set).
     return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
-                    namespace=release.namespace, annotations=annotations)
+                    namespace=release.namespace, annotations={**release.model_annotations, **(annotations or {})})

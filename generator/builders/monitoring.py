@@ -15,7 +15,7 @@ import re
 
 from ..resolve.fleet import Release
 from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
-from . import deployment, meta
+from . import deployment, llm, meta
 
 API_VERSION = "monitoring.coreos.com/v1"
 MODEL_LABEL = meta.PREFIX + "model"
@@ -58,6 +58,8 @@ def scrape_monitor(release: Release) -> dict:
     path = spec.monitoring.path
     if spec.serving == "kserve":
         return _kserve_pod_monitor(release)
+    if spec.serving == "llm":
+        return _llm_pod_monitor(release)
     selector = {"matchLabels": {k: v for k, v in meta.selector_labels(release).items() if k != meta.VARIANT_LABEL}}
     endpoint = {"port": deployment.HTTP_PORT_NAME, "path": path}
     if spec.rollout.strategy in ("canary", "bluegreen"):
@@ -97,12 +99,24 @@ def _kserve_pod_monitor(release: Release) -> dict:
             "spec": {"selector": selector, "podMetricsEndpoints": endpoints, "podTargetLabels": target_labels(release)}}
 
 
+def _llm_pod_monitor(release: Release) -> dict:
+    """vLLM's pods, on its port, as KServe's "Observability for Canary Rollouts" scrapes them.
+
+    KServe labels them ``kserve.io/component: workload``; ``gitops-gen.io/model``
+    and the version come from the LLMInferenceService's ``spec.labels`` (llm.py).
+    """
+    selector = {"matchLabels": {MODEL_LABEL: release.model, **llm.WORKLOAD_COMPONENT}}
+    endpoints = [{"portNumber": llm.VLLM_PORT, "path": release.spec.monitoring.path}]
+    return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),
+            "spec": {"selector": selector, "podMetricsEndpoints": endpoints, "podTargetLabels": target_labels(release)}}
+
+
 # --- queries -------------------------------------------------------------------
 
 
 def family(release: Release) -> MetricFamily:
     spec = release.spec
-    return metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime)
+    return metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime, spec.protocol)
 
 
 def series_selector(release: Release) -> str:
@@ -174,7 +188,7 @@ def dashboard(release: Release) -> dict:
     if metrics.has_latency:
         panels.append(("Latency", "s", [(metrics.latency_quantile(q, selector, by), f"p{round(q * 100)} {legend}")
                                         for q in (0.5, 0.9, 0.99)]))
-    container = KSERVE_CONTAINER if release.spec.serving == "kserve" else "model"
+    container = {"kserve": KSERVE_CONTAINER, "llm": llm.MAIN_CONTAINER}.get(release.spec.serving, "model")
     panels.append(("Replicas (pods scraped and up)", "short",
                    [(f'count by ({by}) (up{{{selector}, container="{container}"}} == 1)', legend)]))
     datasource = {"type": "prometheus", "uid": "${datasource}"}

@@ -9,11 +9,11 @@ from ..emit import record
 from ..builders.files import KUSTOMIZATION_FILE, build_fleet
 from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
 from ..emit.serialize import file_contents
-from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
+from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree, source_lock
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
 from ..resolve.organisation import both_engines_warnings
-from .common import info, output_dir
+from .common import info, output_dir, waiting_for
 from ..console import Progress
 
 
@@ -22,13 +22,15 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     """``exit_code``: write, then exit 1 if that changed the tree or left files Git does not track
     (pre-commit's formatter convention: the user stages the result and commits again)."""
     started = time.perf_counter()
-    with Progress(enabled=not quiet) as progress:
+    # From the first spec read to the last file written: a promotion cannot slip in between.
+    with source_lock(source, shared=check, on_wait=None if quiet else lambda: waiting_for(source)), \
+            Progress(enabled=not quiet) as progress:
         tree = load_tree(source)
         warnings = both_engines_warnings(tree)
         out = out or output_dir(source, tree.project.doc.spec)
         inputs = record.inputs_fingerprint(tree.digest)
         if not check:
-            finish_interrupted(out)  # even when there is nothing to write
+            finish_interrupted(out, source)  # even when there is nothing to write
         if _unchanged_since_recorded(out, inputs):
             # Same inputs, same compiler, and the files on disk are the ones it wrote:
             # compiling again would write exactly what is there.

@@ -10,7 +10,7 @@ builders only ever see final values.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -62,6 +62,7 @@ class SourceFiles:
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
+NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Release:
     # variant's version and its spec's expressions evaluated with that version.
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
+    model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
 
     @property
     def name(self) -> str:
@@ -204,6 +206,7 @@ def resolve(tree: SourceTree) -> Fleet:
         _check_root_names(tree, environments, releases)
     if project.spec.argocd.applicationSets and any("argocd" in r.engines for r in releases):
         _check_application_set_names(tree, releases)
+    _check_graph_steps(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -265,6 +268,13 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     per_cluster = any(_may_read_cluster(s) for s in expressions)
     sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+    annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
+    own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+    if own:
+        raise GitopsGenError(*(model_doc.problem(("metadata", "annotations", key),
+                                                 f"set by gitops-gen" + (f" from spec.{S.OWN_ANNOTATIONS[key]}: write that "
+                                                                         "field" if key in S.OWN_ANNOTATIONS else ""))
+                               for key in own))
     name = model_doc.name
     specs: dict[tuple, S.ModelSpec] = {}
 
@@ -304,10 +314,11 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
             variants = tuple(
                 Release(environment=env, cluster=cluster, model=name, version=v.version,
                         spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name)
+                        files=files, variant=v.name, model_annotations=annotations)
                 for v in ab.variants)
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
+                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
+                           model_annotations=annotations))
     return out
 
 
@@ -436,6 +447,36 @@ def _check_root_names(tree: SourceTree, environments: list[Environment], release
                 f"the root Application of environment {env.name!r} would be named {env.argocd_project!r}, as is "
                 f"the Application of model {other.model!r} on cluster {other.cluster.name!r} of environment "
                 f"{other.environment.name!r}; change argocd.project")))
+    raise_if(problems)
+
+
+def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
+    """A graph step calls the InferenceService of a model in the graph's own environment and cluster."""
+    graphs = [r for r in releases if r.spec.serving == "graph"]
+    if not graphs:
+        return
+    placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
+    problems = []
+    for graph in graphs:
+        origins = None
+        for node_name, node in graph.spec.graph.nodes.items():
+            for i, step in enumerate(node.steps):
+                if step.model is None:
+                    continue
+                target = placed.get((graph.environment.name, graph.cluster.name, step.model))
+                if target is None:
+                    why = (f"model {step.model!r} does not run in environment {graph.environment.name!r} on cluster "
+                           f"{graph.cluster.name!r}: list it in the environment's models")
+                elif target.spec.serving != "kserve":
+                    why = (f"model {step.model!r} has serving: {target.spec.serving}; a graph step calls an "
+                           "InferenceService (serving: kserve)")
+                elif target.spec.rollout.strategy == "ab":
+                    why = (f"model {step.model!r} runs an A/B test (one InferenceService per variant); a graph step "
+                           "calls one InferenceService")
+                else:
+                    continue
+                origins = origins or _Origins(tree.environments[graph.environment.name], tree.models[graph.model])
+                problems.append(origins.problem(("graph", "nodes", node_name, "steps", i, "model"), why))
     raise_if(problems)
 
 
