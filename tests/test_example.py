@@ -55,12 +55,17 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
     apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"
             and obj["spec"]["project"] != "gitops-gen-cluster-objects"]
     # Argo CD deploys every cluster but prod-us, which only Flux deploys.
-    assert len(fleet.releases) == 15
-    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 11
+    assert len(fleet.releases) == 19
+    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 14
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
-        path = app["spec"]["source"]["path"]
+        if "sources" in app["spec"]:  # a Helm chart (llm-chat), then the directory of what is beside it
+            chart, directory = app["spec"]["sources"]
+            assert (chart["chart"], chart["targetRevision"]) == (release.spec.chart.name, release.spec.chart.version)
+            path = directory["path"]
+        else:
+            path = app["spec"]["source"]["path"]
         assert path.startswith("rendered/")
         built = kustomize(rendered.parent / path)
         # Exactly that release's objects, unchanged by kustomize (which only reorders kinds).
@@ -73,10 +78,11 @@ def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
                       and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")
                       and not obj["metadata"]["name"].endswith("-cluster-objects")]
-    # Flux deploys prod-us only (from the hub): its 4 releases, and its namespaces before them.
+    # Flux deploys prod-us only (from the hub): its 5 releases (llm-chat's Kustomization holds its
+    # PodMonitor, beside its HelmRelease), and its namespaces before them.
     releases = [k for k in kustomizations if "gitops-gen.io/model" in k["metadata"]["labels"]]
     [namespaces] = [k for k in kustomizations if k not in releases]
-    assert len(releases) == 4
+    assert len(releases) == 5
     for k in releases:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
@@ -117,7 +123,9 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
     # and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in staging-eu, one each in prod-eu and
     # prod-us), applied by an Application on each of the 2 Argo CD clusters (and their AppProject) and a
     # Kustomization on prod-us.
-    assert checked == 11 + 3 + 4 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 4 + 9 + 4 + 2 + 1 + 1
+    # llm-chat (a Helm chart) in 4 releases: an Application on each of the 3 Argo CD clusters; on prod-us a
+    # HelmRelease, its OCIRepository and a Kustomization for its PodMonitor; the PodMonitor in every release.
+    assert checked == 11 + 3 + 4 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 4 + 9 + 4 + 2 + 1 + 1 + 3 + 3 + 4
 
 
 def test_every_object_is_labelled_and_annotated(rendered):

@@ -10,7 +10,7 @@ from typing import Callable
 
 from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import argocd, clusterwide, flux
+from . import argocd, clusterwide, flux, helm, meta
 from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
@@ -32,10 +32,15 @@ def kustomization_file(directory: str, files: list[str]) -> OutputFile:
 
 
 def release_files(release: Release, workloads: list[dict] | None = None) -> list[OutputFile]:
-    """The workload files of one release, plus its kustomization.yaml."""
+    """The workload files of one release, plus its kustomization.yaml.
+
+    None for a chart with nothing beside it: no engine reads its directory.
+    """
     directory = layout.release_dir(release)
     if workloads is None:
         workloads = workload_objects(release)
+    if helm.is_chart(release) and not helm.has_extras(release):
+        return []
     files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workloads]
     return [*files, kustomization_file(directory, [f.path for f in files])]
 
@@ -78,20 +83,34 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
                     *(clusterwide.application(fleet, g) for g in argocd_groups)]:
             place(layout.argocd_cluster_dir(), obj)
     flux_releases = [release for release in fleet.releases if "flux" in release.engines]
-    repo = flux.git_repository(fleet) if flux_releases else None
-    # Per cluster Flux deploys to: its namespaces, and the environments using each.
+    # Per cluster Flux applies Kustomizations on: its namespaces, and the environments using each.
     namespaces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     flux_clusters = {}
+    git_folders: set[str] = set()  # Flux folders with a Kustomization: they read the Git repository
+    chart_sources: dict[str, dict] = {}
     for release in flux_releases:
         d = layout.flux_dir(release)
-        if d not in grouped and repo is not None:
-            place(d, repo)
+        if helm.is_chart(release):
+            # A HelmRelease reads its chart's source, not Git, and creates its namespace itself
+            # (install.createNamespace): its dependsOn may only name HelmReleases.
+            source = flux.chart_source(fleet, release)
+            path = f"{d}/{layout.object_file(source)}"
+            shared = chart_sources.get(path)
+            if shared is None:
+                chart_sources[path] = source
+                place(d, source)
+            else:  # a HelmRepository serves every release from its repository in its Flux folder
+                meta.add_sources(shared, release.sources)
+            place(d, flux.helm_release(fleet, release))
+            if not helm.has_extras(release):
+                continue
         cluster = release.cluster
         if cluster.name not in flux_clusters:
             flux_clusters[cluster.name] = cluster
         users = namespaces[cluster.name][release.namespace]
         if not users or users[-1].name != release.environment.name:  # releases come sorted by environment
             users.append(release.environment)
+        git_folders.add(d)
         place(d, flux.kustomization(fleet, release, workloads[release.name]))
     for name, cluster in flux_clusters.items():
         environments = sorted({e.name: e for users in namespaces[name].values() for e in users}.values(),
@@ -101,7 +120,12 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             place(layout.namespaces_dir(name), flux.namespace_object(fleet, namespace, name, users))
     for group in clusters:
         if any("flux" in r.engines for r in group.releases):
+            git_folders.add(layout.flux_dir_of(group.cluster))
             place(layout.flux_dir_of(group.cluster), clusterwide.flux_kustomization(fleet, group))
+    repo = flux.git_repository(fleet) if git_folders else None
+    if repo is not None:
+        for d in sorted(git_folders):
+            place(d, repo)
     for directory, files in grouped.items():
         out.extend(files)
         out.append(kustomization_file(directory, [f.path for f in files]))

@@ -42,6 +42,8 @@ class Environment:
     file: str
     engines: tuple[str, ...] = ("argocd",)  # the environment's own, else the Project's
     argocd_project: str = ""  # name of its AppProject (``argocd.project``)
+    # Clusters read from a Terraform output file (spec.clustersFrom): cluster name -> that file.
+    cluster_files: Mapping[str, str] = field(default_factory=dict)
 
     def engines_of(self, cluster: S.Cluster) -> tuple[str, ...]:
         """The engines that deploy to ``cluster``: its own ``engine``, else the environment's."""
@@ -186,7 +188,8 @@ def resolve(tree: SourceTree) -> Fleet:
         spec: S.EnvironmentSpec = env_doc.doc.spec
         env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
                           engines=tuple(spec.engines or project.spec.engines),
-                          argocd_project=app_project_name(project.spec.argocd.project, env_name))
+                          argocd_project=app_project_name(project.spec.argocd.project, env_name),
+                          cluster_files=MappingProxyType(tree.cluster_files.get(env_name, {})))
         environments.append(env)
         for model_name in sorted(spec.models):
             used_models.add(model_name)
@@ -266,7 +269,7 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
     # then one evaluation and one validation serve every cluster of the environment.
     per_cluster = any(_may_read_cluster(s) for s in expressions)
-    sources = tuple(sorted({project.file, env.file, model_doc.file}))
+    hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
     annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
     own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
@@ -306,6 +309,10 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     out = []
     for cluster in env.clusters:
         model_spec = spec_for(cluster, version)
+        if cluster.name in env.cluster_files:  # the cluster's server and labels came from there
+            sources = tuple(sorted({project.file, env.file, model_doc.file, env.cluster_files[cluster.name]}))
+        else:
+            sources = hand_written_sources
         variants = ()
         ab = model_spec.rollout.ab
         if model_spec.rollout.strategy == "ab" and ab is not None:
@@ -319,6 +326,13 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
         out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
                            spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
                            model_annotations=annotations))
+    if per_cluster and any(r.spec.serving == "helm" for r in out):
+        # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
+        # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
+        shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
+        if len(shapes) > 1:
+            fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between the "
+                                 "clusters of an environment ({{ cluster }} in one of them?)")])
     return out
 
 

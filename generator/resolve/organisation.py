@@ -18,7 +18,7 @@ from ..errors import Problem, raise_if
 from ..load import spec as S
 
 if TYPE_CHECKING:
-    from ..load.source import Located, SourceTree
+    from ..load.source import ClusterOrigin, Located, SourceTree
     from .fleet import Environment
 
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -26,21 +26,28 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 
 @dataclass(frozen=True)
 class _Definition:
-    """One entry of an environment's ``clusters`` list."""
+    """One entry of an environment's ``clusters`` list, written there or read from a Terraform
+    output file (``clustersFrom``; then ``origin`` says where, and problems point there)."""
 
     env: Located
     index: int
     cluster: S.Cluster
     engines: tuple[str, ...]
+    origin: ClusterOrigin | None = None
 
     def line(self, field: str | None = None) -> int:
+        if self.origin is not None:
+            return self.origin.line_of((field,) if field else ())
         path = ("spec", "clusters", self.index) + ((field,) if field else ())
         return self.env.source.line_of(path)
 
     def where(self, field: str | None = None) -> str:
-        return f"{self.env.file}:{self.line(field)}"
+        file = self.origin.file if self.origin is not None else self.env.file
+        return f"{file}:{self.line(field)}"
 
     def problem(self, path: tuple, message: str) -> Problem:
+        if self.origin is not None:
+            return self.origin.problem(path, message)
         return self.env.problem(("spec", "clusters", self.index, *path), message)
 
 
@@ -51,7 +58,10 @@ def engines_of(tree: SourceTree, env: Located, cluster: S.Cluster) -> tuple[str,
 
 
 def _definitions(tree: SourceTree) -> list[_Definition]:
-    return [_Definition(env, i, cluster, engines_of(tree, env, cluster))
+    """Every cluster definition; those from Terraform (appended to ``clusters`` when loaded) keep
+    where they were written."""
+    return [_Definition(env, i, cluster, engines_of(tree, env, cluster),
+                        tree.cluster_origins.get(env.name, {}).get(cluster.name))
             for _, env in sorted(tree.environments.items())
             for i, cluster in enumerate(env.doc.spec.clusters)]
 
