@@ -1,8 +1,14 @@
 """gitops-gen: compile ML model and environment specs into Argo CD, Flux and workload manifests.
 
-The public API is small; the stages live in their own packages:
-load (``generator.load``) -> resolve (``generator.resolve``) ->
-build (``generator.builders``) -> emit (``generator.emit``).
+The data flows one way, one package per stage (docs/architecture.md has the whole map)::
+
+    load/       spec files -> typed, located documents       (load.source.load_tree)
+    resolve/    documents -> one Release per env x cluster x model (resolve.fleet.resolve)
+    builders/   Releases -> Kubernetes objects in output files (builders.files.build_fleet)
+    emit/       objects -> YAML bytes -> the output tree       (emit.serialize, emit.tree)
+
+    commands/   one module per gitops-gen subcommand; cli.py parses the command line
+    console.py, errors.py, budgets.py, digest.py: what every stage may use
 """
 from __future__ import annotations
 
