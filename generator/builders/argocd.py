@@ -33,10 +33,6 @@ def app_project(fleet: Fleet, env: Environment) -> dict:
     }
 
 
-def applications(fleet: Fleet) -> list[dict]:
-    return [application(fleet, release) for release in fleet.releases]
-
-
 def release_objects(fleet: Fleet) -> list[tuple[str, dict]]:
     """(environment name, object) for what deploys the releases: Applications, or ApplicationSets."""
     if not fleet.project.spec.argocd.applicationSets:

@@ -63,13 +63,9 @@ def known_kinds() -> set[tuple[str, str]]:
 
 
 def _import_jsonschema():
-    try:
-        from jsonschema import exceptions, validators
-    except ImportError as exc:  # a runtime dependency, but be defensive
-        raise ImportError(
-            "validating against the Kubernetes schemas needs the 'jsonschema' package: "
-            "pip install jsonschema"
-        ) from exc
+    # Here, not at the top: only `gitops-gen validate` needs jsonschema (a dependency), and it is slow to import.
+    from jsonschema import exceptions, validators
+
     return validators, exceptions
 
 

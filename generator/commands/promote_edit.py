@@ -34,10 +34,6 @@ class VersionEdit:
     new_text: str
     previous: str | None  # the version written there before, if any
 
-    @property
-    def changed(self) -> bool:
-        return self.old_text != self.new_text
-
 
 def _yaml(mapping: int, offset: int):
     from ruamel.yaml import YAML
