@@ -148,7 +148,7 @@ CASES = [
     Case("name-dot-dot", {MODEL: change(IRIS, "name: iris", "name: ..")},
          [f"models/iris.yaml:4: metadata.name: '..' {DNS_LABEL}"]),
     Case("model-key-dot-dot", {DEV_ENV: change(DEV, "iris: {}", "iris: {}\n        '..': {}")},
-         [f"envs/dev.yaml:10: spec.models['..']: '..' {DNS_LABEL}"]),
+         [f"envs/dev.yaml:10: spec.models[\"..\"]: '..' {DNS_LABEL}"]),
     Case("name-too-long", {DEV_ENV: change(DEV, "name: dev-1", "name: " + "c" * 64)},
          [f"envs/dev.yaml:7: spec.clusters[0].name: '{'c' * 64}' {DNS_LABEL}"]),
     Case("name-a-number", {MODEL: change(IRIS, "name: iris", "name: 123")},

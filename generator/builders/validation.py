@@ -18,13 +18,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..errors import dotted
+
 __all__ = ["schema_errors", "known_kinds"]
 
 _MAX_REPR = 60
 _MAX_MESSAGE = 200
 _LOCK = threading.Lock()
 _VALIDATORS: dict[tuple[str, str], Any] = {}  # (apiVersion, kind) -> validator, or None
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -96,18 +97,6 @@ def _validator(api_version: str, kind: str):
 # ----------------------------------------------------------------- formatting
 
 
-def _path(parts) -> str:
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        elif _PLAIN_KEY.match(p):
-            out += f".{p}" if out else p
-        else:
-            out += f"[{json.dumps(p)}]"
-    return out or "(root)"
-
-
 def _short(value: Any, limit: int = _MAX_REPR) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -133,16 +122,16 @@ def _lines(error, exceptions) -> list[str]:
     """One error (anyOf/oneOf reduced to the most relevant branch) -> message lines."""
     while error.validator in ("anyOf", "oneOf") and error.context:
         error = exceptions.best_match(error.context)
-    path = list(error.absolute_path)
+    path = tuple(error.absolute_path)
     v, value, inst = error.validator, error.validator_value, error.instance
     if v == "additionalProperties" and value is False:
         extra = _unknown_fields(error)
         if extra:
-            return [f"{_path(path + [k])}: unknown field" for k in extra]
+            return [f"{dotted((*path, k))}: unknown field" for k in extra]
     if v == "required":
         missing = [k for k in value if isinstance(inst, dict) and k not in inst]
         if missing:
-            return [f"{_path(path + [k])}: required field is missing" for k in missing]
+            return [f"{dotted((*path, k))}: required field is missing" for k in missing]
     if v == "type":
         want = value if isinstance(value, str) else ", ".join(value)
         msg = f"{_short(inst)} is not of type {want}"
@@ -159,7 +148,7 @@ def _lines(error, exceptions) -> list[str]:
         msg = "matches a forbidden combination of fields"
     else:
         msg = error.message
-    return [f"{_path(path)}: {_one_line(msg)}"]
+    return [f"{dotted(path) or '(root)'}: {_one_line(msg)}"]
 
 
 def schema_errors(obj: dict) -> list[str]:

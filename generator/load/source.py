@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import spec as S
+from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
+                   ProjectDocument, environment_problems, project_problems)
 from ..digest import add_file, new_digest
-from ..errors import GitopsGenError, Problem, raise_if
-from .yamlpos import YamlDocument, dotted, load_documents
+from ..errors import GitopsGenError, Problem, dotted, raise_if
+from .yamlpos import YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -30,7 +31,7 @@ MAX_EXTENSION_FILES = 1000
 class Located:
     """A validated spec document and where it came from."""
 
-    doc: S.ProjectDocument | S.EnvironmentDocument | S.ModelDocument
+    doc: ProjectDocument | EnvironmentDocument | ModelDocument
     source: YamlDocument
 
     @property
@@ -188,19 +189,19 @@ def _validate(source: YamlDocument) -> Located:
     if not isinstance(data, dict):
         raise GitopsGenError.at(source.file, source.line, "",
                                 f"a spec document must be a mapping, not {_type_name(data)}")
-    if data.get("apiVersion") != S.API_VERSION:
+    if data.get("apiVersion") != API_VERSION:
         got = data.get("apiVersion")
         msg = "missing" if got is None else f"is {shown(got)}"
         raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
-                                     f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
+                                     f"{msg}; every document here must have apiVersion: {API_VERSION}"))
     kind = data.get("kind")
-    model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
+    model = DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
         if kind is None:
-            message = f"missing; must be one of {', '.join(S.KINDS)}"
+            message = f"missing; must be one of {', '.join(KINDS)}"
         else:
-            close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
-            message = (f"{shown(kind)} is not one of {', '.join(S.KINDS)}"
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            message = (f"{shown(kind)} is not one of {', '.join(KINDS)}"
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
@@ -208,7 +209,7 @@ def _validate(source: YamlDocument) -> Located:
     except ValidationError as exc:
         raise GitopsGenError(*pydantic_problems(exc, source)) from None
     where = Located(doc, source)
-    checks = {"Project": S.project_problems, "Environment": S.environment_problems}.get(kind)
+    checks = {"Project": project_problems, "Environment": environment_problems}.get(kind)
     if checks:
         raise_if([where.problem(("spec", *path), msg) for path, msg in checks(doc.spec)])
     return where
@@ -234,7 +235,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        close = difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1, cutoff=0.7)
+        close = difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"

@@ -12,9 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import GitopsGenError
-
-Path = tuple[str | int, ...]
+from ..errors import FieldPath, GitopsGenError, dotted
 
 # An alias may point at a large subtree; past this many nodes once expanded, and
 # only when aliases multiplied the document tenfold, we call it a bomb.
@@ -42,9 +40,9 @@ class YamlDocument:
     file: str  # relative to the source tree, for messages
     line: int  # first line of the document
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    lines: dict[FieldPath, int] = field(default_factory=dict)
 
-    def line_of(self, path: Path) -> int:
+    def line_of(self, path: FieldPath) -> int:
         """Line of the deepest prefix of ``path`` that exists in this document."""
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
@@ -172,12 +170,12 @@ class _Converter:
         self.active: set[int] = set()  # nodes on the current path: recursion guard
         self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
-    def _fail(self, node: yaml.Node, path: Path, message: str) -> GitopsGenError:
+    def _fail(self, node: yaml.Node, path: FieldPath, message: str) -> GitopsGenError:
         return GitopsGenError.at(
             self.doc.file, node.start_mark.line + 1, dotted(path), message
         )
 
-    def convert(self, node: yaml.Node, path: Path) -> Any:
+    def convert(self, node: yaml.Node, path: FieldPath) -> Any:
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
@@ -195,7 +193,7 @@ class _Converter:
             self.active.discard(id(node))
             self.depth -= 1
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict:
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -219,7 +217,7 @@ class _Converter:
             out.setdefault(k, v)
         return out
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
@@ -237,16 +235,3 @@ class _Converter:
         # Timestamps, binary and custom tags: keep the text as written, so a
         # version like 2024-05-01 stays the string the user typed.
         return node.value
-
-
-def dotted(path: Path) -> str:
-    """``('spec', 'clusters', 0, 'name')`` -> ``spec.clusters[0].name``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not part or part.startswith(".") or part.endswith(".") or any(c.isspace() for c in part):
-            out += f"[{part!r}]"  # `spec.models['..']`, not `spec.models...`
-        else:
-            out += f".{part}" if out else str(part)
-    return out

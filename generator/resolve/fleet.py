@@ -16,17 +16,16 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from ..load import spec as S
-from ..errors import GitopsGenError, Problem, raise_if
+from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, Sync, model_spec_problems
+from ..errors import GitopsGenError, Problem, dotted, raise_if
 from ..load.source import Located, SourceTree, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
-from ..load.yamlpos import dotted
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
     name: str
-    spec: S.ProjectSpec
+    spec: ProjectSpec
     file: str
 
 
@@ -34,8 +33,8 @@ class Project:
 class Environment:
     name: str
     namespace: str
-    clusters: tuple[S.Cluster, ...]
-    sync: S.Sync
+    clusters: tuple[Cluster, ...]
+    sync: Sync
     file: str
 
 
@@ -58,10 +57,10 @@ class Release:
     """One model in one environment on one cluster, fully resolved."""
 
     environment: Environment
-    cluster: S.Cluster
+    cluster: Cluster
     model: str
     version: str
-    spec: S.ModelSpec
+    spec: ModelSpec
     model_labels: Mapping[str, str]
     sources: tuple[str, ...]  # spec files it came from, relative to the source tree
     files: SourceFiles = NO_FILES
@@ -152,7 +151,7 @@ def resolve(tree: SourceTree) -> Fleet:
     files = SourceFiles(MappingProxyType(dict(tree.extension_files)))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
-        spec: S.EnvironmentSpec = env_doc.doc.spec
+        spec: EnvironmentSpec = env_doc.doc.spec
         env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file)
         environments.append(env)
         for model_name in sorted(spec.models):
@@ -177,7 +176,7 @@ def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]
 
 
 def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
-    spec: S.EnvironmentSpec = env_doc.doc.spec
+    spec: EnvironmentSpec = env_doc.doc.spec
     merged = deep_merge(model_doc.doc.spec, spec.overrides)
     return deep_merge(merged, spec.models[model_doc.name] or {})
 
@@ -228,9 +227,9 @@ def _releases(project: Project, env: Environment, env_doc: Located, model_doc: L
     sources = tuple(sorted({project.file, env.file, model_doc.file}))
     labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
     name = model_doc.name
-    specs: dict[tuple, S.ModelSpec] = {}
+    specs: dict[tuple, ModelSpec] = {}
 
-    def spec_for(cluster: S.Cluster, version: Any) -> S.ModelSpec:
+    def spec_for(cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).
         key = (type(version), repr(version), cluster.name if per_cluster else None)
         spec = specs.get(key)
@@ -277,7 +276,7 @@ _SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
 _KSERVE_PREDICTOR = "-predictor"
 
 
-def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
+def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
     """Checks that need more than the spec: the model's name, and the files of the source tree."""
     problems = []
     for i, path in enumerate(spec.templates):
@@ -299,13 +298,13 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
     return problems
 
 
-def _validated(merged: dict, fail) -> S.ModelSpec:
+def _validated(merged: dict, fail) -> ModelSpec:
     try:
-        model_spec = S.ModelSpec.model_validate(merged)
+        model_spec = ModelSpec.model_validate(merged)
     except ValidationError as exc:
         fail([(tuple(p for p in e["loc"] if isinstance(p, int) or "[" not in p),
                pydantic_message(e)) for e in exc.errors(include_url=False)])
-    problems = S.model_spec_problems(model_spec)
+    problems = model_spec_problems(model_spec)
     if problems:
         fail(problems)
     return model_spec
@@ -346,7 +345,7 @@ def _render_strings(value: Any, context: dict, fail, path: tuple = ()) -> Any:
 def _unused_model_problems(model_doc: Located) -> list[Problem]:
     """A Model no environment uses is still checked, except for what environments would fill in."""
     try:
-        S.ModelSpec.model_validate(model_doc.doc.spec)
+        ModelSpec.model_validate(model_doc.doc.spec)
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
         return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
