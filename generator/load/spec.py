@@ -95,7 +95,9 @@ EnvName = Annotated[str, _checked(_ENV_NAME, "a valid environment variable name"
 Text = Annotated[str, Field(min_length=1)]
 
 
-class Spec(BaseModel):
+class StrictModel(BaseModel):
+    """The base of every spec kind: an unknown field is an error, and a validated spec never changes."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -106,7 +108,7 @@ Format = Literal[
 ]
 
 
-class Resources(Spec):
+class Resources(StrictModel):
     cpu: Quantity | None = Field(
         None, description="CPU for each model server pod, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
     memory: Quantity | None = Field(
@@ -115,34 +117,34 @@ class Resources(Spec):
         0, description="NVIDIA GPUs per pod; more than 0 adds nvidia.com/gpu to the limits.")
 
 
-class Replicas(Spec):
+class Replicas(StrictModel):
     min: Annotated[int, Field(ge=0, le=10_000)] = Field(
         1, description="Fewest replicas; 0 (scale to zero) needs serving: kserve with deploymentMode: Knative.")
     max: Annotated[int, Field(ge=1, le=10_000)] = Field(
         1, description="Most replicas; above min, the workload autoscales.")
 
 
-class Autoscaling(Spec):
+class Autoscaling(StrictModel):
     metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
         "cpu", description="What to scale on: cpu or memory (utilization), or concurrency or rps (Knative only).")
     target: Annotated[int, Field(gt=0)] = Field(
         80, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests.")
 
 
-class Canary(Spec):
+class Canary(StrictModel):
     steps: Annotated[list[Annotated[int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
         [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50].")
     pause: Duration | None = Field(
         None, description="Wait between steps, e.g. 10m; omitted = wait for a manual promotion.")
 
 
-class GatewayRef(Spec):
+class GatewayRef(StrictModel):
     name: Text = Field(description="Name of the Gateway API Gateway the HTTPRoute attaches to.")
     namespace: Name | None = Field(
         None, description="Namespace of the Gateway; default: the environment's namespace.")
 
 
-class Variant(Spec):
+class Variant(StrictModel):
     name: Name = Field(description="Name of this variant (a DNS-1123 label), e.g. a or b.")
     version: Version = Field(description="Model version this variant serves.")
     weight: Annotated[int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
@@ -152,7 +154,7 @@ Hostname = Annotated[str, _checked(re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0
                                    "a DNS host name such as models.example.com")]
 
 
-class AB(Spec):
+class AB(StrictModel):
     gateway: GatewayRef = Field(description="The Gateway API parentRef whose HTTPRoute splits the traffic.")
     variants: list[Variant] = Field(description="The versions served side by side and their traffic weights.")
     # Optional: without hostnames the route takes every request its Gateway listener accepts.
@@ -160,7 +162,7 @@ class AB(Spec):
         default=[], description="Host names the HTTPRoute matches; empty: every host its Gateway listener accepts.")
 
 
-class RolloutSpec(Spec):
+class RolloutSpec(StrictModel):
     strategy: Literal["direct", "canary", "bluegreen", "ab"] = Field(
         "direct", description="How a new version goes live: direct | canary | bluegreen | ab.")
     canary: Canary | None = Field(None, description="Canary steps (strategy: canary).")
@@ -168,14 +170,14 @@ class RolloutSpec(Spec):
         None, description="A/B test: two versions side by side, traffic split by weight (strategy: ab).")
 
 
-class Alerts(Spec):
+class Alerts(StrictModel):
     errorRate: Annotated[float, Field(gt=0, le=1)] | None = Field(
         None, description="Alert when the share of failed requests exceeds this (0-1], e.g. 0.05.")
     latencyP99: Duration | None = Field(
         None, description="Alert when the 99th percentile latency exceeds this duration, e.g. 500ms.")
 
 
-class Monitoring(Spec):
+class Monitoring(StrictModel):
     metrics: bool = Field(False, description="Scrape the model's metrics with a ServiceMonitor.")
     path: Annotated[str, _checked(re.compile(r"^/\S*$"), "an absolute URL path")] = Field(
         "/metrics", description="URL path of the metrics endpoint.")
@@ -183,14 +185,14 @@ class Monitoring(Spec):
     dashboard: bool = Field(False, description="Also generate a Grafana dashboard.")
 
 
-class SecretEnv(Spec):
+class SecretEnv(StrictModel):
     name: EnvName = Field(description="Environment variable name in the container.")
     secret: SecretName = Field(
         description="Name of the Kubernetes Secret (managed outside Git; only the reference is written).")
     key: Text = Field(description="Key inside the Secret.")
 
 
-class Toleration(Spec):
+class Toleration(StrictModel):
     key: str | None = Field(
         None, description="Taint key the toleration matches; empty with operator Exists matches every taint.")
     operator: Literal["Exists", "Equal"] = Field("Equal", description="Exists or Equal.")
@@ -201,7 +203,7 @@ class Toleration(Spec):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
-class ModelSpec(Spec):
+class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
     format: Format = Field(description="Model format (KServe modelFormat), or custom for your own server image.")
@@ -360,7 +362,7 @@ def _env_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
 HttpsURL = Annotated[str, _checked(re.compile(r"^https://[^\s/]+(/\S*)?$"), "an https:// URL")]
 
 
-class Cluster(Spec):
+class Cluster(StrictModel):
     name: Name = Field(description="Cluster name (a DNS-1123 label), unique in the environment.")
     server: HttpsURL = Field(
         "https://kubernetes.default.svc", description="Kubernetes API server URL: the Argo CD destination.server.")
@@ -373,13 +375,13 @@ class Cluster(Spec):
         0, description="Rollout order of the clusters inside the environment (lower first).")
 
 
-class Sync(Spec):
+class Sync(StrictModel):
     automated: bool = Field(True, description="Argo CD syncs automatically when Git changes.")
     prune: bool = Field(True, description="Delete objects that were removed from Git.")
     selfHeal: bool = Field(True, description="Undo changes made in the cluster by hand.")
 
 
-class EnvironmentSpec(Spec):
+class EnvironmentSpec(StrictModel):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
     clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
         description="The clusters of this environment; each model listed runs on every one.")
@@ -407,7 +409,7 @@ _REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
 RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git repository (no '..')")]
 
 
-class ArgoCDSettings(Spec):
+class ArgoCDSettings(StrictModel):
     namespace: Name = Field(
         "argocd", description="Namespace of the generated Applications, ApplicationSets and AppProjects.")
     mode: Literal["rendered", "plugin"] = Field(
@@ -416,7 +418,7 @@ class ArgoCDSettings(Spec):
         False, description="true: an ApplicationSet per (environment, model); false: an Application per release.")
 
 
-class FluxSettings(Spec):
+class FluxSettings(StrictModel):
     namespace: Name = Field(
         "flux-system", description="Namespace of the generated GitRepository and Kustomizations.")
     interval: Duration = Field("5m", description="How often Flux reconciles, e.g. 5m.")
@@ -425,7 +427,7 @@ class FluxSettings(Spec):
     timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
 
 
-class ProjectSpec(Spec):
+class ProjectSpec(StrictModel):
     repoURL: Annotated[str, Field(min_length=1)] = Field(
         description="The Git repository Argo CD and Flux read (http(s):// or ssh://).")
     targetRevision: Text = Field("main", description="Branch the controllers follow.")
@@ -458,13 +460,13 @@ def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
 # --- Documents ---------------------------------------------------------------
 
 
-class Metadata(Spec):
+class Metadata(StrictModel):
     name: Name = Field(description="Name of this document (a DNS-1123 label).")
     labels: Labels = Field({}, description="Labels; a Model's are copied onto its workload objects.")
     annotations: dict[str, str] = Field({}, description="Free-form annotations.")
 
 
-class Document(Spec):
+class Document(StrictModel):
     apiVersion: Literal["gitops-gen.io/v1alpha1"] = Field(description="Always gitops-gen.io/v1alpha1.")
     metadata: Metadata = Field(description="Name and labels.")
 
