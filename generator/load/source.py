@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
                    ProjectDocument, environment_problems, project_problems)
 from ..digest import add_file, new_digest
-from ..errors import GitopsGenError, Problem, dotted, raise_if
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from .yamlpos import YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
@@ -221,14 +221,15 @@ def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple 
     line_of = line_of or source.line_of
     problems = []
     for error in exc.errors(include_url=False):
-        path = (*prefix, *(p for p in error["loc"] if isinstance(p, int) or not _is_internal(p)))
+        path = (*prefix, *error_path(error))
         problems.append(Problem(source.file, line_of(path), dotted(path), pydantic_message(error) + suffix))
     return problems
 
 
-def _is_internal(part: str) -> bool:
-    # pydantic adds validator names (function-before[...]) to locations.
-    return "[" in part and "]" in part
+def error_path(error: Any) -> FieldPath:
+    """The field a pydantic error is about, as the user wrote it."""
+    # pydantic adds validator names (function-before[...]) to locations: not fields.
+    return tuple(p for p in error["loc"] if isinstance(p, int) or not ("[" in p and "]" in p))
 
 
 def pydantic_message(error: dict[str, Any]) -> str:

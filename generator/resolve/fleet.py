@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
 from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, Sync, model_spec_problems
-from ..errors import GitopsGenError, Problem, dotted, raise_if
-from ..load.source import Located, SourceTree, load_tree, pydantic_message
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
+from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
 
 
@@ -86,13 +86,18 @@ class Release:
     @property
     def context(self) -> dict[str, str]:
         """What string expressions and templates may refer to."""
-        return {
-            "version": self.version,
-            "model": self.model,
-            "environment": self.environment.name,
-            "cluster": self.cluster.name,
-            "namespace": self.environment.namespace,
-        }
+        return release_context(self.environment, self.cluster, self.model, self.version)
+
+
+def release_context(environment: Environment, cluster: Cluster, model: str, version: str) -> dict[str, str]:
+    """The names a spec string's expressions (resolve) and a template file (builders) may use."""
+    return {
+        "version": version,
+        "model": model,
+        "environment": environment.name,
+        "cluster": cluster.name,
+        "namespace": environment.namespace,
+    }
 
 
 @dataclass(frozen=True)
@@ -204,70 +209,82 @@ class _Origins:
 
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
               files: SourceFiles) -> list[Release]:
-    merged = _merged_spec(env_doc, model_doc)
-    origins = None
+    """The Releases of one model in one environment: one per cluster (with its A/B variants)."""
+    return _ModelInEnvironment(project, env, env_doc, model_doc, files).releases()
 
-    def fail(problems: list[tuple[tuple, str]]):
-        nonlocal origins
-        origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*(origins.problem(path, msg) for path, msg in problems))
 
-    if not isinstance(merged, dict):
-        fail([((), "must be a mapping")])
-    version = merged.get("version")
-    if version is None:
-        raise GitopsGenError(env_doc.problem(
-            ("spec", "models", model_doc.name),
-            f"model {model_doc.name!r} has no version in environment {env.name!r}: "
-            "set spec.version in the Model or pin `version:` here"))
-    expressions = [s for s in _strings(merged, skip_version=True) if has_expression(s)]
-    # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
-    # then one evaluation and one validation serve every cluster of the environment.
-    per_cluster = any(_may_read_cluster(s) for s in expressions)
-    sources = tuple(sorted({project.file, env.file, model_doc.file}))
-    labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
-    name = model_doc.name
-    specs: dict[tuple, ModelSpec] = {}
+class _ModelInEnvironment:
+    """One model's merged spec in one environment, validated once per distinct (version, cluster) it needs."""
 
-    def spec_for(cluster: Cluster, version: Any) -> ModelSpec:
+    def __init__(self, project: Project, env: Environment, env_doc: Located, model_doc: Located,
+                 files: SourceFiles):
+        self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
+        self.name = model_doc.name
+        self.merged = _merged_spec(env_doc, model_doc)
+        self.origins: _Origins | None = None  # built on the first problem only
+        if not isinstance(self.merged, dict):
+            self.fail([((), "must be a mapping")])
+        self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
+        # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
+        # then one evaluation and one validation serve every cluster of the environment.
+        self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
+        self.sources = tuple(sorted({project.file, env.file, model_doc.file}))
+        self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+        self.specs: dict[tuple, ModelSpec] = {}
+
+    def fail(self, problems: list[tuple[FieldPath, str]]) -> NoReturn:
+        """Raise ``problems`` (paths in the merged spec) located in the file and line each came from."""
+        self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
+        raise GitopsGenError(*(self.origins.problem(path, msg) for path, msg in problems))
+
+    def releases(self) -> list[Release]:
+        version = self.merged.get("version")
+        if version is None:
+            raise GitopsGenError(self.env_doc.problem(
+                ("spec", "models", self.name),
+                f"model {self.name!r} has no version in environment {self.env.name!r}: "
+                "set spec.version in the Model or pin `version:` here"))
+        out = []
+        for cluster in self.env.clusters:
+            model_spec = self.spec_for(cluster, version)
+            variants: tuple[Release, ...] = ()
+            ab = model_spec.rollout.ab
+            if model_spec.rollout.strategy == "ab" and ab is not None:
+                # Each variant runs its own version: expressions such as storageUri's
+                # {{ version }} are evaluated again with it.
+                variants = tuple(self.release(cluster, self.spec_for(cluster, v.version), variant=v.name)
+                                 for v in ab.variants)
+            out.append(self.release(cluster, model_spec, variants=variants))
+        return out
+
+    def release(self, cluster: Cluster, spec: ModelSpec, variants: tuple[Release, ...] = (),
+                variant: str | None = None) -> Release:
+        return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
+                       model_labels=self.labels, sources=self.sources, files=self.files, variants=variants,
+                       variant=variant)
+
+    def spec_for(self, cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).
-        key = (type(version), repr(version), cluster.name if per_cluster else None)
-        spec = specs.get(key)
-        if spec is not None:
-            return spec
-        if not expressions and specs:
-            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
-            shared = next(iter(specs.values()))
-            spec = shared if shared.version == version else shared.model_copy(update={"version": version})
-        else:
-            if expressions:
-                context = {"version": str(version), "model": name, "environment": env.name,
-                           "cluster": cluster.name, "namespace": env.namespace}
-                spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
-            else:
-                spec = _validated(merged, fail)
-            problems = _release_problems(name, spec, files)
-            if problems:
-                fail(problems)
-        specs[key] = spec
+        key = (type(version), repr(version), cluster.name if self.per_cluster else None)
+        spec = self.specs.get(key)
+        if spec is None:
+            spec = self.specs[key] = self._validated_spec(cluster, version)
         return spec
 
-    out = []
-    for cluster in env.clusters:
-        model_spec = spec_for(cluster, version)
-        variants = ()
-        ab = model_spec.rollout.ab
-        if model_spec.rollout.strategy == "ab" and ab is not None:
-            # Each variant runs its own version: expressions such as storageUri's
-            # {{ version }} are evaluated again with it.
-            variants = tuple(
-                Release(environment=env, cluster=cluster, model=name, version=v.version,
-                        spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name)
-                for v in ab.variants)
-        out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants))
-    return out
+    def _validated_spec(self, cluster: Cluster, version: Any) -> ModelSpec:
+        if not self.expressions and self.specs:
+            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
+            shared = next(iter(self.specs.values()))
+            return shared if shared.version == version else shared.model_copy(update={"version": version})
+        merged = self.merged
+        if self.expressions:
+            context = release_context(self.env, cluster, self.name, str(version))
+            merged = _render_strings({**merged, "version": version}, context, self.fail)
+        spec = _validated(merged, self.fail)
+        problems = _release_problems(self.name, spec, self.files)
+        if problems:
+            self.fail(problems)
+        return spec
 
 
 # Suffixes gitops-gen (Argo Rollouts' second Service) or KServe (the predictor)
@@ -302,8 +319,7 @@ def _validated(merged: dict, fail) -> ModelSpec:
     try:
         model_spec = ModelSpec.model_validate(merged)
     except ValidationError as exc:
-        fail([(tuple(p for p in e["loc"] if isinstance(p, int) or "[" not in p),
-               pydantic_message(e)) for e in exc.errors(include_url=False)])
+        fail([(error_path(e), pydantic_message(e)) for e in exc.errors(include_url=False)])
     problems = model_spec_problems(model_spec)
     if problems:
         fail(problems)
@@ -348,8 +364,7 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         ModelSpec.model_validate(model_doc.doc.spec)
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
-        return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
-                                  pydantic_message(e)) for e in errors]
+        return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e)) for e in errors]
     return []
 
 
