@@ -8,7 +8,7 @@ The data flows one way, one package per stage (docs/architecture.md has the whol
     emit/       objects -> YAML bytes -> the output tree       (emit.serialize, emit.tree)
 
     commands/   one module per gitops-gen subcommand; cli.py parses the command line
-    console.py, errors.py, budgets.py, digest.py: what every stage may use
+    console.py, errors.py, budgets.py, digest.py, atomicfile.py: what every stage may use
 """
 from __future__ import annotations
 

@@ -37,12 +37,14 @@ import sys
 import time
 from collections.abc import Mapping
 
+from generator.atomicfile import write_atomically
 from generator.digest import add_file
 
 FORMAT = 1
 MAX_ENTRIES = 64
 STALE_TEMP_SECONDS = 600
 DIR_NAME = "gitops-gen-cmp-cache"
+TEMP_PREFIX = ".tmp-"  # an entry being written
 _SKIP_DIRS = {".git"}
 
 
@@ -194,17 +196,8 @@ class Lock:
 
 def store(directory: str, key: str, index: dict) -> None:
     """Write the entry atomically (temp file + rename), then prune old entries."""
-    import tempfile
-
     data = json.dumps({"key": key, "index": index}, separators=(",", ":"), ensure_ascii=False).encode()
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, os.path.join(directory, key + ".json"))
-    except BaseException:
-        _unlink(tmp)
-        raise
+    write_atomically(os.path.join(directory, key + ".json"), data, temp_prefix=TEMP_PREFIX)
     prune(directory)
 
 
@@ -216,7 +209,7 @@ def prune(directory: str, keep: int = MAX_ENTRIES) -> None:
             mtime = entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        if entry.name.startswith((".tmp-", ".lock-")):
+        if entry.name.startswith((TEMP_PREFIX, ".lock-")):
             if now - mtime > STALE_TEMP_SECONDS:  # left by a process Argo CD killed mid-write
                 _unlink(entry.path)
         elif entry.name.endswith(".json"):

@@ -7,7 +7,8 @@ import stat
 import pytest
 
 from generator.errors import GitopsGenError
-from generator.commands.promote_edit import set_model_version, write_atomically
+from generator.atomicfile import write_atomically
+from generator.commands.promote_edit import set_model_version
 from tests.conftest import EXAMPLE
 
 HEADER = "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\n"
@@ -94,7 +95,7 @@ def test_write_atomically_replaces_the_file_and_keeps_its_mode(tmp_path):
     path = tmp_path / "prod.yaml"
     path.write_text("old\n")
     os.chmod(path, 0o640)
-    write_atomically(path, "new\n")
+    write_atomically(path, b"new\n")
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prod.yaml"]  # no temp file left behind

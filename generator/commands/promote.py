@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..emit import record
+from ..atomicfile import write_atomically
 from ..builders.files import build_fleet
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
@@ -27,7 +28,7 @@ from ..emit.tree import contents_digest, render_tree
 from ..errors import GitopsGenError
 from ..load.source import load_tree
 from ..resolve.fleet import Fleet, load_fleet, resolve
-from .promote_edit import VersionEdit, set_model_version, write_atomically
+from .promote_edit import VersionEdit, set_model_version
 from .common import default_output, info
 
 _VERSION = re.compile(r"^[^\s{}]+$")
@@ -92,13 +93,13 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
-    write_atomically(spec_path, edit.new_text)
+    write_atomically(spec_path, edit.new_text.encode(), durable=True)
     written = 0
     if contents is not None:
         try:
             written = render_tree(contents, out, source=source).written
         except BaseException:
-            write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
+            write_atomically(spec_path, edit.old_text.encode(), durable=True)  # spec and output change together or not at all
             raise
         # The edited copy had the same files as the source tree now has: the next render can trust this one.
         record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
