@@ -143,6 +143,12 @@ class TreeReader:
         except (EOFError, ValueError, TypeError):
             return None
 
+    def __enter__(self) -> TreeReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop the child (if still running) and reap it."""
         if self.pid is None:

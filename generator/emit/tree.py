@@ -16,7 +16,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 from . import record
 from ..errors import GitopsGenError, is_user_os_error, os_error_line
@@ -35,12 +35,23 @@ def contents_digest(contents: dict[str, bytes]) -> str:
     return record.tree_digest((rel, contents[rel]) for rel in sorted(contents))
 
 
+@dataclass(frozen=True, order=True)
+class Difference:
+    """One file where the tree on disk differs from the files to write."""
+
+    path: str  # relative to the tree
+    what: Literal["stale", "missing", "extra"]  # other bytes on disk; not on disk; on disk only
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.path}"
+
+
 @dataclass(frozen=True)
 class TreeChange:
     written: int
     removed: int
     files: int = 0  # in the tree now, the marker file included
-    differences: tuple[str, ...] = ()  # what check_tree would have said before the render
+    differences: tuple[Difference, ...] = ()  # what check_tree would have said before the render
 
 
 def _guard(out: Path, source: Path | None) -> None:
@@ -302,8 +313,9 @@ def _fill(staging: Path, out: Path, contents: dict[str, bytes], reusable: dict[s
             progress()
 
 
-def check_tree(contents: dict[str, bytes], out: str | os.PathLike, reader: TreeReader | None = None) -> list[str]:
-    """What differs between ``out`` on disk and ``contents``: ``stale:``/``missing:``/``extra:`` lines.
+def check_tree(contents: dict[str, bytes], out: str | os.PathLike,
+               reader: TreeReader | None = None) -> list[Difference]:
+    """What differs between ``out`` on disk and ``contents``, by path.
 
     ``reader``: the tree as read while compiling (else it is read now)."""
     contents = _with_marker(contents)
@@ -316,7 +328,7 @@ def check_tree(contents: dict[str, bytes], out: str | os.PathLike, reader: TreeR
     return _differences(contents, disk)
 
 
-def _differences(contents: dict[str, bytes], disk: _Comparison) -> list[str]:
-    problems = [(rel, "extra") for rel in disk.extra]
-    problems += [(rel, "stale" if rel in disk.on_disk else "missing") for rel in contents if rel not in disk.same]
-    return [f"{what}: {rel}" for rel, what in sorted(problems)]
+def _differences(contents: dict[str, bytes], disk: _Comparison) -> list[Difference]:
+    found = [Difference(rel, "extra") for rel in disk.extra]
+    found += [Difference(rel, "stale" if rel in disk.on_disk else "missing") for rel in contents if rel not in disk.same]
+    return sorted(found)
