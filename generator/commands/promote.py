@@ -61,7 +61,6 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
     source = Path(source)
     fleet = load_fleet(source)
     plan = plan_promotion(fleet, model, to, from_env, version, force)
-    what = describe(plan)
     if plan.current == plan.version:
         info(f"{plan.model} is already at {plan.version} in {plan.target}: nothing to do")
         return 0
@@ -72,49 +71,63 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
     spec_path = source / plan.spec_file
     git = _Git.for_paths(spec_path, out if rendering else None) if commit and not dry_run else None
     if require_healthy:
-        if plan.source is None:
-            raise GitopsGenError("--require-healthy checks the source environment: give --from")
-        from .promote_health import check_release_health
-
-        problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
-                                        timeout=gate.timeout, argocd_context=gate.argocd_context,
-                                        flux_hub_context=gate.flux_hub_context)
-        if problems:
-            raise GitopsGenError(*problems)
-    text = _read(spec_path, plan.spec_file)
-    edit = set_model_version(text, plan.spec_file, plan.target, plan.model, plan.version)
+        _require_healthy(fleet, plan, gate)
+    edit = set_model_version(_read(spec_path, plan.spec_file), plan.spec_file, plan.target, plan.model,
+                             plan.version)
     # Compiled also when there is no tree to render: a promotion never leaves specs that do not compile.
     contents, source_digest = _compile_edited(source, plan.spec_file, edit.new_text)
-    if not rendering:
-        contents = None
     if dry_run:
-        _print_diffs(source, plan.spec_file, edit, out, contents)
-        info(f"dry run: would {what}; nothing changed")
+        _print_diffs(source, plan.spec_file, edit, out, contents if rendering else None)
+        info(f"dry run: would {describe(plan)}; nothing changed")
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
-    write_atomically(spec_path, edit.new_text.encode(), durable=True)
-    written = 0
-    if contents is not None:
-        try:
-            written = render_tree(contents, out, source=source).written
-        except BaseException:
-            write_atomically(spec_path, edit.old_text.encode(), durable=True)  # spec and output change together or not at all
-            raise
-        # The edited copy had the same files as the source tree now has: the next render can trust this one.
-        record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
-                                       outputs=contents_digest(contents)))
+    written = _write(spec_path, edit, out, source, contents if rendering else None, source_digest)
     updated = f", {written} rendered files updated in {out}" if rendering else ""
-    info(f"{what}: {spec_path.as_posix()} pinned{updated}")
+    info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated}")
     if git:
-        try:
-            git.commit(message(plan), [spec_path, *([out] if rendering else [])])
-        except GitopsGenError as exc:
-            # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
-            raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
-                from None
-        info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
+        _commit(git, plan, [spec_path, *([out] if rendering else [])], branch)
     return 0
+
+
+def _require_healthy(fleet: Fleet, plan: Plan, gate: GateOptions) -> None:
+    if plan.source is None:
+        raise GitopsGenError("--require-healthy checks the source environment: give --from")
+    from .promote_health import check_release_health  # imports the Kubernetes client
+
+    problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
+                                    timeout=gate.timeout, argocd_context=gate.argocd_context,
+                                    flux_hub_context=gate.flux_hub_context)
+    if problems:
+        raise GitopsGenError(*problems)
+
+
+def _write(spec_path: Path, edit: VersionEdit, out: Path, source: Path, contents: dict[str, bytes] | None,
+           source_digest: str) -> int:
+    """Write the edited spec, then the rendered tree (if any); how many rendered files were written."""
+    write_atomically(spec_path, edit.new_text.encode(), durable=True)
+    if contents is None:
+        return 0
+    try:
+        written = render_tree(contents, out, source=source).written
+    except BaseException:
+        # Spec and output change together or not at all.
+        write_atomically(spec_path, edit.old_text.encode(), durable=True)
+        raise
+    # The edited copy had the same files as the source tree now has: the next render can trust this one.
+    record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
+                                   outputs=contents_digest(contents)))
+    return written
+
+
+def _commit(git: _Git, plan: Plan, paths: list[Path], branch: str | None) -> None:
+    try:
+        git.commit(message(plan), paths)
+    except GitopsGenError as exc:
+        # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
+        raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
+            from None
+    info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
 
 
 def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, version: str | None,
