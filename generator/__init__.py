@@ -22,7 +22,7 @@ def tune_gc_for_one_run() -> None:
 
     The compiler builds hundreds of thousands of small dicts that all stay alive
     until the tree is written. With the default thresholds the cyclic collector
-    scans them again and again (about half the build time at 9,000 releases) and
+    scans them again and again (a large share of the build time; docs/performance.md) and
     frees nothing; young collections every 50,000 allocations still catch real cycles.
     """
     import gc

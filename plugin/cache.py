@@ -2,7 +2,7 @@
 
 Why: Argo CD starts a fresh process for every request, and compiling a
 source tree starts with importing pydantic and building the spec models
-(about 150 ms of a ~250 ms run here). After a commit, Argo CD asks once per
+(most of a compiling request's time; docs/performance.md). After a commit, Argo CD asks once per
 Application, each time with an identical source tree and a different
 selection, so the first request compiles every release and stores the
 result; the others only hash the tree and read one JSON file.
@@ -83,7 +83,7 @@ def code_fingerprint() -> str:
     """What identifies the installed code: our modules' size/mtime and the installed distributions.
 
     A cheap cousin of generator/emit/record.py compiler_fingerprint (that one reads every module and would
-    cost this hot path ~20 ms of imports); what one must cover, the other must too.
+    cost this hot path its imports); what one must cover, the other must too.
     """
     import generator
 

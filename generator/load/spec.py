@@ -1,4 +1,4 @@
-"""The typed spec kinds users write (SPEC.md section 2), as pydantic models.
+"""The typed spec kinds users write (docs/spec.md), as pydantic models.
 
 Field names here are exactly the YAML field names, so `grep -rn fieldName
 generator/` leads from a spec field to the builder that turns it into output.
