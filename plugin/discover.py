@@ -21,7 +21,7 @@ EXTENSION_DIRS = ("templates", "components")
 
 
 def spec_files(root: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         top = os.path.samefile(dirpath, root)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d in EXTENSION_DIRS))

@@ -2,6 +2,8 @@
 with ``argocd.applicationSets``, an ApplicationSet per (environment, model)."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import layout
 from ..resolve.fleet import Environment, Fleet, Release
 from . import meta
@@ -53,7 +55,7 @@ def argocd_labels(release: Release) -> dict[str, str]:
 def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
     """Where Argo CD reads the release's manifests; ``cluster`` replaces the cluster name (a template)."""
     project = fleet.project.spec
-    src = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
+    src: dict[str, Any] = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
     if project.argocd.mode == "plugin":
         # Argo CD runs gitops-gen-cmp in sourcePath at every sync (see plugin/).
         src["path"] = project.sourcePath

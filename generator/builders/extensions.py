@@ -114,6 +114,7 @@ def component_objects(release: Release) -> list[dict]:
     import _gojsonnet
 
     path = release.spec.component
+    assert path is not None  # serving: jsonnet requires one (spec.model_spec_problems)
     texts = release.files.texts
     refused: list[tuple[str, str, str]] = []  # (importing directory, import path, why)
 

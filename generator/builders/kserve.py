@@ -48,7 +48,7 @@ def inference_service(release: Release) -> dict:
         _add_pod_fields(model, release)
         predictor["model"] = model
     # Always set: the default mode differs between KServe install methods.
-    annotations = {DEPLOYMENT_MODE: spec.deploymentMode}
+    annotations: dict[str, str] = {DEPLOYMENT_MODE: spec.deploymentMode}
     if spec.monitoring.metrics:
         annotations[PROMETHEUS_SCRAPING] = "true"
     return {

@@ -1,6 +1,8 @@
 """Pod-level pieces shared by every serving kind: resources, env, probes, scheduling."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..resolve.fleet import Release
 from ..load.spec import ModelSpec
 
@@ -9,7 +11,7 @@ GPU_RESOURCE = "nvidia.com/gpu"
 
 def resources(spec: ModelSpec) -> dict:
     """Requests equal limits (Guaranteed QoS); GPUs go in limits only, as the device plugin expects."""
-    requests = {}
+    requests: dict[str, Any] = {}
     if spec.resources.cpu is not None:
         requests["cpu"] = spec.resources.cpu
     if spec.resources.memory is not None:

@@ -7,6 +7,8 @@ Argo Rollouts approximates a canary's weight by the ratio of pod counts.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..resolve.fleet import Release
 from ..load.spec import Canary
 from . import deployment, meta
@@ -24,7 +26,7 @@ def objects(release: Release) -> list[dict]:
     name = release.workload_name
     if release.spec.rollout.strategy == "canary":
         second = f"{name}-canary"
-        strategy = {"canary": {"canaryService": second, "stableService": name,
+        strategy: dict[str, Any] = {"canary": {"canaryService": second, "stableService": name,
                                "steps": canary_steps(canary_settings(release))}}
     else:
         # Argo Rollouts' default, written out: the preview becomes active as soon as its pods are ready.

@@ -159,6 +159,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
             raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
         version = releases[0].version
     current = next((r.version for r in fleet.releases if r.environment.name == to and r.model == model), None)
+    assert version is not None  # given, or read from from_env (given, or the stage before `to`)
     return Plan(model=model, source=from_env, target=to, version=version, current=current,
                 spec_file=environments[to].file, pinned=pinned)
 

@@ -28,6 +28,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from ..builders.workloads import workload_objects
 from ..errors import GitopsGenError
@@ -55,7 +56,7 @@ class _Cluster:
     context: str
     clients: dict  # context -> CustomObjectsApi
     deadline: float
-    kubernetes: object  # the imported module
+    kubernetes: Any  # the imported module
 
     def get(self, context: str, gvp: tuple[str, str, str], namespace: str, name: str) -> dict:
         remaining = self.deadline - time.monotonic()

@@ -16,7 +16,7 @@ _NOT_KUBERNETES = {("kustomize.config.k8s.io/v1beta1", "Kustomization")}
 def validate(source: Path, quiet: bool = False) -> int:
     fleet = load_fleet(source)
     files = build_fleet(fleet)
-    problems = []
+    problems: list[str] = []
     checked = 0
     for f in files:
         if (f.obj.get("apiVersion"), f.obj.get("kind")) in _NOT_KUBERNETES:

@@ -165,7 +165,8 @@ class TreeReader:
 def snapshot(out: Path) -> tuple:
     entries, tidy = scan(out)
     mode, uid = new_file_mode(), os.geteuid()
-    root, found = str(out), {}
+    root = str(out)
+    found: dict[str, tuple[bytes, bool, tuple] | None] = {}
     for rel, regular in entries.items():
         read = read_regular(f"{root}/{rel}") if regular else None
         if read is None:

@@ -12,12 +12,13 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
-                   ProjectDocument, environment_problems, project_problems)
+                   ProjectDocument, SpecProblem, environment_problems, project_problems)
 from ..digest import add_file, new_digest
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from .yamlpos import YamlDocument, load_documents
@@ -27,11 +28,15 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_EXTENSION_FILES = 1000
 
 
+# Which kind a Located holds: Located[EnvironmentDocument].doc.spec is an EnvironmentSpec.
+DocumentT = TypeVar("DocumentT", ProjectDocument, EnvironmentDocument, ModelDocument)
+
+
 @dataclass(frozen=True)
-class Located:
+class Located(Generic[DocumentT]):
     """A validated spec document and where it came from."""
 
-    doc: ProjectDocument | EnvironmentDocument | ModelDocument
+    doc: DocumentT
     source: YamlDocument
 
     @property
@@ -42,7 +47,7 @@ class Located:
     def file(self) -> str:
         return self.source.file
 
-    def problem(self, path: tuple, message: str) -> Problem:
+    def problem(self, path: FieldPath, message: str) -> Problem:
         return Problem(self.file, self.source.line_of(path), dotted(path), message)
 
 
@@ -51,9 +56,9 @@ class SourceTree:
     """Everything read from a source tree: exactly one Project, the Environments and Models by name."""
 
     root: Path
-    project: Located
-    environments: dict[str, Located]
-    models: dict[str, Located]
+    project: Located[ProjectDocument]
+    environments: dict[str, Located[EnvironmentDocument]]
+    models: dict[str, Located[ModelDocument]]
     # Text of every file under templates/ and components/, by path relative to the
     # tree: the builders render them, but never read files themselves.
     extension_files: dict[str, str] = field(default_factory=dict)
@@ -161,7 +166,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     """Read and validate every spec document below ``root``."""
     root = Path(root)
     problems: list[Problem] = []
-    located: list[Located] = []
+    located: list[Located[Any]] = []
     digest = new_digest()
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
@@ -184,7 +189,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     return _assemble(root, located, files, digest.hexdigest())
 
 
-def _validate(source: YamlDocument) -> Located:
+def _validate(source: YamlDocument) -> Located[Any]:
     data = source.data
     if not isinstance(data, dict):
         raise GitopsGenError.at(source.file, source.line, "",
@@ -205,14 +210,19 @@ def _validate(source: YamlDocument) -> Located:
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
-        doc = model.model_validate(data)
+        doc: Any = model.model_validate(data)  # the kind's document class (DOCUMENT_TYPES)
     except ValidationError as exc:
         raise GitopsGenError(*pydantic_problems(exc, source)) from None
     where = Located(doc, source)
-    checks = {"Project": project_problems, "Environment": environment_problems}.get(kind)
+    checks = _CHECKS.get(doc.kind)
     if checks:
         raise_if([where.problem(("spec", *path), msg) for path, msg in checks(doc.spec)])
     return where
+
+
+# Checks beyond what pydantic validates, by kind (a Model's spec is checked once merged, in resolve).
+_CHECKS: dict[str, Callable[[Any], list[SpecProblem]]] = {"Project": project_problems,
+                                                         "Environment": environment_problems}
 
 
 def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple = (),
@@ -226,13 +236,13 @@ def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple 
     return problems
 
 
-def error_path(error: Any) -> FieldPath:
+def error_path(error: ErrorDetails) -> FieldPath:
     """The field a pydantic error is about, as the user wrote it."""
     # pydantic adds validator names (function-before[...]) to locations: not fields.
     return tuple(p for p in error["loc"] if isinstance(p, int) or not ("[" in p and "]" in p))
 
 
-def pydantic_message(error: dict[str, Any]) -> str:
+def pydantic_message(error: ErrorDetails) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
@@ -267,10 +277,10 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located], files: dict[str, str], digest: str = "") -> SourceTree:
+def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], digest: str = "") -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
-    by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
+    by_kind: dict[str, dict[str, Located[Any]]] = {"Environment": {}, "Model": {}}
     for item in located:
         kind = item.doc.kind
         if kind == "Project":

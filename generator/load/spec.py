@@ -13,10 +13,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from ..errors import FieldPath
 from .runtimes import metric_family
 
 API_VERSION = "gitops-gen.io/v1alpha1"
 KINDS = ("Project", "Environment", "Model")
+# A check's finding: the field (in the spec being checked) and what is wrong with it.
+SpecProblem = tuple[FieldPath, str]
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -236,9 +239,9 @@ class ModelSpec(StrictModel):
         [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
 
 
-def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
-    problems = []
+    problems: list[SpecProblem] = []
     if spec.serving == "kserve" and spec.format != "custom" and not spec.storageUri:
         problems.append((("storageUri",), "required for serving: kserve"))
     if spec.serving == "deployment" or (spec.serving == "kserve" and spec.format == "custom"):
@@ -269,10 +272,11 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    rollout, problems = spec.rollout, []
+def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
+    rollout = spec.rollout
+    problems: list[SpecProblem] = []
     strategy = rollout.strategy
-    where = ("rollout", "strategy")
+    where: FieldPath = ("rollout", "strategy")
     if strategy != "direct" and spec.serving == "jsonnet":
         problems.append((where, f"{strategy} does not apply to serving: jsonnet: the component builds its own "
                                 "objects (use direct, or serving: kserve or deployment)"))
@@ -318,8 +322,9 @@ def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    monitoring, problems = spec.monitoring, []
+def _monitoring_problems(spec: ModelSpec) -> list[SpecProblem]:
+    monitoring = spec.monitoring
+    problems: list[SpecProblem] = []
     if spec.serving == "jsonnet" and (monitoring.metrics or monitoring.alerts or monitoring.dashboard):
         problems.append((("monitoring",), "does not apply to serving: jsonnet: the component builds its own "
                                           "objects, monitors included"))
@@ -345,8 +350,9 @@ def _runtime_text(spec: ModelSpec) -> str:
     return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
 
 
-def _env_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    problems, seen = [], set(spec.env)
+def _env_problems(spec: ModelSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    seen = set(spec.env)
     for i, ref in enumerate(spec.secretEnv):
         if ref.name in spec.env:
             problems.append((("secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes from env "
@@ -393,8 +399,8 @@ class EnvironmentSpec(StrictModel):
         description="The models that run here, by name; each a partial Model spec, e.g. a pinned version.")
 
 
-def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
-    problems = []
+def environment_problems(spec: EnvironmentSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     seen: set[str] = set()
     for i, cluster in enumerate(spec.clusters):
         if cluster.name in seen:
@@ -441,8 +447,8 @@ class ProjectSpec(StrictModel):
     flux: FluxSettings = Field(FluxSettings(), description="Flux settings.")
 
 
-def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
-    problems = []
+def project_problems(spec: ProjectSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     url = spec.repoURL
     if not re.match(r"^(https?|ssh)://\S+$", url):
         if "flux" in spec.engines or not re.match(r"^[\w.-]+@[\w.-]+:\S+$", url):

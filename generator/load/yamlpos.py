@@ -8,7 +8,7 @@ and recursive aliases before they expand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -93,7 +93,7 @@ def _check_text_depth(text: str, file: str) -> None:
         if isinstance(event, _OPEN_EVENTS):
             depth += 1
             if depth > _MAX_TEXT_DEPTH:
-                raise GitopsGenError.at(file, event.start_mark.line + 1, "",
+                raise GitopsGenError.at(file, event.start_mark.line + 1 if event.start_mark else 0, "",
                                         f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
         elif isinstance(event, _CLOSE_EVENTS):
             depth -= 1
@@ -188,7 +188,7 @@ class _Converter:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._mapping(node, path)
+            return self._mapping(cast(yaml.MappingNode, node), path)  # the one kind left
         finally:
             self.active.discard(id(node))
             self.depth -= 1

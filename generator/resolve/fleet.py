@@ -16,7 +16,7 @@ from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
-from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, Sync, model_spec_problems
+from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, SpecProblem, Sync, model_spec_problems
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
 from .templating import TemplateProblem, has_expression, names_used, render_string
@@ -259,6 +259,7 @@ class _ModelInEnvironment:
 
     def release(self, cluster: Cluster, spec: ModelSpec, variants: tuple[Release, ...] = (),
                 variant: str | None = None) -> Release:
+        assert spec.version is not None  # releases() refused a model without a version
         return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
                        model_labels=self.labels, sources=self.sources, files=self.files, variants=variants,
                        variant=variant)
@@ -293,24 +294,24 @@ _SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
 _KSERVE_PREDICTOR = "-predictor"
 
 
-def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
+def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[SpecProblem]:
     """Checks that need more than the spec: the model's name, and the files of the source tree."""
-    problems = []
+    problems: list[SpecProblem] = []
     for i, path in enumerate(spec.templates):
         if path not in files.texts:
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
     suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
-    names = [(("rollout", "strategy"), model + suffix)]
+    names: list[tuple[FieldPath, str]] = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
         names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
                  for i, v in enumerate(spec.rollout.ab.variants)]
-    for path, name in names:
+    for field, name in names:
         if spec.serving == "kserve":
             name += _KSERVE_PREDICTOR
         if len(name) > 63:
-            problems.append((path, f"the object name {name!r} would be longer than 63 characters; "
+            problems.append((field, f"the object name {name!r} would be longer than 63 characters; "
                                    "shorten the model or variant name"))
     return problems
 
@@ -369,7 +370,7 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
 
 
 def _check_collisions(releases: list[Release]) -> None:
-    problems = []
+    problems: list[Problem] = []
     names: dict[str, Release] = {}
     places: dict[tuple, Release] = {}
     for r in releases:
