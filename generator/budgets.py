@@ -96,6 +96,8 @@ def from_options(options: tuple[str, ...], base: Budgets) -> Budgets:
 
 # The budgets of the command running in this process; set once by the CLI or the plugin, read by the guards.
 _current = Budgets()
+# What that command has spent so far of the budgets that are counted as it goes.
+_spent_template_seconds = 0.0
 
 
 def current() -> Budgets:
@@ -103,5 +105,16 @@ def current() -> Budgets:
 
 
 def set_current(budgets: Budgets) -> None:
-    global _current
+    """Start a command with these budgets: nothing spent yet."""
+    global _current, _spent_template_seconds
     _current = budgets
+    _spent_template_seconds = 0.0
+
+
+def template_seconds_left() -> float:
+    return _current.template_seconds - _spent_template_seconds
+
+
+def spend_template_seconds(seconds: float) -> None:
+    global _spent_template_seconds
+    _spent_template_seconds += seconds

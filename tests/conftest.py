@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -95,6 +96,15 @@ def render_records(tmp_path_factory, monkeypatch) -> Path:
     return cache / "gitops-gen" / "renders"
 
 
+@pytest.fixture(autouse=True)
+def fresh_budgets():
+    """Each test is a command of its own: default budgets, nothing spent (in-process calls share the ledger)."""
+    from generator import budgets
+    budgets.set_current(budgets.Budgets())
+    yield
+    budgets.set_current(budgets.Budgets())
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     """The small fleet written to tmp_path/src."""
@@ -126,3 +136,10 @@ def run():
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """GITOPS_GEN_TEST_ORDER=reverse runs the suite backwards (.ci/lowest does): no test may rely on another
+    having run first, or on a file another test left behind."""
+    if os.environ.get("GITOPS_GEN_TEST_ORDER") == "reverse":
+        items.reverse()

@@ -26,6 +26,7 @@ import pytest
 
 from generator.resolve import sandbox
 from tests.conftest import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.lines import assert_lines
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"
 DNS_LABEL = "is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)"
@@ -63,17 +64,18 @@ COMPONENT_MODEL = change(IRIS, 'storageUri: "s3://models/iris/{{ version }}"',
 class Case:
     id: str
     files: dict[str, str | bytes | None]  # replaces files of the small fleet; None deletes one
-    expected: list[str]  # stderr, line by line; {src} stands for the source tree as given on the command line
+    # stderr, line by line; {src} stands for the source tree as given on the command line, and … for words
+    # that come from a dependency (tests/lines.py)
+    expected: list[str]
     setup: Callable[[Path], None] | None = field(default=None)  # for what text cannot express (links, FIFOs)
 
 
 CASES = [
     # --- YAML itself -----------------------------------------------------------------------------
     Case("yaml-syntax-error", {MODEL: change(IRIS, "format: sklearn", "format: [sklearn")},
-         ["models/iris.yaml:9: YAML syntax error: did not find expected ',' or ']'"]),
+         ["models/iris.yaml:9: YAML syntax error: …"]),
     Case("tab-indentation", {MODEL: change(IRIS, "      format: sklearn", "\tformat: sklearn")},
-         ["models/iris.yaml:8: YAML syntax error: found character that cannot start any token "
-          "(a tab: YAML indentation must use spaces)"]),
+         ["models/iris.yaml:8: YAML syntax error: … (a tab: YAML indentation must use spaces)"]),
     Case("duplicate-key", {MODEL: change(IRIS, "      format: sklearn\n", "      format: sklearn\n      format: onnx\n")},
          ["models/iris.yaml:9: spec.format: duplicate key"]),
     Case("duplicate-top-level-key", {MODEL: change(IRIS, "    kind: Model\n", "    kind: Model\n    kind: Model\n")},
@@ -87,13 +89,14 @@ CASES = [
     Case("non-utf8-bytes", {MODEL: IRIS.encode().replace(b"demo", b"d\xe9mo")},
          ["models/iris.yaml:5: not valid UTF-8 (byte 0xe9)"]),
     Case("control-character", {MODEL: change(IRIS, "demo", "de\x07mo")},
-         ["models/iris.yaml:5: YAML error: character U+0007: control characters are not allowed"]),
+         ["models/iris.yaml:5: YAML error: character U+0007: …"]),
     Case("alias-bomb", {"models/bomb.yaml": alias_bomb()},
          ["models/bomb.yaml:6: f: YAML aliases expand too far (alias bomb?); refusing"]),
     Case("nested-too-deep", {"models/deep.yaml": "a: " + "[" * 150 + "]" * 150 + "\n"},
          ["models/deep.yaml:1: a: nested more than 100 levels deep; refusing"]),
     Case("nested-deep-enough-to-crash-libyaml", {"models/deep.yaml": "a: " + "[" * 100000 + "]" * 100000 + "\n"},
-         ["models/deep.yaml:1: nested more than 1000 levels deep; refusing"]),
+         # Refused by us or, in newer libyaml, by the parser itself: either way one line at line 1.
+         ["models/deep.yaml:1: …"]),
     Case("recursive-alias", {"models/loop.yaml": "a: &a [*a]\n"},
          ["models/loop.yaml:1: a[0]: recursive YAML alias"]),
     Case("merge-key-not-a-mapping", {MODEL: change(IRIS, "labels: {team: demo}", "labels:\n        <<: [1]")},
@@ -161,9 +164,9 @@ CASES = [
     Case("replicas-min-above-max", {PROD_ENV: change(PROD, "replicas: {min: 2, max: 5}", "replicas: {min: 6, max: 5}")},
          ["envs/prod.yaml:20: spec.models.iris.replicas.min: min (6) is greater than max (5)"]),
     Case("negative-gpus", {MODEL: change(IRIS, "memory: 2Gi}", "memory: 2Gi, gpu: -1}")},
-         ["models/iris.yaml:11: spec.resources.gpu: must be greater than or equal to 0"]),
+         ["models/iris.yaml:11: spec.resources.gpu: …0"]),
     Case("non-numeric-gpus", {MODEL: change(IRIS, "memory: 2Gi}", "memory: 2Gi, gpu: two}")},
-         ["models/iris.yaml:11: spec.resources.gpu: must be a valid integer"]),
+         ["models/iris.yaml:11: spec.resources.gpu: …integer"]),
     Case("invalid-memory-quantity", {MODEL: change(IRIS, "memory: 2Gi", "memory: 2GB")},
          ["models/iris.yaml:11: spec.resources.memory: '2GB' is not a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi"]),
     Case("invalid-cpu-in-overrides", {PROD_ENV: change(PROD, "resources: {memory: 4Gi}", "resources: {cpu: 1.5 cores}")},
@@ -181,15 +184,14 @@ CASES = [
     Case("deployment-without-image", {MODEL: change(IRIS, "format: sklearn", "format: sklearn\n      serving: deployment")},
          ["models/iris.yaml:6: spec.image: required for serving: deployment"]),
     Case("unknown-format", {MODEL: change(IRIS, "format: sklearn", "format: pickle")},
-         ["models/iris.yaml:8: spec.format: 'pickle' is not allowed: must be 'sklearn', 'xgboost', 'lightgbm', "
-          "'tensorflow', 'pytorch', 'onnx', 'triton', 'huggingface' or 'custom'"]),
+         ["models/iris.yaml:8: spec.format: 'pickle' is not allowed: …'sklearn'…'custom'"]),
     Case("canary-step-zero", {MODEL: IRIS + "      rollout: {strategy: canary, canary: {steps: [0, 50]}}\n"},
-         ["models/iris.yaml:12: spec.rollout.canary.steps[0]: must be greater than or equal to 1"]),
+         ["models/iris.yaml:12: spec.rollout.canary.steps[0]: …1"]),
     Case("canary-step-above-100", {MODEL: IRIS + "      rollout:\n        strategy: canary\n        canary:\n"
                                                   "          steps: [10, 101]\n"},
-         ["models/iris.yaml:15: spec.rollout.canary.steps[1]: must be less than or equal to 100"]),
+         ["models/iris.yaml:15: spec.rollout.canary.steps[1]: …100"]),
     Case("port-out-of-range", {MODEL: IRIS + "      port: 70000\n"},
-         ["models/iris.yaml:12: spec.port: must be less than or equal to 65535"]),
+         ["models/iris.yaml:12: spec.port: …65535"]),
     Case("no-clusters", {DEV_ENV: change(DEV, "clusters:\n        - name: dev-1", "clusters: []")},
          ["envs/dev.yaml:6: spec.clusters: must have at least 1 item(s)"]),
     Case("cluster-listed-twice", {DEV_ENV: change(DEV, "- name: dev-1", "- name: dev-1\n        - name: dev-1")},
@@ -247,19 +249,17 @@ CASES = [
 
     # --- Jinja2 in spec strings -----------------------------------------------------------------------
     Case("jinja-syntax-error", {MODEL: change(IRIS, "{{ version }}", "{{ version }")},
-         ["models/iris.yaml:9: spec.storageUri: template syntax error: unexpected '}'"]),
+         ["models/iris.yaml:9: spec.storageUri: template syntax error: …"]),
     Case("jinja-unclosed-block", {MODEL: change(IRIS, "{{ version }}", "{% if version %}")},
-         ["models/iris.yaml:9: spec.storageUri: template syntax error: Unexpected end of template. Jinja was looking "
-          "for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'."]),
+         ["models/iris.yaml:9: spec.storageUri: template syntax error: …"]),
     Case("jinja-unknown-name", {MODEL: change(IRIS, "{{ version }}", "{{ release.version }}")},
-         [f"models/iris.yaml:9: spec.storageUri: 'release' is undefined {KNOWN_NAMES}"]),
+         [f"models/iris.yaml:9: spec.storageUri: …'release'… {KNOWN_NAMES}"]),
     Case("jinja-unknown-name-in-overrides", {PROD_ENV: change(PROD, "memory: 4Gi", "memory: '{{ mem }}'")},
-         [f"envs/prod.yaml:16: spec.overrides.resources.memory: 'mem' is undefined {KNOWN_NAMES}"]),
+         [f"envs/prod.yaml:16: spec.overrides.resources.memory: …'mem'… {KNOWN_NAMES}"]),
     Case("jinja-unknown-filter", {MODEL: change(IRIS, "{{ version }}", "{{ version|nosuchfilter }}")},
-         ["models/iris.yaml:9: spec.storageUri: template syntax error: No filter named 'nosuchfilter'."]),
+         ["models/iris.yaml:9: spec.storageUri: template syntax error: …'nosuchfilter'…"]),
     Case("jinja-sandbox-escape", {MODEL: change(IRIS, "{{ version }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}")},
-         ["models/iris.yaml:9: spec.storageUri: refused by the template sandbox: access to attribute '__class__' "
-          "of 'str' object is unsafe."]),
+         ["models/iris.yaml:9: spec.storageUri: refused by the template sandbox: …'__class__'…"]),
     Case("jinja-include-a-file", {MODEL: change(IRIS, "{{ version }}", "{% include '/etc/passwd' %}")},
          ["models/iris.yaml:9: spec.storageUri: spec strings cannot include, import or extend templates ('/etc/passwd')"]),
     Case("jinja-huge-range", {MODEL: change(IRIS, "{{ version }}", "{% for i in range(10**9) %}x{% endfor %}")},
@@ -286,7 +286,7 @@ CASES = [
          ["a.yaml: is a symlink loop; refusing to read it"],
          setup=lambda src: ((src / "a.yaml").symlink_to("b.yaml"), (src / "b.yaml").symlink_to("a.yaml"))),
     Case("dangling-symlink", {},
-         ["gone.yaml: cannot read: No such file or directory"],
+         ["gone.yaml: cannot read: …"],
          setup=lambda src: (src / "gone.yaml").symlink_to("nowhere.yaml")),
     Case("fifo-named-like-a-spec", {},
          ["pipe.yaml: is not a regular file; refusing to read it"],
@@ -296,12 +296,11 @@ CASES = [
          ["models/iris.yaml:16: spec.rollout.ab.variants: weights must add up to 100, not 90"]),
     Case("template-unknown-name", {MODEL: IRIS + TEMPLATES, "templates/pdb.yaml.j2": "kind: ConfigMap\nmetadata:\n"
                                    "  name: {{ nope }}\n"},
-         ["templates/pdb.yaml.j2:3: 'nope' is undefined (known names: cluster, environment, labels, model, "
+         ["templates/pdb.yaml.j2:3: …'nope'… (known names: cluster, environment, labels, model, "
           "namespace, spec, version) (rendering release dev-dev-1-iris)"]),
     Case("template-syntax-error", {MODEL: IRIS + TEMPLATES, "templates/pdb.yaml.j2": "kind: ConfigMap\n"
                                    "metadata:\n  name: {{ model \n"},
-         ["templates/pdb.yaml.j2:3: template syntax error: unexpected end of template, expected "
-          "'end of print statement'. (rendering release dev-dev-1-iris)"]),
+         ["templates/pdb.yaml.j2:3: template syntax error: … (rendering release dev-dev-1-iris)"]),
     Case("template-size-bomb", {MODEL: IRIS + TEMPLATES, "templates/pdb.yaml.j2": "kind: ConfigMap\ndata:\n"
                                 "  x: {{ 'a' * 10**9 }}\n"},
          ["templates/pdb.yaml.j2:3: refused by the template sandbox: repeating a value 1000000000 times makes it "
@@ -355,7 +354,7 @@ def test_bad_input_is_one_located_line_and_changes_nothing(case, rendered, run):
     for args in (["render", "--out", out], ["render", "--check", "--out", out], ["validate"], ["show", "--env", "dev"]):
         result = run(*args, "--source", src)
         assert result.exit_code == 1, (args, result.stderr)
-        assert result.stderr.splitlines() == expected, args
+        assert_lines(result.stderr, expected, args)
         assert result.stdout == ""
     assert tree_bytes(out) == before
     assert [name for name in os.listdir(out.parent) if name.startswith(".")] == []  # no staging tree left
@@ -403,6 +402,6 @@ def test_bad_input_through_python_dash_m(case, rendered):
     result = subprocess.run([sys.executable, "-m", "generator", "render", "--source", src, "--out", out],
                             cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [line.replace("{src}", str(src)) for line in case.expected]
+    assert_lines(result.stderr, [line.replace("{src}", str(src)) for line in case.expected])
     assert "Traceback" not in result.stderr
     assert tree_bytes(out) == before

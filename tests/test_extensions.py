@@ -11,6 +11,7 @@ from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
 from generator.builders.validation import schema_errors
 from tests.conftest import build_file_tree, small_fleet
+from tests.lines import line_matches
 
 PDB = """\
     apiVersion: policy/v1
@@ -97,10 +98,10 @@ def test_templates_can_include_each_other(tmp_path):
 
 @pytest.mark.parametrize("template, expected", [
     ("kind: X\nmetadata: {name: {{ modle }}}\n",
-     "templates/bad.j2:2: 'modle' is undefined (known names: cluster, environment, labels, model, namespace, spec, "
+     "templates/bad.j2:2: …'modle'… (known names: cluster, environment, labels, model, namespace, spec, "
      "version) (rendering release dev-dev-1-iris)"),
     ("a: 1\nb: {{ ''.__class__ }}\n",
-     "templates/bad.j2:2: refused by the template sandbox: access to attribute '__class__' of 'str' object is unsafe."),
+     "templates/bad.j2:2: refused by the template sandbox: …'__class__'…"),
     ("a: 1\n{% for x in %}\n", "templates/bad.j2:2: template syntax error"),
     ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ../../x}\n",
      "templates/bad.j2:1: ConfigMap: metadata.name must be a Kubernetes object name"),
@@ -113,7 +114,7 @@ def test_templates_can_include_each_other(tmp_path):
 def test_template_problems_name_the_template_and_line(tmp_path, template, expected):
     fleet = iris_with_templates(tmp_path, "templates/bad.j2", files={"templates/bad.j2": template})
     [found] = build_error(fleet.releases[0])
-    assert found.startswith(expected), found
+    assert line_matches(expected + "…", found), found
 
 
 def test_a_missing_template_is_reported_where_it_is_listed(tmp_path):
@@ -151,13 +152,13 @@ def test_component_is_called_with_the_release_and_may_import_inside_the_tree(tmp
      "components/rec.jsonnet:2: import '/etc/passwd': absolute paths are refused"),
     ("function(release)\n  error 'no ' + release.model",
      "components/rec.jsonnet:2: no rec (evaluating release dev-dev-1-rec)"),
-    ("function(release) {\n  a: 1 +\n}", "components/rec.jsonnet:3: Unexpected: \"}\" while parsing terminal"),
+    ("function(release) {\n  a: 1 +\n}", "components/rec.jsonnet:3: …"),
     ("function(release) [1]", "components/rec.jsonnet: each document must be a Kubernetes object"),
 ])
 def test_component_problems_name_the_file_and_line(tmp_path, component, expected):
     [release] = [r for r in component_fleet(tmp_path, component).releases if r.model == "rec"]
     [found] = build_error(release)
-    assert found.startswith(expected), found
+    assert line_matches(expected + "…", found), found
 
 
 def test_evaluation_time_is_bounded(tmp_path, monkeypatch):
@@ -173,7 +174,8 @@ def test_validate_names_a_kind_without_a_schema(tmp_path, run):
         "templates/x.j2": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"})
     result = run("validate", "--source", tmp_path / "src")
     assert result.exit_code == 1
-    assert "workloads/dev/dev-1/iris/widget-w.yaml: no schema for example.com/v1 Widget" in result.stdout
+    assert result.stderr.startswith("templates/x.j2:1: kind: no schema to check example.com/v1 Widget against")
+    assert "spec.extensions.allowedKinds" in result.stderr
 
 
 def test_template_time_is_bounded(tmp_path, monkeypatch):

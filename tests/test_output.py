@@ -15,6 +15,7 @@ import generator
 from generator import console as progress_module
 from generator.console import Progress
 from generator.commands.render import render
+from tests.conftest import REPO
 
 # The small fleet: 3 releases (dev-1, prod-a, prod-b) of one KServe model. Objects: 3 InferenceServices,
 # 2 AppProjects + 3 Applications, 3 GitRepositories (dev-1, prod-a, hub) + 3 Flux Kustomizations = 14;
@@ -131,6 +132,20 @@ def test_errors_are_red_on_a_terminal_only_and_never_with_no_color(tmp_path):
 
 def console_script(name: str) -> str:
     return str(Path(sys.executable).parent / name)
+
+
+def test_subprocesses_and_console_scripts_run_the_code_of_this_checkout(tmp_path):
+    # From another directory, so the working directory on sys.path cannot hide a stale installed copy:
+    # the README's test command installs the checkout editable, and every subprocess test relies on it.
+    where = subprocess.run([sys.executable, "-c", "import generator, plugin; print(generator.__file__); "
+                            "print(plugin.__file__)"], cwd=tmp_path, capture_output=True, text=True)
+    assert where.returncode == 0, where.stderr
+    for module_file in where.stdout.splitlines():
+        assert Path(module_file).resolve().is_relative_to(REPO), (
+            f"{module_file} is not this checkout's code: install it with pip install -e '.[test]'")
+    for script in ("gitops-gen", "gitops-gen-cmp"):
+        shebang = Path(console_script(script)).read_text().splitlines()[0]
+        assert Path(shebang[2:].strip()).resolve() == Path(sys.executable).resolve(), script
 
 
 def test_version_of_the_console_script_and_python_dash_m_is_the_installed_version():

@@ -11,6 +11,7 @@ from generator.resolve import templating
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import deep_merge, load_fleet
 from tests.conftest import DEV, build_file_tree, small_fleet
+from tests.lines import assert_lines
 
 
 def without(text: str, field: str) -> str:
@@ -109,9 +110,9 @@ def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
 
 def test_unknown_name_in_expression_is_an_error_at_its_line(tmp_path):
     iris = small_fleet()["models/iris.yaml"].replace("{{ version }}", "{{ verison }}")
-    assert problems(tmp_path, **{"models/iris.yaml": iris}) == [
-        "models/iris.yaml:9: spec.storageUri: 'verison' is undefined "
-        "(known names: cluster, environment, model, namespace, version)"]
+    assert_lines("\n".join(problems(tmp_path, **{"models/iris.yaml": iris})), [
+        "models/iris.yaml:9: spec.storageUri: …'verison'… "
+        "(known names: cluster, environment, model, namespace, version)"])
 
 
 def test_missing_version_is_reported_at_the_environment_entry(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 
 from generator.resolve import sandbox
 from generator.resolve.templating import TemplateProblem, render_string
+from tests.lines import line_matches
 
 CONTEXT = {"version": "1.2.0", "model": "iris", "environment": "prod", "cluster": "eu-1", "namespace": "ml"}
 # Releases name their Kubernetes namespace `namespace`, which hides Jinja2's namespace() helper;
@@ -40,7 +41,7 @@ def test_attribute_escapes_are_refused(text):
 
 @pytest.mark.parametrize("text", ["{{ [].append(1) }}", "{{ {}.update(a=1) }}", "{{ dict(a=1).pop('a') }}"])
 def test_values_cannot_be_changed(text):
-    assert "is unsafe" in refusal(text)
+    assert refusal(text).startswith("refused by the template sandbox: ")
 
 
 @pytest.mark.parametrize("text", ["{% include '/etc/passwd' %}", "{% import 'x.j2' as x %}", "{% extends 'base' %}"])
@@ -110,8 +111,8 @@ def test_renders_off_the_main_thread_keep_the_size_limits():
 
 
 def test_nondeterministic_helpers_are_not_available():
-    assert refusal("{{ [1, 2]|random }}") == "template syntax error: No filter named 'random'."
-    assert refusal("{{ lipsum() }}").startswith("'lipsum' is undefined")
+    assert line_matches("template syntax error: …'random'…", refusal("{{ [1, 2]|random }}"))
+    assert line_matches("…'lipsum'…", refusal("{{ lipsum() }}"))
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -2,22 +2,24 @@
 
 Both see the same release context (SPEC "Extensions"), read only the files
 load/source.py collected from the tree's templates/ and components/ (carried in
-``release.files``), and run under a time bound of EVALUATION_SECONDS each
-(see ``bounded``).
+``release.files``), and each runs within EVALUATION_SECONDS and what is left of
+the command's template-seconds budget (generator/timelimit.py). Components run
+in a child process whose memory is capped (builders/jsonnet_worker.py).
 Their objects get the standard labels and the source annotation, plus the
-template's or component's path in it, and are validated like built-in ones.
+template's or component's path in it, and each is checked before it can be
+written: against the schema of its kind (a kind without one only when the
+Project allows it), and never a Secret with values.
 """
 from __future__ import annotations
 
 import json
 import posixpath
 import re
-import signal
-import threading
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import GitopsGenError, Problem
 from ..resolve.fleet import Release
+from ..timelimit import TimeLimitExceeded, budget_message, time_limit
 from ..load.yamlpos import load_documents
 from . import meta
 
@@ -35,48 +37,10 @@ def context(release: Release) -> dict[str, Any]:
             "spec": release.spec.model_dump(mode="json")}
 
 
-class _OutOfTime(BaseException):
-    """Raised by the timer; a BaseException, so no `except Exception` in a template engine swallows it."""
-
-
-def bounded(what: str, file: str, work: Callable[[], Any], releases_gil: bool = False) -> Any:
-    """``work()``, or a located error when it has not finished within EVALUATION_SECONDS.
-
-    Python work (Jinja2) in the main thread is interrupted by a SIGALRM timer,
-    which costs next to nothing. Work in C that releases the GIL (gojsonnet),
-    and anything off the main thread, runs in a worker thread instead (about a
-    millisecond to start), which is abandoned when late.
-    """
-    late = GitopsGenError.at(file, 0, "", f"{what} did not finish within {EVALUATION_SECONDS:g}s")
-    if not releases_gil and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        def alarm(signum, frame):
-            raise _OutOfTime()
-
-        previous = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, EVALUATION_SECONDS)
-        try:
-            return work()
-        except _OutOfTime:
-            raise late from None
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    result: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            result["value"] = work()
-        except BaseException as exc:  # handed to the caller's thread below
-            result["error"] = exc
-
-    worker = threading.Thread(target=run, name=f"gitops-gen {what}", daemon=True)
-    worker.start()
-    worker.join(EVALUATION_SECONDS)
-    if worker.is_alive():
-        raise late
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
+def _late(what: str, file: str, exc: TimeLimitExceeded) -> GitopsGenError:
+    if exc.budget:
+        return GitopsGenError.at(file, 0, "", budget_message(what))
+    return GitopsGenError.at(file, 0, "", f"{what} did not finish within {exc.seconds:g}s")
 
 
 # --- Jinja2 templates --------------------------------------------------------------
@@ -92,18 +56,50 @@ def template_objects(release: Release) -> list[dict]:
     values = context(release)
     for path in release.spec.templates:
         try:
-            text = bounded("the template", path,
-                           lambda: render_file(release.files, path, values, MAX_OUTPUT_CHARS))
+            with time_limit(EVALUATION_SECONDS):
+                text = render_file(release.files, path, values, MAX_OUTPUT_CHARS)
+        except TimeLimitExceeded as exc:
+            raise _late("the template", path, exc) from None
         except FileTemplateProblem as exc:
             raise GitopsGenError.at(exc.file, exc.line, "", f"{exc} (rendering release {release.name})") from None
+        source = release.files.texts[path]
         try:
             documents = load_documents(text, path)
         except GitopsGenError as exc:
-            raise GitopsGenError(*(Problem(p.file, p.line, p.field, f"{p.message} (in the output rendered for "
-                                                                   f"release {release.name})")
-                                   for p in exc.problems)) from None
-        out.extend(adopt(doc.data, release, path, doc.line) for doc in documents)
+            raise GitopsGenError(*(_in_template(p, source, text, release) for p in exc.problems)) from None
+        for doc in documents:
+            line = template_line(source, text, doc.line)
+            obj = adopt(doc.data, release, path, line)
+            check_user_object(obj, release, path, line)
+            out.append(obj)
     return out
+
+
+def template_line(source: str, rendered: str, line: int) -> int:
+    """The line of the template ``source`` that produced ``line`` of its output ``rendered``; 0 if unknown.
+
+    The same line when everything up to it came out as written; else the one
+    template line with exactly that text (the n-th, when both have it n times).
+    """
+    source_lines, rendered_lines = source.splitlines(), rendered.splitlines()
+    if line <= 0 or source_lines[:line] == rendered_lines[:line]:
+        return line
+    if line > len(rendered_lines):
+        return 0
+    wanted = rendered_lines[line - 1]
+    in_source = [i for i, text in enumerate(source_lines, 1) if text == wanted]
+    if wanted.strip() and len(in_source) == rendered_lines.count(wanted):
+        return in_source[rendered_lines[:line].count(wanted) - 1]
+    return 0
+
+
+def _in_template(problem: Problem, source: str, rendered: str, release: Release) -> Problem:
+    """A problem found in a template's output, moved to the template line that wrote it when that is known."""
+    line = template_line(source, rendered, problem.line)
+    where = f"in the output rendered for release {release.name}"
+    if not line and problem.line:
+        where = f"line {problem.line} of the output rendered for release {release.name}"
+    return Problem(problem.file, line, problem.field, f"{problem.message} ({where})")
 
 
 # --- Jsonnet components ------------------------------------------------------------
@@ -111,49 +107,65 @@ def template_objects(release: Release) -> list[dict]:
 
 def component_objects(release: Release) -> list[dict]:
     """serving: jsonnet: the component, called with the release, gives an object or an array of them."""
-    import _gojsonnet
+    from .. import budgets
+    from . import jsonnet_worker
 
     path = release.spec.component
     assert path is not None  # serving: jsonnet requires one (spec.model_spec_problems)
     texts = release.files.texts
-    refused: list[tuple[str, str, str]] = []  # (importing directory, import path, why)
-
-    def import_callback(directory: str, rel: str) -> tuple[str, bytes]:
-        # Refusals are recorded here and raised after evaluation: an exception
-        # raised inside this callback can come back garbled from gojsonnet.
-        target = posixpath.normpath(posixpath.join(directory, rel))
-        if rel.startswith("/"):
-            refused.append((directory, rel, f"import {rel!r}: absolute paths are refused; imports resolve inside "
-                                            "the source tree"))
-        elif target == ".." or target.startswith("../"):
-            refused.append((directory, rel, f"import {rel!r} leaves the source tree"))
-        elif target not in texts:
-            refused.append((directory, rel, f"import {rel!r}: {target} not found (imports resolve to files under "
-                                            "components/ or templates/)"))
-        else:
-            return target, texts[target].encode()
-        return target, b""
-
     tla = json.dumps(context(release), sort_keys=True)
-
-    def evaluate() -> tuple[str | None, str | None]:
-        try:
-            return _gojsonnet.evaluate_snippet(path, texts[path], import_callback=import_callback,
-                                               tla_codes={"release": tla}), None
-        except Exception as exc:  # gojsonnet reports every failure as an exception with text
-            return None, str(exc)
-
-    output, error = bounded("the component", path, evaluate, releases_gil=True)
-    if refused:
-        directory, rel, why = refused[0]
+    memory = budgets.current().jsonnet_memory_bytes
+    evaluator = jsonnet_worker.worker(memory)  # started before the clock: its start is not the component's time
+    try:
+        with time_limit(EVALUATION_SECONDS, alarm=False) as seconds:
+            try:
+                answer = evaluator.evaluate(release.files, path, tla, MAX_OUTPUT_CHARS, seconds)
+            except jsonnet_worker.WorkerTimedOut:
+                raise TimeLimitExceeded() from None
+    except TimeLimitExceeded as exc:
+        jsonnet_worker.discard()
+        raise _late("the component", path, exc) from None
+    except jsonnet_worker.WorkerDied as exc:
+        jsonnet_worker.discard()
+        if exc.out_of_memory:
+            raise GitopsGenError.at(path, 0, "", f"the component needs more memory than the jsonnet-memory-bytes "
+                                    f"budget ({_bytes(memory)}) allows (evaluating release {release.name}); raise "
+                                    "it with --limit jsonnet-memory-bytes=N or GITOPS_GEN_LIMIT_JSONNET_MEMORY_BYTES=N"
+                                    ) from None
+        raise GitopsGenError.at(path, 0, "", f"the Jsonnet evaluator stopped unexpectedly (exit status "
+                                f"{exc.status}) evaluating release {release.name}") from None
+    if answer.refused:
+        directory, rel, why = answer.refused[0]
         file, line = _import_site(directory, rel, texts, path)
         raise GitopsGenError.at(file, line, "", why)
-    if error is not None:
-        file, line = _jsonnet_location(error, texts, path)
-        raise GitopsGenError.at(file, line, "", f"{_jsonnet_message(error)} (evaluating release {release.name})")
-    value = json.loads(output)
+    if answer.memory:
+        raise GitopsGenError.at(path, 0, "", f"the component needs more memory than the jsonnet-memory-bytes budget "
+                                f"({_bytes(memory)}) allows (evaluating release {release.name})")
+    if answer.too_large:
+        raise GitopsGenError.at(path, 0, "", f"renders more than {MAX_OUTPUT_CHARS} characters "
+                                f"(evaluating release {release.name})")
+    if answer.error is not None:
+        file, line = _jsonnet_location(answer.error, texts, path)
+        raise GitopsGenError.at(file, line, "", f"{_jsonnet_message(answer.error)} (evaluating release {release.name})")
+    value = json.loads(answer.output)
     items = value if isinstance(value, list) else [value]
-    return [adopt(item, release, path) for item in items]
+    if not items:
+        # An empty release would be applied as "nothing": Flux prunes, and Argo CD deletes, what it deployed.
+        raise GitopsGenError.at(path, 0, "", f"the component returned no objects for release {release.name}; "
+                                "a release must have objects (an empty one would delete what it deployed)")
+    out = []
+    for item in items:
+        obj = adopt(item, release, path)
+        check_user_object(obj, release, path, 0)
+        out.append(obj)
+    return out
+
+
+def _bytes(count: int) -> str:
+    for unit, size in (("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)):
+        if count >= size and count % size == 0:
+            return f"{count // size}{unit}"
+    return f"{count} bytes"
 
 
 def _jsonnet_location(error: str, texts, default: str) -> tuple[str, int]:
@@ -211,3 +223,33 @@ def adopt(obj: Any, release: Release, source: str, line: int = 0) -> dict:
     new_metadata.update({k: v for k, v in metadata.items() if k not in new_metadata})
     rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
     return {"apiVersion": api_version, "kind": kind, "metadata": new_metadata, **rest}
+
+
+def check_user_object(obj: dict, release: Release, source: str, line: int) -> None:
+    """Refuse an object of a user's template or component that a cluster would reject, or that holds secrets.
+
+    Checked here, before anything is written: ``render`` and the plugin write
+    nothing a user's code made that ``validate`` would call invalid.
+    """
+    from .validation import schema_problems
+
+    api_version, kind, name = obj["apiVersion"], obj["kind"], obj["metadata"]["name"]
+    what = f"{kind} {name} of release {release.name}"
+    refuse_secret_values(obj, source, line, what)
+    problems = schema_problems(obj)
+    if problems is None:
+        if (api_version, kind) in release.files.allowed_kinds:
+            return
+        raise GitopsGenError.at(source, line, "kind", f"no schema to check {api_version} {kind} against ({what}); "
+                                "list it in the Project's spec.extensions.allowedKinds to write it unchecked")
+    if problems:
+        raise GitopsGenError(*(Problem(source, line, field, f"{message} ({what})") for field, message in problems))
+
+
+def refuse_secret_values(obj: dict, source: str, line: int, what: str) -> None:
+    """gitops-gen writes no secret values, from any source: a Secret may not carry data or stringData."""
+    if obj.get("kind") == "Secret" and obj.get("apiVersion") == "v1":
+        for field in ("data", "stringData"):
+            if field in obj:
+                raise GitopsGenError.at(source, line, field, f"a Secret must not carry values ({what}): secrets are "
+                                        "references, never values; create the Secret with your secret manager")

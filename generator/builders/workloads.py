@@ -37,6 +37,9 @@ def serving_objects(release: Release) -> list[dict]:
 def workload_objects(release: Release) -> list[dict]:
     """The Kubernetes objects of one release, in a fixed order."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
+    if not objects:
+        # Applied as "nothing", a release deletes what it deployed (Flux prunes, Argo CD syncs to empty).
+        raise GitopsGenError(f"release {release.name} has no objects; refusing to write an empty release")
     _check_unique_files(release, objects)
     return objects
 
@@ -45,6 +48,9 @@ def _check_unique_files(release: Release, objects: list[dict]) -> None:
     # Two objects of one kind and name would overwrite each other's file (and fight in the cluster).
     seen: dict[str, dict] = {}
     for obj in objects:
+        if obj["kind"] == "Secret":  # whatever made it: secret values never reach the output
+            extensions.refuse_secret_values(obj, obj["metadata"]["annotations"].get("gitops-gen.io/source", ""), 0,
+                                            f"Secret {obj['metadata']['name']} of release {release.name}")
         file = layout.object_file(obj)
         if file in seen:
             sources = obj["metadata"]["annotations"].get("gitops-gen.io/source", "")

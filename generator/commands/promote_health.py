@@ -65,8 +65,10 @@ class _Cluster:
         api = self.clients[context]
         group, version, plural = gvp
         try:
+            # A (connect, read) pair: older kubernetes clients (seen with v29 to v32) ignore a float timeout (only an int
+            # or a pair counts), which would let a stalled cluster hold the gate far past its deadline.
             return api.get_namespaced_custom_object(group, version, namespace, plural, name,
-                                                    _request_timeout=remaining)
+                                                    _request_timeout=(remaining, remaining))
         except self.kubernetes.client.exceptions.ApiException as exc:
             if exc.status == 404:
                 raise Unhealthy(f"{plural} {namespace}/{name} not found"

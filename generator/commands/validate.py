@@ -18,8 +18,9 @@ def validate(source: Path, quiet: bool = False) -> int:
     files = build_fleet(fleet)
     problems: list[str] = []
     checked = 0
+    allowed = {(k.apiVersion, k.kind) for k in fleet.project.spec.extensions.allowedKinds}
     for f in files:
-        if (f.obj.get("apiVersion"), f.obj.get("kind")) in _NOT_KUBERNETES:
+        if (f.obj.get("apiVersion"), f.obj.get("kind")) in _NOT_KUBERNETES | allowed:
             continue
         checked += 1
         problems.extend(f"{f.path}: {error}" for error in schema_errors(f.obj))

@@ -433,6 +433,23 @@ class FluxSettings(StrictModel):
     timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
 
 
+_API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$")
+_KIND_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$")
+
+
+class AllowedKind(StrictModel):
+    apiVersion: Annotated[str, _checked(_API_VERSION, "an apiVersion such as v1 or example.com/v1beta1")] = Field(
+        description="The kind's apiVersion, e.g. example.com/v1.")
+    kind: Annotated[str, _checked(_KIND_NAME, "a Kubernetes kind name such as Widget")] = Field(
+        description="The kind, e.g. Widget.")
+
+
+class ExtensionSettings(StrictModel):
+    allowedKinds: list[AllowedKind] = Field(
+        [], description="Kinds without a bundled schema that templates and components may produce, unchecked. "
+                        "Objects of any other kind without a schema are refused.")
+
+
 class ProjectSpec(StrictModel):
     repoURL: Annotated[str, Field(min_length=1)] = Field(
         description="The Git repository Argo CD and Flux read (http(s):// or ssh://).")
@@ -445,6 +462,8 @@ class ProjectSpec(StrictModel):
         [], description="Environment names in promotion order, e.g. [dev, staging, prod].")
     argocd: ArgoCDSettings = Field(ArgoCDSettings(), description="Argo CD settings.")
     flux: FluxSettings = Field(FluxSettings(), description="Flux settings.")
+    extensions: ExtensionSettings = Field(
+        ExtensionSettings(), description="What users' templates and components may produce.")
 
 
 def project_problems(spec: ProjectSpec) -> list[SpecProblem]:

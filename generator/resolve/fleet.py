@@ -16,6 +16,7 @@ from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
+from .. import budgets
 from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, SpecProblem, Sync, model_spec_problems
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
@@ -40,13 +41,15 @@ class Environment:
 
 @dataclass(frozen=True, eq=False)
 class SourceFiles:
-    """The text of every file under templates/ and components/, by path relative to the source tree.
+    """The text of every file under templates/ and components/, by path relative to the source tree,
+    and the kinds without a schema the Project lets them produce (``spec.extensions.allowedKinds``).
 
     Compared and hashed by identity: one instance is shared by all releases of a
     fleet, so compiled templates can be cached per instance.
     """
 
     texts: Mapping[str, str]
+    allowed_kinds: frozenset[tuple[str, str]] = frozenset()  # (apiVersion, kind)
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
@@ -153,7 +156,8 @@ def resolve(tree: SourceTree) -> Fleet:
     environments = []
     releases: list[Release] = []
     used_models: set[str] = set()
-    files = SourceFiles(MappingProxyType(dict(tree.extension_files)))
+    files = SourceFiles(MappingProxyType(dict(tree.extension_files)),
+                        frozenset((k.apiVersion, k.kind) for k in project.spec.extensions.allowedKinds))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: EnvironmentSpec = env_doc.doc.spec
@@ -165,6 +169,8 @@ def resolve(tree: SourceTree) -> Fleet:
                 releases.extend(_releases(project, env, env_doc, tree.models[model_name], files))
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
+                if budgets.template_seconds_left() <= 0:
+                    raise_if(problems)  # every expression from here on would only repeat that the budget ran out
     for name in sorted(set(tree.models) - used_models):
         problems.extend(_unused_model_problems(tree.models[name]))
     raise_if(problems)

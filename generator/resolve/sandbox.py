@@ -13,8 +13,8 @@ would stall a render (or the Argo CD repo-server) for minutes. So here:
   they run: repetition (``*``), powers, ``%``/``format`` widths, integer
   arguments over ``MAX_SIZE``, and any call whose two largest arguments
   multiply past ``MAX_WORK`` (``replace``, ``indent``, ``join``, ...).
-* time: a render runs under a wall-clock limit (``time_limit``), enforced with
-  SIGALRM, which interrupts Python-level loops wherever they are.
+* time: a render runs under a wall-clock limit (``timelimit.time_limit``),
+  enforced with SIGALRM, which interrupts Python-level loops wherever they are.
 * determinism: the ``random`` filter and the ``lipsum`` global are removed; the
   same specs must always give the same bytes.
 
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import functools
 import re
-import signal
-import threading
-from contextlib import contextmanager
+import string
 from typing import Any
 
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+# The one timer for all user code lives in timelimit.py; templating.py reaches it through here.
+from ..timelimit import TimeLimitExceeded, time_limit  # noqa: F401
 
 # Far above any real spec value or generated manifest, far below what hurts.
 MAX_SIZE = 1 << 20
@@ -45,14 +46,6 @@ _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 class LimitExceeded(SecurityError):
     """A template tried to build a value larger than the sandbox allows."""
-
-
-class TimeLimitExceeded(BaseException):
-    """A template ran longer than the time limit.
-
-    A BaseException, so that no ``except Exception`` inside Jinja2 (constant
-    folding at compile time catches everything) swallows the one-shot alarm.
-    """
 
 
 def extent(value: Any, limit: int = MAX_SIZE) -> int:
@@ -142,12 +135,52 @@ def _check_percent_format(text: str, values: Any) -> None:
         _check_arguments(values if isinstance(values, tuple) else (values,), {})
 
 
-def _check_brace_format(text: str) -> None:
-    for field in _FORMAT_FIELD.findall(text):
-        _, _, spec = field.partition(":")
-        for digits in re.findall(r"\d+", spec):
-            if int(digits) > MAX_SIZE:
-                raise LimitExceeded(f"a format width of {digits} is larger than the sandbox allows ({MAX_SIZE})")
+_FORMATTER = string.Formatter()
+_MAX_SIZE_DIGITS = len(str(MAX_SIZE))
+
+
+def _check_spec_numbers(spec: str) -> None:
+    for digits in re.findall(r"\d+", spec):
+        if len(digits) > _MAX_SIZE_DIGITS or int(digits) > MAX_SIZE:
+            shown = digits if len(digits) <= 20 else digits[:17] + "..."
+            raise LimitExceeded(f"a format width of {shown} is larger than the sandbox allows ({MAX_SIZE})")
+
+
+def _check_brace_format(text: str, args: tuple = (), kwargs: Any = None) -> None:
+    """Refuse ``str.format``/``format_map`` widths and precisions over MAX_SIZE before anything is built.
+
+    A width may itself be a replacement field filled from the arguments
+    (``'{0:{1}}'.format('a', '300000000')``): those are looked up here, as
+    str.format would, and the resulting spec is checked. Python formats the
+    whole string in one C call, so no check afterwards could stop it.
+    """
+    kwargs = {} if kwargs is None else kwargs
+    auto = 0  # str.format's automatic field numbering: the outer field first, then those in its spec
+    for _, name, spec, _ in _FORMATTER.parse(text):
+        if name is None:
+            continue
+        if name == "":
+            auto += 1
+        if not spec or "{" not in spec:
+            _check_spec_numbers(spec or "")
+            continue
+        expanded = []
+        for literal, inner, inner_spec, _ in _FORMATTER.parse(spec):
+            expanded.append(literal)
+            if inner is None:
+                continue
+            _check_spec_numbers(inner_spec or "")
+            if inner == "":
+                inner, auto = str(auto), auto + 1
+            if not (inner.isdigit() or inner.isidentifier()):
+                # Attribute or item lookups would run here, outside the sandbox's checks.
+                raise LimitExceeded("a format width may only come from a plain argument ('{0:{1}}' or '{x:{w}}')")
+            try:
+                value = args[int(inner)] if inner.isdigit() else kwargs[inner]
+            except (IndexError, KeyError, TypeError):
+                return  # str.format itself reports the missing argument
+            expanded.append(format(_check_result(value), inner_spec or ""))
+        _check_spec_numbers("".join(expanded))
 
 
 def _check_binop(op: str, left: Any, right: Any) -> None:
@@ -226,8 +259,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def call(self, context, obj, /, *args: Any, **kwargs: Any) -> Any:
         # str.format arrives wrapped by the sandbox; the string is on the wrapped method.
         owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
-        if isinstance(owner, str) and getattr(obj, "__name__", "") in ("format", "format_map"):
-            _check_brace_format(owner)
+        method = getattr(obj, "__name__", "") if isinstance(owner, str) else ""
+        if method == "format":
+            _check_brace_format(owner, args, kwargs)
+        elif method == "format_map":
+            _check_brace_format(owner, (), args[0] if len(args) == 1 else None)
         _check_arguments((owner, *args) if isinstance(owner, (str, list, tuple, dict)) else args, kwargs)
         return _check_result(super().call(context, obj, *args, **kwargs))
 
@@ -241,50 +277,3 @@ def render_bounded(template, context: dict[str, Any]) -> str:
             raise LimitExceeded(f"the output is longer than {MAX_SIZE} characters; refusing")
         pieces.append(piece)
     return "".join(pieces)
-
-
-class _Alarm:
-    """The SIGALRM handler, installed once: arming it per render costs two setitimer calls, not signal()."""
-
-    installed = False
-    armed = False
-    previous: Any = None
-
-    @classmethod
-    def on_alarm(cls, signum, frame):
-        if cls.armed:
-            cls.armed = False
-            raise TimeLimitExceeded()
-        if callable(cls.previous):  # someone else's timer: pass it on
-            cls.previous(signum, frame)
-
-    @classmethod
-    def install(cls) -> bool:
-        if not cls.installed:
-            cls.previous = signal.signal(signal.SIGALRM, cls.on_alarm)
-            cls.installed = True
-        return signal.getsignal(signal.SIGALRM) == cls.on_alarm  # bound methods: equal, not identical
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise TimeLimitExceeded in the block after ``seconds`` of wall-clock time.
-
-    SIGALRM interrupts Python code between any two bytecodes, which is where
-    template loops spend their time (single C-level steps are bounded by the
-    size checks instead). Signals only reach the main thread, so elsewhere (or
-    while another timer is running) the block runs with the size limits only.
-    """
-    usable = (seconds > 0 and hasattr(signal, "setitimer") and not _Alarm.armed
-              and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and _Alarm.install())
-    if not usable:
-        yield
-        return
-    _Alarm.armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        _Alarm.armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)

@@ -119,7 +119,10 @@ def render_string(text: str, context: dict[str, Any]) -> str:
             return render_bounded(_compile(text), context)
     except TemplateProblem:
         raise
-    except TimeLimitExceeded:
+    except TimeLimitExceeded as exc:
+        if exc.budget:
+            from ..timelimit import budget_message
+            raise TemplateProblem(budget_message("this expression")) from None
         raise TemplateProblem(f"refused by the template sandbox: took longer than {TIME_LIMIT_SECONDS:g}s "
                               "(a loop too large?)") from None
     except jinja2.UndefinedError as exc:
