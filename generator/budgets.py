@@ -25,7 +25,7 @@ from .errors import GitopsGenError
 ENV_PREFIX = "GITOPS_GEN_LIMIT_"
 
 _MiB = 1024 * 1024
-_SIZE = re.compile(r"^\s*(\d+)\s*(|k|Ki|M|Mi|G|Gi)\s*$")
+_SIZE = re.compile(r"^\s*([0-9]+)\s*(|k|Ki|M|Mi|G|Gi)\s*$")
 _UNITS = {"": 1, "k": 1000, "Ki": 1024, "M": 1000**2, "Mi": _MiB, "G": 1000**3, "Gi": 1024**3}
 
 

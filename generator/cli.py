@@ -193,6 +193,43 @@ def diff(ctx, env_a: str, env_b: str, model: str | None, source: Path) -> None:
     _finish(ctx, lambda: run(source, env_a, env_b, model=model))
 
 
+@cli.command()
+@source_option
+@click.option("--model", "models", multiple=True, metavar="M", help="Only this model (repeatable).")
+@click.option("--env", "environments", multiple=True, metavar="E", help="Only this environment (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True,
+              help="table: for a terminal; json: for scripts (docs/status.md); html: one self-contained page.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file, not stdout.")
+@click.option("--live", is_flag=True, help="Also ask each cluster whether each release is Ready (kubeconfig contexts, "
+                                           "as promote --require-healthy does).")
+@click.option("--kubeconfig", type=click.Path(dir_okay=False),
+              help="Kubeconfig for --live (default: $KUBECONFIG or ~/.kube/config).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds allowed for each cluster with --live; a cluster that does not answer in time is unknown.")
+@click.option("--link-base", metavar="URL",
+              help="html: link each release to URL + its rendered directory's path in the Git repository "
+                   "(e.g. https://github.com/ORG/REPO/tree/main/); default: relative links to the local tree.")
+@click.pass_context
+def status(ctx, source: Path, models: tuple[str, ...], environments: tuple[str, ...], fmt: str, out: Path | None,
+           live: bool, kubeconfig: str | None, timeout: float, link_base: str | None) -> None:
+    """Which version of each model runs in each environment, and what waits to be promoted."""
+    from .commands.status import status as run
+    _finish(ctx, lambda: run(source, models, environments, fmt=fmt, out=out, live=live, kubeconfig=kubeconfig,
+                             timeout=timeout, link_base=link_base))
+
+
+@cli.command()
+@click.argument("model", required=False)
+@click.option("--env", "environment", help="Only changes in this environment.")
+@source_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def history(ctx, model: str | None, environment: str | None, source: Path, fmt: str) -> None:
+    """Who changed which model's version in which environment, when, from what to what (from Git)."""
+    from .commands.history import history as run
+    _finish(ctx, lambda: run(source, model, environment, fmt=fmt))
+
+
 def main() -> None:
     from . import tune_gc_for_one_run
 

@@ -166,7 +166,7 @@ CASES = [
     Case("negative-gpus", {MODEL: change(IRIS, "memory: 2Gi}", "memory: 2Gi, gpu: -1}")},
          ["models/iris.yaml:11: spec.resources.gpu: …0"]),
     Case("non-numeric-gpus", {MODEL: change(IRIS, "memory: 2Gi}", "memory: 2Gi, gpu: two}")},
-         ["models/iris.yaml:11: spec.resources.gpu: …integer"]),
+         ["models/iris.yaml:11: spec.resources.gpu: 'two' is not a whole number (the digits 0-9)"]),
     Case("invalid-memory-quantity", {MODEL: change(IRIS, "memory: 2Gi", "memory: 2GB")},
          ["models/iris.yaml:11: spec.resources.memory: '2GB' is not a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi"]),
     Case("invalid-cpu-in-overrides", {PROD_ENV: change(PROD, "resources: {memory: 4Gi}", "resources: {cpu: 1.5 cores}")},

@@ -91,6 +91,7 @@ _PIECES = ["{{ version }}", "{{version}}", "{{  cluster }}", "{{ none }}", "{{ T
 @example("a\r\n{{ version }}\r")  # Jinja2 normalises line ends
 @example("{{{ version }}")
 @example("{{ version }}}")
+@example("{#{{  cluster }}{#}")  # a comment: the cluster is not used
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join))
 def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
     context = {"version": "1.0", "model": "m", "environment": "dev", "cluster": "c-1", "namespace": "ns"}
@@ -105,7 +106,11 @@ def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
     assert outcome(lambda: templating.render_string(text, context)) == expected
     names = templating.names_used(text)
     if expected[0] == "ok":
-        assert names is not None and ("cluster" in names) == ("{{  cluster }}" in text)
+        assert names is not None
+        if "cluster" not in names:  # evaluated once per environment: the cluster must make no difference
+            assert outcome(lambda: templating.render_string(text, {**context, "cluster": "c-2"})) == expected
+        if "{{  cluster }}" in text and "{#" not in text:
+            assert "cluster" in names
 
 
 def test_unknown_name_in_expression_is_an_error_at_its_line(tmp_path):

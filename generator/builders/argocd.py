@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import layout
-from ..resolve.fleet import Environment, Fleet, Release
+from ..resolve.fleet import Environment, Fleet, Release, application_set_name
 from . import meta
 
 API_VERSION = "argoproj.io/v1alpha1"
@@ -157,7 +157,7 @@ def application_set(fleet: Fleet, releases: list[Release]) -> dict:
     return {
         "apiVersion": API_VERSION,
         "kind": "ApplicationSet",
-        "metadata": meta.metadata(f"{env.name}-{model}", ours, first.sources,
+        "metadata": meta.metadata(application_set_name(env.name, model), ours, first.sources,
                                   namespace=fleet.project.spec.argocd.namespace),
         "spec": spec,
     }

@@ -4,6 +4,8 @@ Every ``*.yaml``/``*.yml`` file below the source tree is read (hidden entries
 and the top-level ``templates/`` and ``components/`` folders excepted). Each
 document is validated into its kind's pydantic model; every problem, from YAML
 syntax to an unknown field, becomes one ``FILE:LINE: field: message`` line.
+All spec files of one command together are bounded in bytes, counted after
+YAML alias expansion (``budgets.current().input_bytes``).
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from typing import Any, Callable, Generic, TypeVar
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
-                   ProjectDocument, SpecProblem, environment_problems, project_problems)
+from .. import budgets
 from ..digest import add_file, new_digest
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
-from .yamlpos import YamlDocument, load_documents
+from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
+                   ProjectDocument, SpecProblem, environment_problems, project_problems)
+from .yamlpos import InputMeter, YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -72,19 +75,22 @@ def spec_files(root: Path) -> list[Path]:
         raise GitopsGenError(f"{root}: source tree not found (use --source DIR)")
     real_root = root.resolve()
     found = []
-
-    def unreadable(exc: OSError):  # os.walk would skip the folder, and its specs, silently
-        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
-        raise GitopsGenError.at(rel, 0, "", f"cannot read this folder: {exc.strerror}")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder(root)):
         rel_dir = Path(dirpath).relative_to(root)
         dirnames[:] = [
             d for d in dirnames
             if not d.startswith(".") and not (rel_dir == Path(".") and d in EXTENSION_DIRS)
         ]
         for name in filenames:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+            if name.startswith("."):
+                continue
+            if not name.endswith((".yaml", ".yml")):
+                if name.lower().endswith((".yaml", ".yml")):
+                    # Ignoring it would drop its specs without a word; reading it would make the
+                    # set of spec files depend on case rules that differ between file systems.
+                    rel = _shown((rel_dir / name).as_posix())
+                    raise GitopsGenError.at(rel, 0, "", "spec files must end in lower-case .yaml or .yml; "
+                                                        "rename it (or it is not read)")
                 continue
             found.append(Path(dirpath, name))
         for d in list(dirnames):  # symlinked folders: refuse any that leave the tree
@@ -93,8 +99,32 @@ def spec_files(root: Path) -> list[Path]:
                 dirnames.remove(d)
     found.sort(key=lambda p: p.relative_to(root).as_posix())
     for path in found:
+        _utf8_name(path.relative_to(root).as_posix())
         _inside(path, real_root, root)
     return found
+
+
+def _unreadable_folder(root: Path):
+    def unreadable(exc: OSError):  # os.walk would skip the folder, and the files in it, silently
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else root.as_posix()
+        raise GitopsGenError.at(_shown(rel), 0, "", f"cannot read this folder: {exc.strerror}")
+    return unreadable
+
+
+def _utf8_name(rel: str) -> None:
+    """Refuse a path that is not valid UTF-8: it could not be named in messages, records or the output."""
+    if not rel.isascii():
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:  # os.walk hands undecodable bytes over as lone surrogates
+            raise GitopsGenError.at(_shown(rel), 0, "", "the file or folder name is not valid UTF-8; rename it") from None
+
+
+def _shown(rel: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 as \\xNN escapes."""
+    if rel.isascii():
+        return rel
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def extension_files(root: Path) -> dict[str, str]:
@@ -111,7 +141,8 @@ def extension_files(root: Path) -> dict[str, str]:
             _inside(base, real_root, root)
         if not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
+        # An unreadable folder would otherwise surface much later as "pdb.yaml.j2 not found".
+        for dirpath, dirnames, filenames in os.walk(base, onerror=_unreadable_folder(root)):
             for d in list(dirnames):
                 if Path(dirpath, d).is_symlink():
                     _inside(Path(dirpath, d), real_root, root)
@@ -125,6 +156,7 @@ def extension_files(root: Path) -> dict[str, str]:
     for path in sorted(found):
         rel = path.relative_to(root).as_posix()
         try:
+            _utf8_name(rel)
             _inside(path, real_root, root)
             texts[rel] = read_text(path, rel)
         except GitopsGenError as exc:
@@ -134,7 +166,7 @@ def extension_files(root: Path) -> dict[str, str]:
 
 
 def _inside(path: Path, real_root: Path, root: Path) -> None:
-    rel = path.relative_to(root).as_posix()
+    rel = _shown(path.relative_to(root).as_posix())
     try:
         real = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
@@ -168,13 +200,18 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     problems: list[Problem] = []
     located: list[Located[Any]] = []
     digest = new_digest()
+    meter = InputMeter(budgets.current().input_bytes)
     for path in spec_files(root):
         rel = path.relative_to(root).as_posix()
         try:
             text = read_text(path, rel)
-            add_file(digest, rel, text.encode())
-            documents = load_documents(text, rel)
+            data = text.encode()
+            add_file(digest, rel, data)
+            meter.spend(len(data), rel, 0, "")
+            documents = load_documents(text, rel, meter, exact_numbers=True)
         except GitopsGenError as exc:
+            if meter.used > meter.limit:  # stop at once: reading on is what the budget prevents
+                raise
             problems.extend(exc.problems)
             continue
         for source in documents:

@@ -23,8 +23,12 @@ SpecProblem = tuple[FieldPath, str]
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-_QUANTITY = re.compile(r"^[+]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$")
-_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+# [0-9], never \d: in Python \d also matches other scripts' digits ("١٢", "２Gi"),
+# which Kubernetes' quantity and Go's duration grammars refuse.
+_QUANTITY = re.compile(r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
+_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+_REAL_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _LABEL_NAME = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$")
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 
@@ -47,9 +51,31 @@ def _number_as_text(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    # pydantic alone would read true as 1 and " 8_080" as 8080 (a quoted number, or
+    # an expression's result, is text): only the digits 0-9, as Kubernetes reads them.
+    if type(value) is int:
+        return value
+    if isinstance(value, bool):
+        raise PydanticCustomError("type", f"must be a whole number, not {str(value).lower()} (YAML reads "
+                                          "yes/no/on/off/true/false as true or false)")
+    if isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value):
+        raise PydanticCustomError("format", f"{value[:40]!r} is not a whole number (the digits 0-9)")
+    return value
+
+
+def _real_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("type", f"must be a number, not {str(value).lower()}")
+    if isinstance(value, str) and not _REAL_NUMBER.fullmatch(value):
+        raise PydanticCustomError("format", f"{value[:40]!r} is not a number (the digits 0-9)")
+    return value
+
+
 def _version(value: Any) -> Any:
     if isinstance(value, bool):
-        raise PydanticCustomError("type", "must be a string")
+        raise PydanticCustomError("type", "must be a string: YAML read this as true or false (yes, no, on and "
+                                          "off are booleans too); quote it")
     if isinstance(value, float):
         raise PydanticCustomError(
             "type",
@@ -72,6 +98,13 @@ def _label_key(value: Any) -> Any:
 
 
 def _label_value(value: Any) -> Any:
+    if isinstance(value, float):  # 1.10 would become "1.1"
+        raise PydanticCustomError(
+            "type", f"must be a string: YAML read this as the number {value!r}; quote it, e.g. \"1.10\"")
+    if isinstance(value, bool):  # yes would become "True", which no label value may be anyway
+        raise PydanticCustomError(
+            "type", "must be a string: YAML read this as true or false (yes, no, on and off are booleans "
+                    "too); quote it")
     value = _number_as_text(value)
     if not isinstance(value, str) or (value and not _LABEL_NAME.match(value)):
         raise PydanticCustomError(
@@ -96,6 +129,8 @@ LabelValue = Annotated[str, BeforeValidator(_label_value)]
 Labels = dict[LabelKey, LabelValue]
 EnvName = Annotated[str, _checked(_ENV_NAME, "a valid environment variable name")]
 Text = Annotated[str, Field(min_length=1)]
+Int = Annotated[int, BeforeValidator(_whole_number)]
+Real = Annotated[float, BeforeValidator(_real_number)]
 
 
 class StrictModel(BaseModel):
@@ -116,26 +151,26 @@ class Resources(StrictModel):
         None, description="CPU for each model server pod, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
     memory: Quantity | None = Field(
         None, description="Memory for each model server pod, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
-    gpu: Annotated[int, Field(ge=0, le=64, strict=True)] = Field(
+    gpu: Annotated[Int, Field(ge=0, le=64, strict=True)] = Field(
         0, description="NVIDIA GPUs per pod; more than 0 adds nvidia.com/gpu to the limits.")
 
 
 class Replicas(StrictModel):
-    min: Annotated[int, Field(ge=0, le=10_000)] = Field(
+    min: Annotated[Int, Field(ge=0, le=10_000)] = Field(
         1, description="Fewest replicas; 0 (scale to zero) needs serving: kserve with deploymentMode: Knative.")
-    max: Annotated[int, Field(ge=1, le=10_000)] = Field(
+    max: Annotated[Int, Field(ge=1, le=10_000)] = Field(
         1, description="Most replicas; above min, the workload autoscales.")
 
 
 class Autoscaling(StrictModel):
     metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
         "cpu", description="What to scale on: cpu or memory (utilization), or concurrency or rps (Knative only).")
-    target: Annotated[int, Field(gt=0)] = Field(
+    target: Annotated[Int, Field(gt=0)] = Field(
         80, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests.")
 
 
 class Canary(StrictModel):
-    steps: Annotated[list[Annotated[int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
+    steps: Annotated[list[Annotated[Int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
         [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50].")
     pause: Duration | None = Field(
         None, description="Wait between steps, e.g. 10m; omitted = wait for a manual promotion.")
@@ -150,7 +185,7 @@ class GatewayRef(StrictModel):
 class Variant(StrictModel):
     name: Name = Field(description="Name of this variant (a DNS-1123 label), e.g. a or b.")
     version: Version = Field(description="Model version this variant serves.")
-    weight: Annotated[int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
+    weight: Annotated[Int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
 
 
 Hostname = Annotated[str, _checked(re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"),
@@ -174,7 +209,7 @@ class RolloutSpec(StrictModel):
 
 
 class Alerts(StrictModel):
-    errorRate: Annotated[float, Field(gt=0, le=1)] | None = Field(
+    errorRate: Annotated[Real, Field(gt=0, le=1)] | None = Field(
         None, description="Alert when the share of failed requests exceeds this (0-1], e.g. 0.05.")
     latencyP99: Duration | None = Field(
         None, description="Alert when the 99th percentile latency exceeds this duration, e.g. 500ms.")
@@ -202,7 +237,7 @@ class Toleration(StrictModel):
     value: str | None = Field(None, description="Taint value to match (operator: Equal).")
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = Field(
         None, description="Taint effect to match: NoSchedule | PreferNoSchedule | NoExecute; empty = all.")
-    tolerationSeconds: int | None = Field(
+    tolerationSeconds: Int | None = Field(
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
@@ -222,7 +257,7 @@ class ModelSpec(StrictModel):
         "Standard", description="KServe deployment mode: Standard (a Deployment) or Knative (scale to zero, rps scaling).")
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
         None, description="Model server image; required for serving: deployment and for format: custom.")
-    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
+    port: Annotated[Int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
     resources: Resources = Field(Resources(), description="CPU, memory and GPUs per pod.")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
     autoscaling: Autoscaling | None = Field(None, description="What the autoscaler scales on, and its target.")
@@ -377,7 +412,7 @@ class Cluster(StrictModel):
     context: Text | None = Field(
         None, description="kubeconfig context of this cluster, used by promotion health gates.")
     labels: Labels = Field({}, description="Labels copied onto the Argo CD objects generated for this cluster.")
-    wave: Annotated[int, Field(ge=0, le=1000)] = Field(
+    wave: Annotated[Int, Field(ge=0, le=1000)] = Field(
         0, description="Rollout order of the clusters inside the environment (lower first).")
 
 

@@ -2,8 +2,9 @@
 
 PyYAML's C parser builds the node graph; we convert nodes ourselves so that we
 can (a) record the line of every field path, for error messages, (b) reject
-duplicate keys, which PyYAML silently collapses, and (c) refuse alias bombs
-and recursive aliases before they expand.
+duplicate keys, which PyYAML silently collapses, (c) refuse alias bombs
+and recursive aliases before they expand, and (d) in spec files, refuse numbers
+YAML 1.1 would silently rewrite (``017`` -> 15, ``1:30`` -> 90).
 """
 from __future__ import annotations
 
@@ -30,7 +31,35 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
+_TAG_NAMES = {_INT_TAG: "!!int", _FLOAT_TAG: "!!float", _BOOL_TAG: "!!bool", _NULL_TAG: "!!null"}
 _constructor = yaml.constructor.SafeConstructor()
+
+
+class InputMeter:
+    """Bytes of spec YAML one command has read, counted after alias expansion, against one budget.
+
+    A byte budget, not only a node count: one anchored 1 MB string aliased a
+    few thousand times is few nodes but gigabytes once the releases repeat it.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+
+    def spend(self, amount: int, file: str, line: int, field: str) -> None:
+        self.used += amount
+        if self.used > self.limit:
+            raise GitopsGenError.at(
+                file, line, field,
+                f"the spec files come to more than {_size_text(self.limit)} once YAML aliases are expanded "
+                "(the input-bytes budget); refusing. If that is expected, raise the budget: "
+                "--limit input-bytes=SIZE or GITOPS_GEN_LIMIT_INPUT_BYTES=SIZE (e.g. 256Mi)")
+
+
+def _size_text(size: int) -> str:
+    mib = 1024 * 1024
+    return f"{size // mib} MiB" if size % mib == 0 else f"{size} bytes"
 
 
 @dataclass
@@ -51,8 +80,14 @@ class YamlDocument:
         return self.line
 
 
-def load_documents(text: str, file: str) -> list[YamlDocument]:
-    """Parse every document of ``text`` (already decoded), keeping positions."""
+def load_documents(text: str, file: str, meter: InputMeter | None = None,
+                   exact_numbers: bool = False) -> list[YamlDocument]:
+    """Parse every document of ``text`` (already decoded), keeping positions.
+
+    ``meter``: charged what aliases add to the text once expanded, before they
+    are. ``exact_numbers``: refuse plain numbers YAML 1.1 reads as another value
+    than the one written (spec files; rendered templates may mean ``0644``).
+    """
     try:
         _check_text_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
@@ -74,8 +109,8 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
             continue
         doc = YamlDocument(file=file, line=node.start_mark.line + 1, data=None)
         if "*" in text:  # no alias, no bomb
-            _refuse_alias_bombs(node, file)
-        doc.data = _Converter(doc).convert(node, ())
+            _refuse_alias_bombs(node, file, meter)
+        doc.data = _Converter(doc, exact_numbers).convert(node, ())
         if doc.data is not None:  # an empty document (only comments) is skipped
             documents.append(doc)
     return documents
@@ -99,14 +134,18 @@ def _check_text_depth(text: str, file: str) -> None:
             depth -= 1
 
 
-def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
-    """Nodes each node of ``root`` stands for once aliases are expanded (by id), without expanding them.
+def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, tuple[int, int]], int]:
+    """What each node of ``root`` stands for once aliases are expanded, without expanding them.
 
+    Returns ``{id(node): (nodes, bytes)}`` and the bytes of the distinct nodes
+    (the document as written, aliases unexpanded). A scalar's bytes are its
+    UTF-8 length plus one (an empty string still costs something once repeated).
     A node referenced by many aliases is counted once per reference but walked
     once, so a billion-laughs document is measured in microseconds. A node
     inside its own alias (recursion) counts 0 here; the converter reports it.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    distinct_bytes = 0
     pending: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -114,7 +153,10 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
         if id(node) in sizes:
             continue
         if isinstance(node, yaml.ScalarNode):
-            sizes[id(node)] = 1
+            value = node.value
+            own = 1 + (len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass")))
+            sizes[id(node)] = (1, own)
+            distinct_bytes += own
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
         if not children_done:
@@ -124,24 +166,46 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
                 stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
         pending.discard(id(node))
-        sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in children)
-    return sizes
+        count = size = 1
+        for child in children:
+            child_count, child_size = sizes.get(id(child), (0, 0))
+            count += child_count
+            size += child_size
+        sizes[id(node)] = (count, size)
+        distinct_bytes += 1
+    return sizes, distinct_bytes
 
 
-def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
-    sizes = _expanded_sizes(root)
-    if sizes[id(root)] <= max(_MAX_VISITS, 10 * len(sizes)):
+def _refuse_alias_bombs(root: yaml.Node, file: str, meter: InputMeter | None = None) -> None:
+    sizes, distinct_bytes = _expanded_sizes(root)
+    nodes, expanded_bytes = sizes[id(root)]
+    if nodes > max(_MAX_VISITS, 10 * len(sizes)):
+        where, field = _first_field_past(root, sizes, 0, _MAX_VISITS)
+        raise GitopsGenError.at(file, where.start_mark.line + 1, field,
+                                "YAML aliases expand too far (alias bomb?); refusing")
+    if meter is None:
         return
-    # Name the first top-level field past the limit: the path deep inside means nothing.
-    where, field, total = root, "", 1
+    # The text itself was charged when the file was read: charge what aliases add.
+    added = max(0, expanded_bytes - distinct_bytes)
+    where, field = root, ""
+    if meter.used + added > meter.limit:
+        where, field = _first_field_past(root, sizes, 1, meter.limit - meter.used)
+    meter.spend(added, file, where.start_mark.line + 1, field)
+
+
+def _first_field_past(root: yaml.Node, sizes: dict[int, tuple[int, int]], measure: int,
+                      limit: int) -> tuple[yaml.Node, str]:
+    """The first top-level field at which the expanded document passes ``limit`` (nodes or bytes).
+
+    The path deep inside means nothing to a user; the field holding the aliases does.
+    """
     if isinstance(root, yaml.MappingNode):
+        total = 0
         for key, value in root.value:
-            total += sizes[id(key)] + sizes[id(value)]
-            if total > _MAX_VISITS:
-                where, field = key, str(key.value)
-                break
-    raise GitopsGenError.at(file, where.start_mark.line + 1, field,
-                            "YAML aliases expand too far (alias bomb?); refusing")
+            total += sizes[id(key)][measure] + sizes[id(value)][measure]
+            if total > limit:
+                return key, str(key.value)
+    return root, ""
 
 
 def _line_of_character(text: str, character: int | str) -> int:
@@ -165,8 +229,9 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 
 class _Converter:
-    def __init__(self, doc: YamlDocument):
+    def __init__(self, doc: YamlDocument, exact_numbers: bool = False):
         self.doc = doc
+        self.exact_numbers = exact_numbers
         self.active: set[int] = set()  # nodes on the current path: recursion guard
         self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
@@ -221,17 +286,47 @@ class _Converter:
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
+        if tag in _TAG_NAMES:
+            value = self._typed(node, path)
+            # Plain only (libyaml's style is "", PyYAML's None): `!!int "017"` says what it means.
+            if self.exact_numbers and not node.style and tag in (_INT_TAG, _FLOAT_TAG):
+                self._refuse_rewritten_number(node, path, value)
+            return value
+        # Timestamps, binary and custom tags: keep the text as written, so a
+        # version like 2024-05-01 stays the string the user typed.
+        return node.value
+
+    def _typed(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _NULL_TAG:
+            if text not in _NULL_TEXTS:  # `!!null x` would silently drop the x
+                raise self._fail(node, path, f"{text[:60]!r} is not a valid !!null value")
+            return None
+        if not text.isascii():  # int() and float() would read other scripts' digits: `!!int ١٢` is 12
+            raise self._fail(node, path, f"{text[:60]!r} is not a valid {_TAG_NAMES[tag]} value")
         try:
             if tag == _INT_TAG:
                 return _constructor.construct_yaml_int(node)
             if tag == _FLOAT_TAG:
                 return _constructor.construct_yaml_float(node)
-            if tag == _BOOL_TAG:
-                return _constructor.construct_yaml_bool(node)
-        except (ValueError, yaml.YAMLError):
-            raise self._fail(node, path, f"cannot read {node.value!r}") from None
-        if tag == _NULL_TAG:
-            return None
-        # Timestamps, binary and custom tags: keep the text as written, so a
-        # version like 2024-05-01 stays the string the user typed.
-        return node.value
+            return _constructor.construct_yaml_bool(node)
+        # An explicit tag on text that is not of its kind (`!!bool maybe`, `!!int ""`)
+        # makes PyYAML's constructors fail in ways of their own (KeyError, IndexError).
+        except (ValueError, KeyError, IndexError, yaml.YAMLError):
+            raise self._fail(node, path, f"{text[:60]!r} is not a valid {_TAG_NAMES[tag]} value") from None
+
+    def _refuse_rewritten_number(self, node: yaml.ScalarNode, path: FieldPath, value: Any) -> None:
+        """Refuse a plain number that YAML 1.1 reads as another value than the text: a version
+        ``017`` would become 15 and ``1:30`` 90, and YAML 1.2 tools read them differently again."""
+        text = node.value
+        if isinstance(value, int):
+            if str(value) == text:
+                return
+            meaning = f"the number {value}"
+        elif "_" in text or ":" in text:  # 1_0.5 -> 10.5, 1:30.5 -> 5430.5; other floats keep their value
+            meaning = f"the number {value!r}"
+        else:
+            return
+        raise self._fail(node, path, f"YAML reads {text[:40]} as {meaning}: quote it (\"{text[:40]}\") if you "
+                                     f"mean the text, as for a version, or write {value!r}")
+

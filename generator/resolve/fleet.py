@@ -134,6 +134,11 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def application_set_name(environment: str, model: str) -> str:
+    """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
+    return f"{environment}-{model}"
+
+
 def deep_merge(base: Any, override: Any) -> Any:
     """Mappings merge key by key, later winning; lists and scalars replace."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -176,6 +181,8 @@ def resolve(tree: SourceTree) -> Fleet:
     raise_if(problems)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
     _check_collisions(releases)
+    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+        _check_application_set_names(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -238,10 +245,11 @@ class _ModelInEnvironment:
         self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
         self.specs: dict[tuple, ModelSpec] = {}
 
-    def fail(self, problems: list[tuple[FieldPath, str]]) -> NoReturn:
-        """Raise ``problems`` (paths in the merged spec) located in the file and line each came from."""
+    def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
+        """Raise ``located`` and ``problems`` (paths in the merged spec), each located in the file and line
+        it came from."""
         self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
-        raise GitopsGenError(*(self.origins.problem(path, msg) for path, msg in problems))
+        raise GitopsGenError(*(located or ()), *(self.origins.problem(path, msg) for path, msg in problems))
 
     def releases(self) -> list[Release]:
         version = self.merged.get("version")
@@ -289,8 +297,11 @@ class _ModelInEnvironment:
             merged = _render_strings({**merged, "version": version}, context, self.fail)
         spec = _validated(merged, self.fail)
         problems = _release_problems(self.name, spec, self.files)
-        if problems:
-            self.fail(problems)
+        # The model's own name is to blame, wherever the setting that adds a suffix was written.
+        too_long = [self.model_doc.problem(("metadata", "name"), message)
+                    for message in _model_name_problems(self.name, spec)]
+        if problems or too_long:
+            self.fail(problems, too_long)
         return spec
 
 
@@ -308,18 +319,30 @@ def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[S
             problems.append((("templates", i), f"{path} not found in the source tree"))
     if spec.serving == "jsonnet" and spec.component and spec.component not in files.texts:
         problems.append((("component",), f"{spec.component} not found in the source tree"))
-    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
-    names: list[tuple[FieldPath, str]] = [(("rollout", "strategy"), model + suffix)]
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
-        names = [(("rollout", "ab", "variants", i, "name"), f"{model}-{v.name}")
-                 for i, v in enumerate(spec.rollout.ab.variants)]
-    for field, name in names:
-        if spec.serving == "kserve":
-            name += _KSERVE_PREDICTOR
-        if len(name) > 63:
-            problems.append((field, f"the object name {name!r} would be longer than 63 characters; "
-                                   "shorten the model or variant name"))
+        for i, v in enumerate(spec.rollout.ab.variants):
+            name = f"{model}-{v.name}" + (_KSERVE_PREDICTOR if spec.serving == "kserve" else "")
+            if len(name) > 63:
+                problems.append((("rollout", "ab", "variants", i, "name"),
+                                 f"the object name {name!r} would be longer than 63 characters; "
+                                 "shorten the model or variant name"))
     return problems
+
+
+def _model_name_problems(model: str, spec: ModelSpec) -> list[str]:
+    """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
+    if spec.rollout.strategy == "ab" and spec.rollout.ab:
+        return []  # variants name the objects: checked with them
+    suffix = _SUFFIXES.get(spec.rollout.strategy, "") if spec.serving == "deployment" else ""
+    why = f"rollout.strategy: {spec.rollout.strategy} adds {suffix!r}" if suffix else ""
+    if spec.serving == "kserve":
+        suffix += _KSERVE_PREDICTOR
+        why = f"KServe adds {_KSERVE_PREDICTOR!r} for the predictor"
+    name = model + suffix
+    if len(name) <= 63:
+        return []
+    return [f"too long: the model's objects would be named {name!r}, longer than the 63 characters Kubernetes "
+            f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
 def _validated(merged: dict, fail) -> ModelSpec:
@@ -373,6 +396,25 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
         return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e)) for e in errors]
     return []
+
+
+def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> None:
+    """Refuse two (environment, model) pairs whose ApplicationSets get one name (environment a-b with model
+    c, environment a with model b-c): both live in Argo CD's namespace, so one would replace the other."""
+    problems = []
+    seen: dict[str, tuple[str, str]] = {}
+    for env, model in sorted({(r.environment.name, r.model) for r in releases}):
+        name = application_set_name(env, model)
+        other_env, other_model = seen.setdefault(name, (env, model))
+        if (other_env, other_model) == (env, model):
+            continue
+        other = tree.environments[other_env]
+        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        problems.append(tree.environments[env].problem(
+            ("spec", "models", model),
+            f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
+            f"of environment {other_env!r} and model {other_model!r} ({where}); rename an environment or a model"))
+    raise_if(problems)
 
 
 def _check_collisions(releases: list[Release]) -> None:
