@@ -147,6 +147,7 @@ def component_objects(release: Release) -> list[dict]:
     if answer.error is not None:
         file, line = _jsonnet_location(answer.error, texts, path)
         raise GitopsGenError.at(file, line, "", f"{_jsonnet_message(answer.error)} (evaluating release {release.name})")
+    assert answer.output is not None  # an answer without an error, memory or size problem has output
     value = json.loads(answer.output)
     items = value if isinstance(value, list) else [value]
     if not items:

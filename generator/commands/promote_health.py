@@ -190,7 +190,8 @@ def _flux_problems(access: _Cluster, context: str, namespace: str, release: Rele
     return []
 
 
-def _workload_problems(access: _Cluster, context: str, release: Release) -> list[str]:
+def _workload_problems(access: Any, context: str, release: Release) -> list[str]:
+    # ``access``: anything with _Cluster.get (the status report's live view passes its own).
     problems: list[str] = []
     for expected in workload_objects(release):
         gvp = WORKLOAD_KINDS.get(expected["kind"])

@@ -157,8 +157,10 @@ def _documents(data: bytes) -> _Documents | None:
         if not isinstance(name, str) or not isinstance(spec, dict):
             continue
         if doc.get("kind") == "Environment":
-            models = spec.get("models") if isinstance(spec.get("models"), dict) else {}
-            overrides = spec.get("overrides") if isinstance(spec.get("overrides"), dict) else {}
+            models = spec.get("models")
+            models = models if isinstance(models, dict) else {}
+            overrides = spec.get("overrides")
+            overrides = overrides if isinstance(overrides, dict) else {}
             found.environments[name] = (
                 {str(m): _text((entry or {}).get("version") if isinstance(entry, dict) or entry is None else None)
                  for m, entry in models.items()},

@@ -151,7 +151,7 @@ def _cell(tree: SourceTree, fleet: Fleet, releases: list[Release], by_pair, orde
         if before:
             previous, previous_version = promotion[stage - 1], before[0].version
             relation = _RELATION[versions.compare(first.version, previous_version)]
-    variants = ()
+    variants: tuple[Variant, ...] = ()
     if spec.rollout.strategy == "ab" and spec.rollout.ab is not None:
         variants = tuple(Variant(v.name, v.version, v.weight) for v in spec.rollout.ab.variants)
     return Cell(
