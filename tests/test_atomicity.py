@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.emit import reader, serialize, tree
 from generator.builders.files import build_fleet
+from generator.emit import reader, serialize, tree
 from generator.resolve.fleet import load_fleet
 from tests.conftest import REPO, build_file_tree, tree_bytes
 

@@ -41,7 +41,7 @@ def change(text: str, old: str, new: str) -> str:
 def alias_bomb() -> str:
     """A billion-laughs document: nine lines, 10**9 leaves once expanded."""
     lines = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     return "\n".join(lines) + "\n"
 
@@ -155,7 +155,7 @@ CASES = [
     Case("name-too-long", {DEV_ENV: change(DEV, "name: dev-1", "name: " + "c" * 64)},
          [f"envs/dev.yaml:7: spec.clusters[0].name: '{'c' * 64}' {DNS_LABEL}"]),
     Case("name-a-number", {MODEL: change(IRIS, "name: iris", "name: 123")},
-         [f"models/iris.yaml:4: metadata.name: must be a string (a DNS-1123 label (lower-case letters, digits "
+         ["models/iris.yaml:4: metadata.name: must be a string (a DNS-1123 label (lower-case letters, digits "
           "and '-', at most 63))"]),
     Case("invalid-namespace", {DEV_ENV: change(DEV, "namespace: ml-dev", "namespace: ML_dev")},
          [f"envs/dev.yaml:5: spec.namespace: 'ML_dev' {DNS_LABEL}"]),

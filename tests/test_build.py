@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from generator.builders import layout
+from generator.builders.argocd import app_project, application
 from generator.builders.files import build_fleet
-from generator.builders.argocd import application, app_project
 from generator.builders.flux import kustomization
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet

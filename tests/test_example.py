@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
 from tests.conftest import tree_bytes
 
 

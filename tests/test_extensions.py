@@ -6,10 +6,10 @@ import os
 import pytest
 
 from generator.builders import extensions
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
 from tests.conftest import build_file_tree, small_fleet
 from tests.lines import line_matches
 

@@ -10,8 +10,8 @@ import pytest
 from generator.builders.argocd import application
 from generator.builders.flux import kustomization
 from generator.builders.workloads import workload_objects
-from generator.errors import GitopsGenError
 from generator.commands.promote_health import check_release_health
+from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
 from tests.conftest import DEV, PROD, REPO, build_file_tree, small_fleet, tree_bytes

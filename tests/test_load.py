@@ -58,7 +58,7 @@ def test_yaml_problems_name_file_and_line(text, expected):
 
 def test_alias_bomb_is_refused():
     lines = ["a: &a [1,1,1,1,1,1,1,1,1,1]"]
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
     with pytest.raises(GitopsGenError, match="alias"):
         load_documents("\n".join(lines) + "\n", "bomb.yaml")

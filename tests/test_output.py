@@ -13,8 +13,8 @@ import pytest
 
 import generator
 from generator import console as progress_module
-from generator.console import Progress
 from generator.commands.render import render
+from generator.console import Progress
 from tests.conftest import REPO
 
 # The small fleet: 3 releases (dev-1, prod-a, prod-b) of one KServe model. Objects: 3 InferenceServices,

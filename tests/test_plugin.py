@@ -24,10 +24,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.builders.validation import known_kinds, schema_errors
 from generator.commands.render import render
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import known_kinds, schema_errors
-from plugin import cache, cmp, discover as plugin_discover, kube_apis
+from plugin import cache, cmp, kube_apis
+from plugin import discover as plugin_discover
 from plugin.selection import read_selector
 from tests.conftest import EXAMPLE, REPO
 
@@ -580,8 +581,9 @@ def test_the_cache_key_changes_with_any_file_of_the_tree(tmp_path):
 
 
 def test_plugin_constants_agree_with_the_compiler_and_plugin_yaml():
-    from generator.load import source as load, spec
     from generator.builders import argocd
+    from generator.load import source as load
+    from generator.load import spec
 
     assert plugin_discover.API_VERSION == spec.API_VERSION
     assert plugin_discover.EXTENSION_DIRS == load.EXTENSION_DIRS

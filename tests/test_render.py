@@ -4,10 +4,8 @@ from __future__ import annotations
 import errno
 import os
 import random
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -140,7 +138,7 @@ def test_output_is_deterministic_whatever_the_file_order_and_hash_seed(tmp_path)
                        check=True, env=env, cwd=REPO, capture_output=True)
         outs.append(tree_bytes(out))
     # The source annotation names files, which differ here by design; the rest is byte-identical.
-    strip = [{k: b"\n".join(l for l in v.splitlines() if b"gitops-gen.io/source" not in l) for k, v in o.items()}
+    strip = [{k: b"\n".join(line for line in v.splitlines() if b"gitops-gen.io/source" not in line) for k, v in o.items()}
              for o in outs]
     assert strip[0] == strip[1]
     assert len(outs[0]) > 10

@@ -7,10 +7,10 @@ import pytest
 
 from generator.builders.files import build_fleet
 from generator.builders.flux import kustomization
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
 from tests.conftest import build_file_tree, small_fleet
 
 DEPLOYMENT_MODEL = """\

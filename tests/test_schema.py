@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from generator.errors import GitopsGenError
-from generator.resolve.fleet import load_fleet
 from generator.load.spec_schema import spec_schema
+from generator.resolve.fleet import load_fleet
 from tests.conftest import EXAMPLE, build_file_tree, small_fleet
 from tests.lines import line_matches
 

@@ -6,9 +6,9 @@ import stat
 
 import pytest
 
-from generator.errors import GitopsGenError
 from generator.atomicfile import write_atomically
 from generator.commands.promote_edit import set_model_version
+from generator.errors import GitopsGenError
 from tests.conftest import EXAMPLE
 
 HEADER = "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\n"

@@ -9,12 +9,12 @@ import subprocess
 import pytest
 import yaml
 
-from generator.builders.files import build_fleet
 from generator.builders.argocd import application
+from generator.builders.files import build_fleet
+from generator.builders.validation import schema_errors
 from generator.emit.serialize import file_contents
 from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
 from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet
 from tests.test_example import kubectl
 
@@ -170,7 +170,7 @@ def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
     assert depends("staged-own-flux-iris") is None
     # prod-b is the only hub cluster of prod: nothing to wait for inside its Flux.
     assert depends("prod-prod-b-iris") is None
-    for name, (path, obj) in kustomizations.items():
+    for path, obj in kustomizations.values():
         for dependency in obj["spec"].get("dependsOn", []):
             # Same Flux instance: the dependency is in the same folder (and so the same namespace).
             assert kustomizations[dependency["name"]][0].rsplit("/", 1)[0] == path.rsplit("/", 1)[0]

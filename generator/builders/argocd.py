@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import layout
 from ..resolve.fleet import Environment, Fleet, Release, application_set_name
-from . import meta
+from . import layout, meta
 
 API_VERSION = "argoproj.io/v1alpha1"
 PLUGIN_NAME = "gitops-gen-v1"  # <ConfigManagementPlugin name>-<spec.version>, see cmp-sidecar/plugin.yaml

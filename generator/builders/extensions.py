@@ -18,9 +18,9 @@ import re
 from typing import Any
 
 from ..errors import GitopsGenError, Problem
+from ..load.yamlpos import load_documents
 from ..resolve.fleet import Release
 from ..timelimit import TimeLimitExceeded, budget_message, time_limit
-from ..load.yamlpos import load_documents
 from . import meta
 
 EVALUATION_SECONDS = 10.0

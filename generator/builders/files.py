@@ -8,9 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import argocd, flux
+from . import argocd, flux, layout
 from .workloads import workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"

@@ -4,9 +4,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import meta
+from . import layout, meta
 
 # Argo Rollouts' Rollout is not kstatus-compatible (its status.observedGeneration
 # is a string), so `wait: true` would never see it become ready. With a Rollout

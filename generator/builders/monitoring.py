@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any
 
-from ..resolve.fleet import Release
 from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
+from ..resolve.fleet import Release
 from . import deployment, meta
 
 API_VERSION = "monitoring.coreos.com/v1"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..resolve.fleet import Release
 from ..load.spec import ModelSpec
+from ..resolve.fleet import Release
 
 GPU_RESOURCE = "nvidia.com/gpu"
 

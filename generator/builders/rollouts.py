@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..resolve.fleet import Release
 from ..load.spec import Canary
+from ..resolve.fleet import Release
 from . import deployment, meta
 
 API_VERSION = "argoproj.io/v1alpha1"

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import layout
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
-from . import abtest, deployment, extensions, kserve, monitoring, rollouts
+from . import abtest, deployment, extensions, kserve, layout, monitoring, rollouts
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "kserve": kserve.objects,

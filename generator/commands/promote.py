@@ -19,17 +19,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..emit import record
 from ..atomicfile import write_atomically
 from ..builders.files import build_fleet
+from ..emit import record
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
 from ..emit.tree import contents_digest, render_tree
 from ..errors import GitopsGenError
 from ..load.source import load_tree
 from ..resolve.fleet import Fleet, load_fleet, resolve
-from .promote_edit import VersionEdit, set_model_version
 from .common import default_output, info
+from .promote_edit import VersionEdit, set_model_version
 
 _VERSION = re.compile(r"^[^\s{}]+$")
 

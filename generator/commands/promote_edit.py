@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import GitopsGenError
 from ..load.yamlpos import load_documents

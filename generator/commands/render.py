@@ -6,15 +6,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..emit import record
 from ..builders.files import KUSTOMIZATION_FILE, build_fleet
+from ..console import Progress
+from ..emit import record
 from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
 from ..emit.serialize import file_contents
 from ..emit.tree import Difference, TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
 from .common import info, output_dir
-from ..console import Progress
 
 
 def render(source: Path, out: Path | None = None, check: bool = False, quiet: bool = False,

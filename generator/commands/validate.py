@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..builders.files import build_fleet
-from ..resolve.fleet import load_fleet
 from ..builders.validation import schema_errors
+from ..resolve.fleet import load_fleet
 from .common import info
 
 # kustomization.yaml files are kustomize's input, not objects sent to a cluster

@@ -22,8 +22,18 @@ from pydantic_core import ErrorDetails
 from .. import budgets
 from ..digest import add_file, new_digest
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
-from .spec import (API_VERSION, DOCUMENT_TYPES, FIELD_NAMES, KINDS, EnvironmentDocument, ModelDocument,
-                   ProjectDocument, SpecProblem, environment_problems, project_problems)
+from .spec import (
+    API_VERSION,
+    DOCUMENT_TYPES,
+    FIELD_NAMES,
+    KINDS,
+    EnvironmentDocument,
+    ModelDocument,
+    ProjectDocument,
+    SpecProblem,
+    environment_problems,
+    project_problems,
+)
 from .yamlpos import InputMeter, YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")

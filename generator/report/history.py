@@ -110,7 +110,7 @@ def _parse_log(text: str):
         fields = header.split("\x1f")
         tokens = raw.lstrip("\n").split("\0")
         changes = []
-        for meta, path in zip(tokens[0::2], tokens[1::2]):
+        for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
             # ":old_mode new_mode old_blob new_blob status"; a deleted file's new blob is all zeros.
             parts = meta.split()
             if len(parts) == 5 and _is_spec_file(path):

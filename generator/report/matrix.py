@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..builders.layout import release_dir, repo_path
-from ..load.source import SourceTree
 from ..load import spec as S
+from ..load.source import SourceTree
 from ..resolve.fleet import Fleet, Release
 from . import versions
 

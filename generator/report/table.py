@@ -92,7 +92,7 @@ def _block_lines(matrix: Matrix, block: list[tuple[str, int]], texts, model_widt
             label = ""
         for row in range(height):
             parts = [(label if row == 0 else "").ljust(model_width)]
-            for (name, w), cell in zip(block, cells):
+            for (_name, w), cell in zip(block, cells, strict=False):
                 text, style = cell[row] if row < len(cell) else ("", None)
                 text = _fit(text, w, marks)
                 parts.append(" " * GAP + paint(text, style) + " " * (w - len(text)))

@@ -17,9 +17,9 @@ from typing import Any, Mapping, NoReturn
 from pydantic import ValidationError
 
 from .. import budgets
-from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, SpecProblem, Sync, model_spec_problems
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
+from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, SpecProblem, Sync, model_spec_problems
 from .templating import TemplateProblem, has_expression, names_used, render_string
 
 
