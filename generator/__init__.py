@@ -7,8 +7,9 @@ The data flows one way, one package per stage (docs/architecture.md has the whol
     builders/   Releases -> Kubernetes objects in output files (builders.files.build_fleet)
     emit/       objects -> YAML bytes -> the output tree       (emit.serialize, emit.tree)
 
+    report/     what runs where (status, history): a Fleet described, not compiled
     commands/   one module per gitops-gen subcommand; cli.py parses the command line
-    console.py, errors.py, budgets.py, digest.py, atomicfile.py: what every stage may use
+    console.py, errors.py, budgets.py, timelimit.py, digest.py, atomicfile.py: what every stage may use
 """
 from __future__ import annotations
 
