@@ -11,7 +11,7 @@ import pytest
 
 from generator.emit import serialize, tree
 from generator.errors import GitopsGenError
-from tests.conftest import REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 
 def test_render_writes_next_to_the_source_tree_by_default(source, run):
@@ -30,7 +30,7 @@ def test_check_is_clean_after_render_and_stale_after_a_spec_change(source, tmp_p
 
     before = tree_bytes(out)
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
     result = run("render", "--source", source, "--out", out, "--check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -165,7 +165,7 @@ def test_disk_full_while_writing_is_one_line_and_keeps_the_old_tree(source, tmp_
     out = tmp_path / "out"
     run("render", "--source", source, "--out", out)
     before = tree_bytes(out)
-    (source / "models/iris.yaml").write_text((source / "models/iris.yaml").read_text().replace("1.1.0", "1.2.0"))
+    (source / "models/iris.yaml").write_text(edited((source / "models/iris.yaml").read_text(), "1.1.0", "1.2.0"))
     written = []
 
     def fill_the_disk(path, *args, **kwargs):

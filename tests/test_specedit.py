@@ -9,7 +9,7 @@ import pytest
 from generator.atomicfile import write_atomically
 from generator.commands.promote_edit import set_model_version
 from generator.errors import GitopsGenError
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE, edited
 
 HEADER = "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\n"
 
@@ -24,7 +24,7 @@ def test_example_prod_changes_only_the_version_line_and_keeps_every_comment():
     text = (EXAMPLE / "environments/prod.yaml").read_text()
     edit = set_model_version(text, "environments/prod.yaml", "prod", "fraud-detector", "1.5.0")
     assert edit.previous == "1.4.2"
-    assert edit.new_text == text.replace('version: "1.4.2"', 'version: "1.5.0"')  # the only 1.4.2 in the file
+    assert edit.new_text == edited(text, 'version: "1.4.2"', 'version: "1.5.0"')  # the only 1.4.2 in the file
     assert [line for line in edit.new_text.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in text.splitlines() if line.lstrip().startswith("#")]
 
@@ -73,7 +73,7 @@ def test_four_space_indentation_and_document_markers_are_kept():
     text = ("---\n" + HEADER + "metadata:\n    name: dev\nspec:\n    namespace: ml\n    clusters:\n"
             "        -   name: c\n    models:\n        iris:\n            version: \"1\"\n")
     edit = set_model_version(text, "dev.yaml", "dev", "iris", "2")
-    assert edit.new_text == text.replace('"1"', '"2"')
+    assert edit.new_text == edited(text, '"1"', '"2"')
 
 
 def test_a_layout_that_cannot_round_trip_is_refused_not_reformatted():

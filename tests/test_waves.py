@@ -15,7 +15,7 @@ from generator.builders.validation import schema_errors
 from generator.emit.serialize import file_contents
 from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
-from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet
+from tests.helpers import IRIS, PROJECT, build_file_tree, edited, small_fleet
 from tests.test_example import kubectl
 
 # Four clusters in three waves, one reached from the Flux hub per wave and one with its own Flux.
@@ -48,11 +48,11 @@ STAGED = """\
         other: {}
 """
 
-OTHER = IRIS.replace("name: iris", "name: other").replace("/iris/", "/other/")
+OTHER = edited(edited(IRIS, "name: iris", "name: other"), "/iris/", "/other/")
 
 
 def staged_fleet(tmp_path, mode="rendered", application_sets=True):
-    project = PROJECT.replace("promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
+    project = edited(PROJECT, "promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
                               f"        mode: {mode}\n        applicationSets: {str(application_sets).lower()}")
     files = {**small_fleet(), "project.yaml": project, "envs/staged.yaml": STAGED, "models/other.yaml": OTHER}
     return load_fleet(build_file_tree(tmp_path / "src", files))
