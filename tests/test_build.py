@@ -51,7 +51,7 @@ def test_inference_service_from_a_kserve_model(source):
     assert (predictor["minReplicas"], predictor["maxReplicas"]) == (2, 5)
     assert predictor["model"] == {
         "modelFormat": {"name": "sklearn"},
-        "protocolVersion": "v2",
+        # No protocol in the spec: none written, so KServe's runtime default applies.
         "runtime": "kserve-sklearnserver",
         "storageUri": "s3://models/iris/1.0.0",
         "resources": {"limits": {"cpu": "1", "memory": "4Gi"}, "requests": {"cpu": "1", "memory": "4Gi"}},

@@ -101,7 +101,7 @@ def test_every_change_to_the_tree_is_seen_and_undone_by_render(source, rendered,
     good = tree_bytes(rendered)
     target = rendered / "workloads/dev/dev-1/iris/inferenceservice-iris.yaml"
     if change == "edit":
-        target.write_text(edited(target.read_text(), "maxReplicas", "minReplicas"))
+        target.write_text(edited(target.read_text(), "storageUri", "storageURI"))
     elif change == "same-size edit":
         target.write_bytes(edited(target.read_bytes(), b"iris", b"IRIS", 1))
     elif change == "extra":

@@ -42,7 +42,7 @@ def test_one_release_per_environment_cluster_model_in_merge_order(source):
     assert [r.name for r in fleet.releases] == ["dev-dev-1-iris", "prod-prod-a-iris", "prod-prod-b-iris"]
     dev, prod_a, prod_b = fleet.releases
     # Model spec only:
-    assert (dev.version, dev.spec.replicas.min, dev.spec.resources.memory) == ("1.1.0", 1, "2Gi")
+    assert (dev.version, dev.spec.replicas.min, dev.spec.resources.memory) == ("1.1.0", None, "2Gi")
     # Environment overrides (memory) then the environment's model entry (version, replicas):
     assert (prod_a.version, prod_a.spec.replicas.max, prod_a.spec.resources.memory) == ("1.0.0", 5, "4Gi")
     # Mappings merge key by key: cpu from the Model survives the override of memory.

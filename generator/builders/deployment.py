@@ -1,55 +1,68 @@
 """serving: deployment -> Deployment + Service (+ HorizontalPodAutoscaler when it may scale)."""
 from __future__ import annotations
 
+from ..load.spec import ModelSpec
 from ..resolve.fleet import Release
 from . import meta, pods
 
 HTTP_PORT_NAME = "http"  # the Service port name monitors and probes refer to
 SERVICE_PORT = 80
+DEFAULT_PORT = 8080  # spec.port when omitted
 
 
 def objects(release: Release) -> list[dict]:
     out = [deployment(release), service(release)]
-    if release.spec.replicas.max > release.spec.replicas.min:
+    if autoscales(release.spec):
         out.append(horizontal_pod_autoscaler(release))
     return out
 
 
+def replica_range(spec: ModelSpec) -> tuple[int, int]:
+    """replicas.min/max for a Deployment or Rollout: min 1 when omitted, max = min (a fixed count) when omitted."""
+    low = 1 if spec.replicas.min is None else spec.replicas.min
+    return low, low if spec.replicas.max is None else spec.replicas.max
+
+
+def autoscales(spec: ModelSpec) -> bool:
+    """A HorizontalPodAutoscaler when the range allows it, unless autoscaling.class: none."""
+    low, high = replica_range(spec)
+    return high > low and not (spec.autoscaling and spec.autoscaling.autoscalerClass == "none")
+
+
 def container(release: Release) -> dict:
     spec = release.spec
-    c: dict = {
-        "name": "model",
-        "image": spec.image,
-        "ports": [{"name": HTTP_PORT_NAME, "containerPort": spec.port, "protocol": "TCP"}],
-    }
-    env = pods.env(spec)
-    if env:
-        c["env"] = env
-    resources = pods.resources(spec)
-    if resources:
-        c["resources"] = resources
-    c.update(pods.probes(release))
-    return c
+    ports = [{"name": HTTP_PORT_NAME, "containerPort": spec.port or DEFAULT_PORT, "protocol": "TCP"}]
+    return pods.container(spec, name="model", image=spec.image, ports=ports,
+                          default_probes=pods.protocol_probes(release))
 
 
 def pod_template(release: Release) -> dict:
-    pod_spec = {"containers": [container(release)], **pods.scheduling(release.spec)}
-    return {"metadata": {"labels": meta.workload_labels(release)}, "spec": pod_spec}
+    spec = release.spec
+    pod_spec: dict = {"containers": [container(release)], **pods.scheduling(spec)}
+    if spec.serviceAccountName:
+        pod_spec["serviceAccountName"] = spec.serviceAccountName
+    if spec.imagePullSecrets:
+        pod_spec["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    pod_metadata: dict = {"labels": meta.workload_labels(release)}
+    if spec.annotations:
+        pod_metadata["annotations"] = dict(sorted(spec.annotations.items()))
+    return {"metadata": pod_metadata, "spec": pod_spec}
 
 
 def workload_spec(release: Release) -> dict:
     """replicas, selector and pod template: the part a Deployment and an Argo Rollout share."""
     spec: dict = {}
-    if release.spec.replicas.max == release.spec.replicas.min:
+    if not autoscales(release.spec):
         # With an HPA, replicas in Git would fight the autoscaler on every sync.
-        spec["replicas"] = release.spec.replicas.min
+        spec["replicas"] = replica_range(release.spec)[0]
     spec["selector"] = {"matchLabels": meta.selector_labels(release)}
     spec["template"] = pod_template(release)
     return spec
 
 
 def deployment(release: Release) -> dict:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta.workload_metadata(release),
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": meta.workload_metadata(release, annotations=release.spec.annotations),
             "spec": workload_spec(release)}
 
 
@@ -69,16 +82,18 @@ def service(release: Release, name: str | None = None) -> dict:
 def horizontal_pod_autoscaler(release: Release, target_kind: str = "Deployment",
                               target_api: str = "apps/v1") -> dict:
     spec = release.spec
-    metric = spec.autoscaling.metric if spec.autoscaling else "cpu"
-    target = spec.autoscaling.target if spec.autoscaling else 80
+    # Kubernetes' and KServe's usual default: 80% of the requested CPU.
+    metric = (spec.autoscaling and spec.autoscaling.metric) or "cpu"
+    target = (spec.autoscaling and spec.autoscaling.target) or 80
+    low, high = replica_range(spec)
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": meta.workload_metadata(release),
         "spec": {
             "scaleTargetRef": {"apiVersion": target_api, "kind": target_kind, "name": release.workload_name},
-            "minReplicas": spec.replicas.min,
-            "maxReplicas": spec.replicas.max,
+            "minReplicas": low,
+            "maxReplicas": high,
             "metrics": [{"type": "Resource",
                          "resource": {"name": metric, "target": {"type": "Utilization", "averageUtilization": target}}}],
         },

@@ -34,7 +34,7 @@ _LOCATION = re.compile(r"([\w./-]+):(\d+):\d+")
 def context(release: Release) -> dict[str, Any]:
     """What templates and components see: the release's names, its workload labels and its spec as plain data."""
     return {**release.context, "labels": meta.workload_labels(release),
-            "spec": release.spec.model_dump(mode="json")}
+            "spec": release.spec.model_dump(mode="json", by_alias=True)}
 
 
 def _late(what: str, file: str, exc: TimeLimitExceeded) -> GitopsGenError:

@@ -1,17 +1,32 @@
-"""serving: kserve -> one InferenceService (serving.kserve.io/v1beta1)."""
+"""serving: kserve -> one InferenceService (serving.kserve.io/v1beta1).
+
+What the spec does not say is not written, so KServe's own defaults apply
+(protocol, replicas, autoscaler); only ``serving.kserve.io/deploymentMode`` is
+always set, because its default differs between KServe install methods.
+"""
 from __future__ import annotations
 
+from typing import Any
+
+from ..load.runtimes import grpc_port
+from ..load.spec import Autoscaling, Component, ModelSpec, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
 
 API_VERSION = "serving.kserve.io/v1beta1"
 DEPLOYMENT_MODE = "serving.kserve.io/deploymentMode"
+AUTOSCALER_CLASS = "serving.kserve.io/autoscalerClass"
 # KServe then annotates the predictor pods with their metrics port and path (monitoring.py scrapes them).
 PROMETHEUS_SCRAPING = "serving.kserve.io/enable-prometheus-scraping"
 # The Service KServe creates in front of a predictor (Standard mode): `<isvc>-predictor`, port 80.
 PREDICTOR_SUFFIX = "-predictor"
 PREDICTOR_PORT = 80
+# KServe names the serving container of every component so; custom containers must use it too.
+CONTAINER_NAME = "kserve-container"
+# Port names KServe and its network layer read as gRPC: Knative routes HTTP/2 cleartext only to a
+# port named h2c; in Standard mode the Service port takes the container port's name (<protocol>[-suffix]).
+GRPC_PORT_NAMES = {"Knative": "h2c", "Standard": "grpc-port"}
 
 
 def objects(release: Release) -> list[dict]:
@@ -24,45 +39,127 @@ def predictor_service(release: Release) -> str:
 
 def inference_service(release: Release) -> dict:
     spec = release.spec
-    predictor: dict = {"minReplicas": spec.replicas.min, "maxReplicas": spec.replicas.max}
-    if spec.autoscaling:
-        predictor["scaleMetric"] = spec.autoscaling.metric
-        predictor["scaleTarget"] = spec.autoscaling.target
+    predictor = replica_fields(spec.replicas)
+    predictor.update(autoscaling_fields(spec.autoscaling))
     if spec.rollout.strategy == "canary" and release.variant is None:
         # Knative only (spec checks): the new revision gets this share, the last ready one the rest.
         predictor["canaryTrafficPercent"] = canary_settings(release).steps[0]
     predictor.update(pods.scheduling(spec))
+    if spec.serviceAccountName:
+        predictor["serviceAccountName"] = spec.serviceAccountName
+    if spec.imagePullSecrets:
+        predictor["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
     if spec.format == "custom":
         # A custom predictor: KServe runs our image as its serving container.
-        container = {"name": "kserve-container", "image": spec.image,
-                     "ports": [{"name": "http1", "containerPort": spec.port, "protocol": "TCP"}]}
-        _add_pod_fields(container, release)
-        predictor["containers"] = [container]
+        predictor["containers"] = [pods.container(spec, name=CONTAINER_NAME, image=spec.image,
+                                                  ports=_custom_ports(release))]
     else:
-        # modelFormat, not predictor.<framework>: the webhook rewrites the old
-        # fields, which GitOps tools then show as permanent drift.
-        model: dict = {"modelFormat": {"name": spec.format}, "protocolVersion": spec.protocol}
-        if spec.runtime:
-            model["runtime"] = spec.runtime
-        model["storageUri"] = spec.storageUri
-        _add_pod_fields(model, release)
-        predictor["model"] = model
-    # Always set: the default mode differs between KServe install methods.
-    annotations: dict[str, str] = {DEPLOYMENT_MODE: spec.deploymentMode}
-    if spec.monitoring.metrics:
-        annotations[PROMETHEUS_SCRAPING] = "true"
+        predictor["model"] = _model(spec)
+    out_spec: dict = {"predictor": predictor}
+    for name in ("transformer", "explainer"):
+        component: Component | None = getattr(spec, name)
+        if component is not None:
+            out_spec[name] = component_fields(component)
     return {
         "apiVersion": API_VERSION,
         "kind": "InferenceService",
-        "metadata": meta.workload_metadata(release, annotations=annotations),
-        "spec": {"predictor": predictor},
+        "metadata": meta.workload_metadata(release, annotations=_annotations(spec)),
+        "spec": out_spec,
     }
 
 
-def _add_pod_fields(container: dict, release: Release) -> None:
-    env = pods.env(release.spec)
-    if env:
-        container["env"] = env
-    resources = pods.resources(release.spec)
-    if resources:
-        container["resources"] = resources
+def _model(spec: ModelSpec) -> dict:
+    # modelFormat, not predictor.<framework>: the webhook rewrites the old
+    # fields, which GitOps tools then show as permanent drift.
+    model: dict = {"modelFormat": {"name": spec.format}}
+    if spec.protocol:
+        model["protocolVersion"] = spec.protocol
+    if spec.runtime:
+        model["runtime"] = spec.runtime
+    if spec.runtimeVersion:
+        model["runtimeVersion"] = spec.runtimeVersion
+    if spec.storageUri:
+        model["storageUri"] = spec.storageUri
+    # predictor.model is a container: command, args, env, resources and probes sit beside modelFormat.
+    model.update(pods.container(spec, ports=_grpc_ports(spec)))
+    return model
+
+
+def _grpc_ports(spec: ModelSpec) -> list[dict] | None:
+    """spec.grpcPort, or the picked runtime's gRPC port for protocol grpc-v1/grpc-v2."""
+    port = spec.grpcPort
+    if port is None and spec.protocol in ("grpc-v1", "grpc-v2"):
+        port = grpc_port(spec.format, spec.protocol, spec.runtime)
+    if port is None:
+        return None
+    return [{"name": GRPC_PORT_NAMES[spec.deploymentMode], "protocol": "TCP", "containerPort": port}]
+
+
+def _custom_ports(release: Release) -> list[dict] | None:
+    spec = release.spec
+    if spec.grpcPort is not None:
+        return [{"name": GRPC_PORT_NAMES[spec.deploymentMode], "protocol": "TCP", "containerPort": spec.grpcPort}]
+    if spec.port is not None or spec.monitoring.metrics:
+        # Written port, or monitoring.py's PodMonitor, which scrapes this container by port name.
+        return [{"name": "http1", "protocol": "TCP", "containerPort": spec.port or 8080}]
+    return None
+
+
+def replica_fields(replicas: Replicas) -> dict:
+    """replicas.min/max as minReplicas/maxReplicas, each only when written: an unwritten
+    maxReplicas leaves a Knative service unbounded."""
+    out: dict = {}
+    if replicas.min is not None:
+        out["minReplicas"] = replicas.min
+    if replicas.max is not None:
+        out["maxReplicas"] = replicas.max
+    return out
+
+
+def autoscaling_fields(scaling: Autoscaling | None) -> dict:
+    """autoscaling.metric/target: scaleMetric/scaleTarget for KServe's HPA and Knative's KPA;
+    under class: keda, autoScaling.metrics (KServe refuses scaleMetric there); class: none, nothing."""
+    if scaling is None or scaling.autoscalerClass == "none":
+        return {}
+    if scaling.autoscalerClass == "keda":
+        return {"autoScaling": {"metrics": [_keda_metric(scaling)]}} if scaling.metric else {}
+    out: dict = {}
+    if scaling.metric is not None:
+        out["scaleMetric"] = scaling.metric
+    if scaling.target is not None:
+        out["scaleTarget"] = scaling.target
+    return out
+
+
+def _keda_metric(scaling: Autoscaling) -> dict:
+    if scaling.metric == "prometheus":
+        metric: dict[str, Any] = {"backend": "prometheus"}
+        if scaling.serverAddress:
+            metric["serverAddress"] = scaling.serverAddress
+        metric["query"] = scaling.query
+        return {"type": "External", "external": {"metric": metric,
+                                                 "target": {"type": "Value", "value": str(scaling.target)}}}
+    return {"type": "Resource", "resource": {"name": scaling.metric, "target": {
+        "type": "Utilization", "averageUtilization": scaling.target}}}
+
+
+def component_fields(component: Component) -> dict:
+    """A transformer or explainer: its replicas and one container. KServe passes it the predictor's
+    host itself (--predictor_host), so nothing here names the predictor."""
+    out = replica_fields(component.replicas)
+    out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
+    return out
+
+
+def _annotations(spec: ModelSpec) -> dict:
+    # spec.annotations first: the spec checks refuse the keys gitops-gen sets below.
+    annotations = dict(spec.annotations)
+    # Always set: the default mode differs between KServe install methods.
+    annotations[DEPLOYMENT_MODE] = spec.deploymentMode
+    scaling = spec.autoscaling
+    # kpa is Knative's own default class; KServe's webhook accepts only the others here.
+    if scaling is not None and scaling.autoscalerClass not in (None, "kpa"):
+        annotations[AUTOSCALER_CLASS] = scaling.autoscalerClass
+    if spec.monitoring.metrics:
+        annotations[PROMETHEUS_SCRAPING] = "true"
+    return annotations

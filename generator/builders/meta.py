@@ -56,5 +56,6 @@ def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], names
 
 def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None,
                       sources: Iterable[str] = ()) -> dict:
+    # The Model's metadata.annotations, then ours (ours win; resolve refuses keys we set).
     return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
-                    namespace=release.namespace, annotations=annotations)
+                    namespace=release.namespace, annotations={**release.model_annotations, **(annotations or {})})

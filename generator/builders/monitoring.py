@@ -103,7 +103,7 @@ def _kserve_pod_monitor(release: Release) -> dict:
 
 def family(release: Release) -> MetricFamily:
     spec = release.spec
-    return metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime)
+    return metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime, spec.protocol)
 
 
 def series_selector(release: Release) -> str:

@@ -1,43 +1,106 @@
-"""Pod-level pieces shared by every serving kind: resources, env, probes, scheduling."""
+"""Pod-level pieces shared by every serving kind: containers, resources, env, probes, scheduling.
+
+``container()`` is where a spec's container fields (``command``, ``args``,
+``env``, ``secretEnv``, ``resources``, ``probes``) become a Kubernetes
+container: every container gitops-gen builds goes through it (the KServe
+model and custom predictor, the Deployment's, transformers, explainers).
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Mapping, Protocol, Sequence
 
-from ..load.spec import ModelSpec
+from ..load.spec import ModelSpec, Probe, Probes, Resources, SecretEnv
 from ..resolve.fleet import Release
 
-GPU_RESOURCE = "nvidia.com/gpu"
+PROBE_FIELDS = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
 
 
-def resources(spec: ModelSpec) -> dict:
-    """Requests equal limits (Guaranteed QoS); GPUs go in limits only, as the device plugin expects."""
-    requests: dict[str, Any] = {}
-    if spec.resources.cpu is not None:
-        requests["cpu"] = spec.resources.cpu
-    if spec.resources.memory is not None:
-        requests["memory"] = spec.resources.memory
-    limits = dict(requests)
-    if spec.resources.gpu > 0:
-        limits[GPU_RESOURCE] = spec.resources.gpu
-    out = {}
-    if limits:
-        out["limits"] = limits
-    if requests:
-        out["requests"] = requests
+class ContainerSpec(Protocol):
+    """The container fields of a spec: a ModelSpec, or a transformer's or explainer's block (read-only,
+    as the frozen spec models are)."""
+
+    @property
+    def command(self) -> Sequence[str]: ...
+    @property
+    def args(self) -> Sequence[str]: ...
+    @property
+    def env(self) -> Mapping[str, str]: ...
+    @property
+    def secretEnv(self) -> Sequence[SecretEnv]: ...
+    @property
+    def resources(self) -> Resources: ...
+    @property
+    def probes(self) -> Probes: ...
+
+
+def container(spec: ContainerSpec, *, name: str | None = None, image: str | None = None,
+              ports: list[dict] | None = None, default_probes: Mapping[str, dict] | None = None) -> dict:
+    """A Kubernetes container (or the container fields of KServe's ``predictor.model``), in the
+    order ``kubectl`` shows them; only what the spec says is written, so defaults stay upstream's.
+
+    ``default_probes`` (by ``readinessProbe``/``livenessProbe``/...) apply where the spec names
+    no probe of that kind.
+    """
+    out: dict = {}
+    if name is not None:
+        out["name"] = name
+    if image is not None:
+        out["image"] = image
+    if spec.command:
+        out["command"] = list(spec.command)
+    if spec.args:
+        out["args"] = list(spec.args)
+    if ports:
+        out["ports"] = ports
+    variables = env(spec)
+    if variables:
+        out["env"] = variables
+    limits_requests = resources(spec.resources)
+    if limits_requests:
+        out["resources"] = limits_requests
+    out.update(probes(spec.probes, default_probes))
     return out
 
 
-def env(spec: ModelSpec) -> list[dict]:
+def resources(spec: Resources | ModelSpec) -> dict:
+    """``resources.cpu``/``memory``/``gpu`` (requests = limits, accelerators in limits only) with
+    ``resources.requests``/``limits`` over them key by key (spec.Resources.requests_and_limits)."""
+    if isinstance(spec, ModelSpec):
+        spec = spec.resources
+    requests, limits = spec.requests_and_limits()
+    out = {}
+    if limits:
+        out["limits"] = dict(sorted(limits.items()))
+    if requests:
+        out["requests"] = dict(sorted(requests.items()))
+    return out
+
+
+def env(spec: ContainerSpec) -> list[dict]:
     """Plain variables (sorted), then Secret references: never a secret value."""
     out: list[dict] = [{"name": k, "value": v} for k, v in sorted(spec.env.items())]
     for ref in spec.secretEnv:
-        out.append({"name": ref.name, "valueFrom": {"secretKeyRef": {"name": ref.secret, "key": ref.key}}})
+        key_ref: dict = {"name": ref.secret, "key": ref.key}
+        if ref.optional is not None:
+            key_ref["optional"] = ref.optional
+        out.append({"name": ref.name, "valueFrom": {"secretKeyRef": key_ref}})
     return out
 
 
-def probes(release: Release) -> dict:
-    """Health checks of the Open Inference Protocol (v2), or KServe's v1 model endpoint."""
-    if release.spec.protocol == "v2":
+def probes(spec: Probes, defaults: Mapping[str, dict] | None = None) -> dict:
+    """``probes.readiness``/``liveness``/``startup`` as readinessProbe/livenessProbe/startupProbe."""
+    out = dict(defaults or {})
+    for kind, field in PROBE_FIELDS.items():
+        probe: Probe | None = getattr(spec, kind)
+        if probe is not None:
+            out[field] = probe.model_dump(exclude_none=True, exclude_defaults=True)
+    return {field: out[field] for field in PROBE_FIELDS.values() if field in out}
+
+
+def protocol_probes(release: Release) -> dict:
+    """Health checks of the Open Inference Protocol (v2, serving: deployment's default), or KServe's v1
+    model endpoint."""
+    if release.spec.protocol in (None, "v2"):
         return {
             "readinessProbe": {"httpGet": {"path": "/v2/health/ready", "port": "http"},
                                "initialDelaySeconds": 5, "periodSeconds": 10},

@@ -33,7 +33,7 @@ def objects(release: Release) -> list[dict]:
         second = f"{name}-preview"
         strategy = {"blueGreen": {"activeService": name, "previewService": second, "autoPromotionEnabled": True}}
     out = [rollout(release, strategy), deployment.service(release), deployment.service(release, second)]
-    if release.spec.replicas.max > release.spec.replicas.min:
+    if deployment.autoscales(release.spec):
         out.append(deployment.horizontal_pod_autoscaler(release, target_kind="Rollout", target_api=API_VERSION))
     return out
 
@@ -52,5 +52,6 @@ def canary_steps(canary: Canary) -> list[dict]:
 
 
 def rollout(release: Release, strategy: dict) -> dict:
-    return {"apiVersion": API_VERSION, "kind": "Rollout", "metadata": meta.workload_metadata(release),
+    return {"apiVersion": API_VERSION, "kind": "Rollout",
+            "metadata": meta.workload_metadata(release, annotations=release.spec.annotations),
             "spec": {**deployment.workload_spec(release), "strategy": strategy}}

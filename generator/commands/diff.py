@@ -75,8 +75,8 @@ def spec_differences(a: Release, b: Release) -> list[tuple[str, str, str]]:
     it embeds the version; placeholders are not applied here: these are the
     values as each environment resolves them.
     """
-    flat_a = _flatten(a.spec.model_dump(mode="json", exclude={"version"}))
-    flat_b = _flatten(b.spec.model_dump(mode="json", exclude={"version"}))
+    flat_a = _flatten(a.spec.model_dump(mode="json", by_alias=True, exclude={"version"}))
+    flat_b = _flatten(b.spec.model_dump(mode="json", by_alias=True, exclude={"version"}))
     out = []
     for path in sorted(set(flat_a) | set(flat_b)):
         value_a, value_b = flat_a.get(path, _UNSET), flat_b.get(path, _UNSET)

@@ -88,18 +88,46 @@ _KSERVE_RUNTIMES = {
     "kserve-paddleserver": KSERVE_PYTHON,
     "kserve-tritonserver": TRITON,
 }
-# The runtime KServe picks for a format when none is pinned (config/runtimes in KServe v0.20).
-_KSERVE_FORMATS = {
-    "sklearn": KSERVE_PYTHON,
-    "xgboost": KSERVE_PYTHON,
-    "lightgbm": KSERVE_PYTHON,
-    "huggingface": KSERVE_PYTHON,
-    "onnx": TRITON,
-    "triton": TRITON,
+# The runtime KServe picks for a format and protocol when none is pinned: the autoSelect
+# runtime of highest priority among those speaking the protocol (config/runtimes in KServe
+# v0.20). KServe selects as if for v1 when no protocol is written.
+_PICKED_RUNTIMES: dict[str, dict[str, str]] = {
+    "sklearn": {"v1": "kserve-sklearnserver", "v2": "kserve-sklearnserver"},
+    "xgboost": {"v1": "kserve-xgbserver", "v2": "kserve-xgbserver"},
+    "lightgbm": {"v1": "kserve-lgbserver", "v2": "kserve-lgbserver"},
+    "huggingface": {"v1": "kserve-huggingfaceserver", "v2": "kserve-huggingfaceserver"},
+    "pmml": {"v1": "kserve-pmmlserver", "v2": "kserve-pmmlserver"},
+    "paddle": {"v1": "kserve-paddleserver", "v2": "kserve-paddleserver"},
+    "mlflow": {"v2": "kserve-mlserver"},
+    "tensorflow": {"v1": "kserve-tensorflow-serving", "grpc-v1": "kserve-tensorflow-serving",
+                   "v2": "kserve-tritonserver", "grpc-v2": "kserve-tritonserver"},
+    "onnx": {"v1": "kserve-openvino", "v2": "kserve-tritonserver", "grpc-v2": "kserve-tritonserver"},
+    "triton": {"v2": "kserve-tritonserver", "grpc-v2": "kserve-tritonserver"},
+    "pytorch": {"v1": "kserve-torchserve", "v2": "kserve-torchserve", "grpc-v2": "kserve-torchserve"},
 }
+# Where each runtime answers gRPC (its container args or server default, KServe v0.20).
+_GRPC_PORTS = {
+    "kserve-sklearnserver": 8081, "kserve-xgbserver": 8081, "kserve-lgbserver": 8081,
+    "kserve-huggingfaceserver": 8081, "kserve-pmmlserver": 8081, "kserve-paddleserver": 8081,
+    "kserve-tritonserver": 9000, "kserve-tensorflow-serving": 9000, "kserve-openvino": 9000,
+    "kserve-torchserve": 7070,
+}
+DEFAULT_GRPC_PORT = 8081  # KServe's Python model server's --grpc_port
 
 
-def metric_family(serving: str, format: str, deployment_mode: str, runtime: str | None) -> MetricFamily:
+def picked_runtime(format: str, protocol: str | None, runtime: str | None) -> str | None:
+    """The ServingRuntime a KServe predictor ends up on: the pinned one, else KServe's choice."""
+    if runtime:
+        return runtime
+    return _PICKED_RUNTIMES.get(format, {}).get(protocol or "v1")
+
+
+def grpc_port(format: str, protocol: str | None, runtime: str | None) -> int:
+    return _GRPC_PORTS.get(picked_runtime(format, protocol, runtime) or "", DEFAULT_GRPC_PORT)
+
+
+def metric_family(serving: str, format: str, deployment_mode: str, runtime: str | None,
+                  protocol: str | None = None) -> MetricFamily:
     """The metrics a release's server exports."""
     if serving == "kserve" and deployment_mode == "Knative":
         return KNATIVE
@@ -107,6 +135,4 @@ def metric_family(serving: str, format: str, deployment_mode: str, runtime: str 
         return CONVENTIONAL
     if serving != "kserve":
         return UNKNOWN
-    if runtime:
-        return _KSERVE_RUNTIMES.get(runtime, UNKNOWN)
-    return _KSERVE_FORMATS.get(format, UNKNOWN)
+    return _KSERVE_RUNTIMES.get(picked_runtime(format, protocol, runtime) or "", UNKNOWN)

@@ -142,31 +142,100 @@ class StrictModel(BaseModel):
 # --- Model -----------------------------------------------------------------
 
 Format = Literal[
-    "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface", "custom"
+    "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface", "pmml", "paddle",
+    "mlflow", "custom"
 ]
+Protocol = Literal["v1", "v2", "grpc-v1", "grpc-v2"]
+AutoscalerClass = Literal["hpa", "kpa", "keda", "external", "none"]
+
+
+ResourceName = Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"),
+                                        "a Kubernetes resource name such as cpu, ephemeral-storage or nvidia.com/gpu")]
 
 
 class Resources(StrictModel):
     cpu: Quantity | None = Field(
-        None, description="CPU for each model server pod, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
+        None, description="CPU for each container, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
     memory: Quantity | None = Field(
-        None, description="Memory for each model server pod, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
+        None, description="Memory for each container, a Kubernetes quantity (e.g. 2Gi); requests = limits.")
     gpu: Annotated[Int, Field(ge=0, le=64, strict=True)] = Field(
-        0, description="NVIDIA GPUs per pod; more than 0 adds nvidia.com/gpu to the limits.")
+        0, description="Accelerators per container; more than 0 adds gpuResource to the limits.")
+    gpuResource: ResourceName = Field(
+        "nvidia.com/gpu", description="Resource name of the accelerator gpu counts, e.g. amd.com/gpu.")
+    requests: dict[ResourceName, Quantity] = Field(
+        {}, description="Requests by resource name (e.g. cpu, ephemeral-storage); override the shorthand key by key.")
+    limits: dict[ResourceName, Quantity] = Field(
+        {}, description="Limits by resource name; override the shorthand key by key.")
+
+    def requests_and_limits(self) -> tuple[dict[str, str | int], dict[str, str | int]]:
+        """The container's requests and limits: the shorthand (requests = limits, accelerators in
+        limits only, as device plugins expect), then the requests/limits maps key by key."""
+        shorthand: dict[str, str | int] = {}
+        if self.cpu is not None:
+            shorthand["cpu"] = self.cpu
+        if self.memory is not None:
+            shorthand["memory"] = self.memory
+        limits = dict(shorthand)
+        if self.gpu > 0:
+            limits[self.gpuResource] = self.gpu
+        return {**shorthand, **self.requests}, {**limits, **self.limits}
+
+
+_QUANTITY_SUFFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
+                      "E": 1e18, "Ki": 2.0 ** 10, "Mi": 2.0 ** 20, "Gi": 2.0 ** 30, "Ti": 2.0 ** 40,
+                      "Pi": 2.0 ** 50, "Ei": 2.0 ** 60}
+
+
+def quantity_value(quantity: str | int) -> float:
+    """A Kubernetes quantity as a number, to compare requests with limits."""
+    match = re.match(r"^[+]?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$", str(quantity))
+    assert match is not None  # the field's own validator accepted it as a quantity
+    number, suffix = float(match[1]), match[2] or ""
+    if suffix[:1] in ("e", "E"):
+        return number * 10 ** int(suffix[1:])
+    return number * _QUANTITY_SUFFIXES[suffix]
+
+
+def resources_problems(resources: Resources, where: tuple) -> list[SpecProblem]:
+    """What Kubernetes would refuse: requests above limits, accelerators requested unlike their limit."""
+    problems: list[SpecProblem] = []
+    requests, limits = resources.requests_and_limits()
+    for name, requested in requests.items():
+        field = (*where, "requests", name) if name in resources.requests else (*where, name)
+        limit = limits.get(name)
+        if name == resources.gpuResource or ("." in name and "/" in name):
+            # Extended resources (accelerators) cannot be overcommitted.
+            if limit is None or quantity_value(limit) != quantity_value(requested):
+                problems.append((field, f"{name} is an extended resource: its request must equal its limit "
+                                        f"(set resources.limits.{name}, or leave the request out)"))
+        elif limit is not None and quantity_value(requested) > quantity_value(limit):
+            problems.append((field, f"the {name} request ({requested}) is more than its limit ({limit})"))
+    return problems
 
 
 class Replicas(StrictModel):
-    min: Annotated[Int, Field(ge=0, le=10_000)] = Field(
-        1, description="Fewest replicas; 0 (scale to zero) needs serving: kserve with deploymentMode: Knative.")
-    max: Annotated[Int, Field(ge=1, le=10_000)] = Field(
-        1, description="Most replicas; above min, the workload autoscales.")
+    # Omitted = not written for serving: kserve (KServe's defaults apply); serving: deployment reads
+    # an omitted min as 1 and an omitted max as min (builders/deployment.py replica_range).
+    min: Annotated[Int, Field(ge=0, le=10_000)] | None = Field(
+        None, description="Fewest replicas; 0 (scale to zero) needs deploymentMode: Knative or autoscaling.class: keda.")
+    max: Annotated[Int, Field(ge=1, le=10_000)] | None = Field(
+        None, description="Most replicas; above min, the workload autoscales; omitted: unbounded where the "
+                          "autoscaler allows it.")
 
 
 class Autoscaling(StrictModel):
-    metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
-        "cpu", description="What to scale on: cpu or memory (utilization), or concurrency or rps (Knative only).")
-    target: Annotated[Int, Field(gt=0)] = Field(
-        80, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests.")
+    autoscalerClass: AutoscalerClass | None = Field(
+        None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
+                                         "mode), kpa (Knative mode); omitted: KServe's default.")
+    metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus"] | None = Field(
+        None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), or "
+                          "prometheus (a query, class: keda).")
+    target: Annotated[Int, Field(gt=0)] | None = Field(
+        None, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests; "
+                          "for prometheus, the query's target value.")
+    query: Text | None = Field(None, description="PromQL query KEDA scales on (metric: prometheus).")
+    serverAddress: Text | None = Field(
+        None, description="Prometheus server KEDA queries (metric: prometheus); omitted: KServe's default.")
 
 
 class Canary(StrictModel):
@@ -228,6 +297,82 @@ class SecretEnv(StrictModel):
     secret: SecretName = Field(
         description="Name of the Kubernetes Secret (managed outside Git; only the reference is written).")
     key: Text = Field(description="Key inside the Secret.")
+    optional: bool | None = Field(
+        None, description="true: start the container even when the Secret or key is missing.")
+
+
+# --- Containers: the fields every container gitops-gen builds shares (builders/pods.py container()) --
+
+PortRef = Annotated[Int, Field(ge=1, le=65535)] | Annotated[str, Field(min_length=1, max_length=15)]
+
+
+class HTTPHeader(StrictModel):
+    name: Text = Field(description="Header name.")
+    value: str = Field(description="Header value.")
+
+
+class HTTPGetAction(StrictModel):
+    path: str | None = Field(None, description="URL path to GET, e.g. /v2/health/ready.")
+    port: PortRef = Field(description="Container port, by number or name.")
+    host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
+    scheme: Literal["HTTP", "HTTPS"] | None = Field(None, description="HTTP or HTTPS; default: HTTP.")
+    httpHeaders: list[HTTPHeader] = Field([], description="Extra request headers.")
+
+
+class TCPSocketAction(StrictModel):
+    port: PortRef = Field(description="Container port, by number or name.")
+    host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
+
+
+class ExecAction(StrictModel):
+    command: Annotated[list[str], Field(min_length=1)] = Field(description="Command run in the container.")
+
+
+class GRPCAction(StrictModel):
+    port: Annotated[Int, Field(ge=1, le=65535)] = Field(description="Port of the gRPC health service.")
+    service: str | None = Field(None, description="Service name sent in the gRPC HealthCheckRequest.")
+
+
+class Probe(StrictModel):
+    """A Kubernetes Probe, field for field (core/v1 Probe)."""
+
+    httpGet: HTTPGetAction | None = Field(None, description="Probe with an HTTP GET.")
+    tcpSocket: TCPSocketAction | None = Field(None, description="Probe by opening a TCP connection.")
+    exec: ExecAction | None = Field(None, description="Probe by running a command in the container.")
+    grpc: GRPCAction | None = Field(None, description="Probe with the gRPC health checking protocol.")
+    initialDelaySeconds: Annotated[Int, Field(ge=0)] | None = Field(None, description="Seconds before the first probe.")
+    periodSeconds: Annotated[Int, Field(ge=1)] | None = Field(None, description="Seconds between probes.")
+    timeoutSeconds: Annotated[Int, Field(ge=1)] | None = Field(None, description="Seconds before a probe times out.")
+    successThreshold: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Successes in a row that count as success after a failure.")
+    failureThreshold: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Failures in a row that count as failure.")
+    terminationGracePeriodSeconds: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Grace period when a liveness or startup probe fails.")
+
+
+class Probes(StrictModel):
+    readiness: Probe | None = Field(None, description="readinessProbe: when the container may take traffic.")
+    liveness: Probe | None = Field(None, description="livenessProbe: when the container is restarted.")
+    startup: Probe | None = Field(None, description="startupProbe: holds the others back until it succeeds.")
+
+
+def probe_problems(probes: Probes, where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    for kind in ("readiness", "liveness", "startup"):
+        probe = getattr(probes, kind)
+        if probe is None:
+            continue
+        handlers = [h for h in ("httpGet", "tcpSocket", "exec", "grpc") if getattr(probe, h) is not None]
+        if len(handlers) != 1:
+            problems.append(((*where, kind), "a probe needs exactly one of httpGet, tcpSocket, exec or grpc"
+                             + (f" (not {' and '.join(handlers)})" if handlers else "")))
+        if kind == "readiness" and probe.terminationGracePeriodSeconds is not None:
+            problems.append(((*where, kind, "terminationGracePeriodSeconds"),
+                             "applies to liveness and startup probes only"))
+        if kind in ("liveness", "startup") and probe.successThreshold not in (None, 1):
+            problems.append(((*where, kind, "successThreshold"), f"must be 1 for a {kind} probe"))
+    return problems
 
 
 class Toleration(StrictModel):
@@ -241,6 +386,20 @@ class Toleration(StrictModel):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+class Component(StrictModel):
+    """A transformer or explainer: a container of your own beside the predictor."""
+
+    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] = Field(
+        description="Container image of the transformer or explainer.")
+    command: list[str] = Field([], description="Command of its container; empty: the image's entrypoint.")
+    args: list[str] = Field([], description="Arguments of its container.")
+    env: dict[EnvName, str] = Field({}, description="Plain environment variables.")
+    secretEnv: list[SecretEnv] = Field([], description="Environment variables from Kubernetes Secrets.")
+    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of its container.")
+    probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
+    replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
+
+
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
@@ -251,16 +410,40 @@ class ModelSpec(StrictModel):
         None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
     runtime: Name | None = Field(
         None, description="KServe ServingRuntime to pin (runtime auto-selection depends on what is installed).")
-    protocol: Literal["v1", "v2"] = Field(
-        "v2", description="Inference protocol: v1 or v2 (Open Inference Protocol).")
+    runtimeVersion: Text | None = Field(
+        None, description="Version (image tag) of the KServe runtime's server, e.g. 2.6.2.")
+    protocol: Protocol | None = Field(
+        None, description="Inference protocol: v1, v2 (Open Inference Protocol), grpc-v1 or grpc-v2; serving: "
+                          "kserve: omitted = the runtime's default; deployment: default v2.")
+    grpcPort: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
+        None, description="serving: kserve: the gRPC port to expose (h2c in Knative mode, grpc-port in Standard); "
+                          "default with protocol grpc-v1/grpc-v2: the runtime's gRPC port.")
     deploymentMode: Literal["Standard", "Knative"] = Field(
         "Standard", description="KServe deployment mode: Standard (a Deployment) or Knative (scale to zero, rps scaling).")
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
         None, description="Model server image; required for serving: deployment and for format: custom.")
-    port: Annotated[Int, Field(ge=1, le=65535)] = Field(8080, description="Port the model server listens on.")
-    resources: Resources = Field(Resources(), description="CPU, memory and GPUs per pod.")
+    port: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
+        None, description="Port your server listens on (serving: deployment, format: custom); default 8080.")
+    command: list[str] = Field(
+        [], description="Command of the serving container (its entrypoint); empty: the image's or runtime's.")
+    args: list[str] = Field(
+        [], description="Arguments of the serving container, e.g. [--model_id=org/model]; empty: the default.")
+    probes: Probes = Field(
+        Probes(), description="readiness, liveness and startup probes of the serving container (Kubernetes Probes).")
+    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of the serving container.")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account of the serving pods (e.g. one with storage credentials).")
+    imagePullSecrets: list[SecretName] = Field(
+        [], description="Secrets with registry credentials for pulling the serving pods' images.")
+    annotations: dict[str, str] = Field(
+        {}, description="Annotations of the serving object (InferenceService, or Deployment and its pods).")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
-    autoscaling: Autoscaling | None = Field(None, description="What the autoscaler scales on, and its target.")
+    autoscaling: Autoscaling | None = Field(
+        None, description="Which autoscaler, what it scales on, and its target.")
+    transformer: Component | None = Field(
+        None, description="serving: kserve: a transformer container in front of the predictor.")
+    explainer: Component | None = Field(
+        None, description="serving: kserve: an explainer container beside the predictor.")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
     env: dict[EnvName, str] = Field({}, description="Plain environment variables of the model server container.")
@@ -274,36 +457,160 @@ class ModelSpec(StrictModel):
         [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
 
 
+# Runtimes that speak a protocol other than the one KServe assumes when none is written (v1), by
+# format: without `protocol`, KServe finds no runtime for these (config/runtimes, KServe v0.20).
+_PROTOCOLS_BY_FORMAT = {"mlflow": ("v2",), "onnx": ("v1", "v2", "grpc-v2"), "triton": ("v2", "grpc-v2"),
+                        "tensorflow": ("v1", "grpc-v1", "v2", "grpc-v2"), "pytorch": ("v1", "v2", "grpc-v2")}
+_HTTP_PROTOCOLS = ("v1", "v2")
+# Annotations gitops-gen writes from fields of its own: set them through those fields.
+OWN_ANNOTATIONS = {"serving.kserve.io/deploymentMode": "deploymentMode",
+                    "serving.kserve.io/autoscalerClass": "autoscaling.class",
+                    "serving.kserve.io/enable-prometheus-scraping": "monitoring.metrics"}
+
+
 def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems: list[SpecProblem] = []
-    if spec.serving == "kserve" and spec.format != "custom" and not spec.storageUri:
-        problems.append((("storageUri",), "required for serving: kserve"))
-    if spec.serving == "deployment" or (spec.serving == "kserve" and spec.format == "custom"):
+    kserve = spec.serving == "kserve"
+    if kserve and spec.format != "custom" and not spec.storageUri:
+        if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
+            problems.append((("storageUri",), "required for serving: kserve"
+                             + (" (or args naming --model_id)" if spec.format == "huggingface" else "")))
+    if spec.serving == "deployment" or (kserve and spec.format == "custom"):
         if not spec.image:
             problems.append((("image",), f"required for serving: {spec.serving} with format: {spec.format}"
-                             if spec.serving == "kserve" else "required for serving: deployment"))
+                             if kserve else "required for serving: deployment"))
     if spec.serving == "jsonnet" and not spec.component:
         problems.append((("component",), "required for serving: jsonnet"))
-    if spec.replicas.min > spec.replicas.max:
-        problems.append((("replicas", "min"), f"min ({spec.replicas.min}) is greater than max ({spec.replicas.max})"))
-    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
-    if spec.replicas.min == 0 and not knative:
-        problems.append((("replicas", "min"), "scale to zero (min: 0) needs serving: kserve with deploymentMode: Knative"))
-    if spec.autoscaling and spec.autoscaling.metric in ("concurrency", "rps") and not knative:
-        problems.append((("autoscaling", "metric"),
-                         f"{spec.autoscaling.metric} autoscaling needs serving: kserve with deploymentMode: Knative "
-                         "(a HorizontalPodAutoscaler scales on cpu or memory)"))
-    if spec.autoscaling and spec.autoscaling.metric in ("cpu", "memory") and spec.autoscaling.target > 100:
-        problems.append((("autoscaling", "target"), "a cpu/memory target is a utilization percentage (1-100)"))
+    problems.extend(_field_scope_problems(spec))
+    problems.extend(_protocol_problems(spec))
+    problems.extend(_replicas_problems(spec))
+    problems.extend(_autoscaling_problems(spec))
     for i, t in enumerate(spec.templates):
         if not t.startswith("templates/"):
             problems.append((("templates", i), f"{t!r} must be a path under templates/ in the source tree"))
     if spec.component and not spec.component.startswith("components/"):
         problems.append((("component",), f"{spec.component!r} must be a path under components/ in the source tree"))
+    for key in spec.annotations:
+        if key in OWN_ANNOTATIONS:
+            problems.append((("annotations", key), f"set by gitops-gen from {OWN_ANNOTATIONS[key]}: write that field"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
-    problems.extend(_env_problems(spec))
+    problems.extend(env_problems(spec.env, spec.secretEnv, ()))
+    problems.extend(resources_problems(spec.resources, ("resources",)))
+    problems.extend(probe_problems(spec.probes, ("probes",)))
+    for name in ("transformer", "explainer"):
+        component = getattr(spec, name)
+        if component is not None:
+            problems.extend(env_problems(component.env, component.secretEnv, (name,)))
+            problems.extend(resources_problems(component.resources, (name, "resources")))
+            problems.extend(probe_problems(component.probes, (name, "probes")))
+            problems.extend(_range_problems(component.replicas, (name, "replicas")))
+    return problems
+
+
+def _written(spec: StrictModel, field: str) -> bool:
+    return field in spec.model_fields_set
+
+
+def _field_scope_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """Fields written where they mean nothing: refused, never dropped."""
+    problems: list[SpecProblem] = []
+    kserve = spec.serving == "kserve"
+    if spec.serving == "jsonnet":
+        for field in ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName",
+                      "imagePullSecrets", "annotations", "transformer", "explainer"):
+            if _written(spec, field):
+                problems.append(((field,), "does not apply to serving: jsonnet: the component builds its own objects"))
+        return problems
+    if not kserve:
+        for field, what in (("transformer", "a KServe transformer"), ("explainer", "a KServe explainer"),
+                            ("runtimeVersion", "the KServe runtime's version"),
+                            ("grpcPort", "the KServe predictor's gRPC port")):
+            if _written(spec, field):
+                problems.append(((field,), f"{what}: applies to serving: kserve, not serving: {spec.serving}"))
+    elif spec.format == "custom":
+        for field in ("runtime", "runtimeVersion", "protocol"):
+            if _written(spec, field):
+                problems.append(((field,), "applies to a KServe runtime, not to format: custom (your image serves"
+                                           + ("; expose gRPC with grpcPort)" if field == "protocol" else ")")))
+    return problems
+
+
+def _protocol_problems(spec: ModelSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    protocol = spec.protocol
+    if spec.serving == "deployment" and protocol not in (None, *_HTTP_PROTOCOLS):
+        problems.append((("protocol",), f"{protocol} applies to serving: kserve; serving: deployment probes the "
+                                        "HTTP endpoints of v1 or v2"))
+    if spec.serving != "kserve" or spec.format == "custom" or spec.runtime:
+        return problems
+    supported = _PROTOCOLS_BY_FORMAT.get(spec.format, _HTTP_PROTOCOLS)
+    if protocol is None and "v1" not in supported:
+        problems.append((("format",), f"KServe looks for a runtime speaking v1 when protocol is not written, and "
+                                      f"none serves format: {spec.format} over v1: write protocol: {supported[0]}"))
+    elif protocol is not None and protocol not in supported:
+        grpc = " (KServe's Python servers answer gRPC on v2: keep protocol: v2 and set grpcPort: 8081)" \
+            if protocol.startswith("grpc") and "v2" in supported else ""
+        problems.append((("protocol",), f"no KServe runtime serves format: {spec.format} over {protocol}; it "
+                                        f"speaks {', '.join(supported)}{grpc}"))
+    return problems
+
+
+def _range_problems(replicas: Replicas, where: tuple) -> list[SpecProblem]:
+    if replicas.min is not None and replicas.max is not None and replicas.min > replicas.max:
+        return [((*where, "min"), f"min ({replicas.min}) is greater than max ({replicas.max})")]
+    return []
+
+
+def _replicas_problems(spec: ModelSpec) -> list[SpecProblem]:
+    problems = _range_problems(spec.replicas, ("replicas",))
+    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
+    keda = spec.serving == "kserve" and spec.autoscaling is not None and spec.autoscaling.autoscalerClass == "keda"
+    if spec.replicas.min == 0 and not (knative or keda):
+        problems.append((("replicas", "min"), "scale to zero (min: 0) needs serving: kserve with deploymentMode: "
+                                              "Knative or autoscaling.class: keda"))
+    if (spec.serving == "deployment" and spec.autoscaling is not None and spec.replicas.max is None
+            and spec.autoscaling.autoscalerClass != "none"):
+        problems.append((("autoscaling",), "a HorizontalPodAutoscaler needs a maximum: set replicas.max"))
+    return problems
+
+
+def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
+    scaling = spec.autoscaling
+    problems: list[SpecProblem] = []
+    if scaling is None:
+        return problems
+    knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
+    cls, metric = scaling.autoscalerClass, scaling.metric
+    where = ("autoscaling", "class")
+    if cls is not None:
+        if spec.serving == "deployment" and cls not in ("hpa", "none"):
+            problems.append((where, f"{cls} applies to serving: kserve; serving: deployment scales with a "
+                                    "HorizontalPodAutoscaler (hpa) or not at all (none)"))
+        elif knative and cls != "kpa":
+            problems.append((where, f"{cls} needs deploymentMode: Standard; in Knative mode Knative's own "
+                                    "autoscaler scales (class: kpa)"))
+        elif spec.serving == "kserve" and not knative and cls == "kpa":
+            problems.append((where, "kpa is Knative's autoscaler: it needs deploymentMode: Knative"))
+    if cls == "none" and any(_written(scaling, f) for f in ("metric", "target", "query", "serverAddress")):
+        problems.append((where, "none scales nothing: leave out metric, target and query"))
+    if metric in ("concurrency", "rps") and not knative:
+        problems.append((("autoscaling", "metric"),
+                         f"{metric} autoscaling needs serving: kserve with deploymentMode: Knative "
+                         "(a HorizontalPodAutoscaler scales on cpu or memory)"))
+    if metric == "prometheus":
+        if cls != "keda":
+            problems.append((("autoscaling", "metric"), "prometheus needs class: keda (KEDA runs the query)"))
+        if scaling.query is None:
+            problems.append((("autoscaling", "query"), "required for metric: prometheus"))
+    for field in ("query", "serverAddress"):
+        if _written(scaling, field) and metric != "prometheus":
+            problems.append((("autoscaling", field), "applies to metric: prometheus"))
+    if cls == "keda" and metric is not None and scaling.target is None:
+        problems.append((("autoscaling", "target"), "required with class: keda (KEDA needs a target per metric)"))
+    if metric in ("cpu", "memory") and scaling.target is not None and scaling.target > 100:
+        problems.append((("autoscaling", "target"), "a cpu/memory target is a utilization percentage (1-100)"))
     return problems
 
 
@@ -368,7 +675,7 @@ def _monitoring_problems(spec: ModelSpec) -> list[SpecProblem]:
         if used and not monitoring.metrics:
             problems.append((("monitoring", field), "needs monitoring.metrics: true (it reads the scraped metrics)"))
     if monitoring.alerts:
-        family = metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime)
+        family = metric_family(spec.serving, spec.format, spec.deploymentMode, spec.runtime, spec.protocol)
         server = f"{family.name} ({_runtime_text(spec)})" if family.requests is None else family.name
         hint = ("; with deploymentMode: Knative, queue-proxy counts and times every request"
                 if spec.serving == "kserve" else "") + " (docs/rollouts.md, Which metrics)"
@@ -382,18 +689,19 @@ def _monitoring_problems(spec: ModelSpec) -> list[SpecProblem]:
 
 
 def _runtime_text(spec: ModelSpec) -> str:
-    return f"runtime {spec.runtime}" if spec.runtime else f"format {spec.format} in {spec.deploymentMode} mode"
+    if spec.runtime:
+        return f"runtime {spec.runtime}"
+    return f"format {spec.format} over {spec.protocol or 'v1 (no protocol written)'} in {spec.deploymentMode} mode"
 
 
-def _env_problems(spec: ModelSpec) -> list[SpecProblem]:
-    problems: list[SpecProblem] = []
-    seen = set(spec.env)
-    for i, ref in enumerate(spec.secretEnv):
-        if ref.name in spec.env:
-            problems.append((("secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes from env "
-                                                       "or from secretEnv, not both"))
+def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[SpecProblem]:
+    problems, seen = [], set(env)
+    for i, ref in enumerate(secret_env):
+        if ref.name in env:
+            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes "
+                                                               "from env or from secretEnv, not both"))
         elif ref.name in seen:
-            problems.append((("secretEnv", i, "name"), f"{ref.name} is listed twice"))
+            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is listed twice"))
         seen.add(ref.name)
     return problems
 

@@ -9,7 +9,7 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, NoReturn
@@ -19,7 +19,16 @@ from pydantic import ValidationError
 from .. import budgets
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
-from ..load.spec import Cluster, EnvironmentSpec, ModelSpec, ProjectSpec, SpecProblem, Sync, model_spec_problems
+from ..load.spec import (
+    OWN_ANNOTATIONS,
+    Cluster,
+    EnvironmentSpec,
+    ModelSpec,
+    ProjectSpec,
+    SpecProblem,
+    Sync,
+    model_spec_problems,
+)
 from .templating import TemplateProblem, has_expression, names_used, render_string
 
 
@@ -53,6 +62,7 @@ class SourceFiles:
 
 
 NO_FILES = SourceFiles(MappingProxyType({}))
+NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,7 @@ class Release:
     # variant's version and its spec's expressions evaluated with that version.
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
+    model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
 
     @property
     def name(self) -> str:
@@ -243,6 +254,7 @@ class _ModelInEnvironment:
         self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
         self.sources = tuple(sorted({project.file, env.file, model_doc.file}))
         self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+        self.annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
         self.specs: dict[tuple, ModelSpec] = {}
 
     def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
@@ -258,6 +270,13 @@ class _ModelInEnvironment:
                 ("spec", "models", self.name),
                 f"model {self.name!r} has no version in environment {self.env.name!r}: "
                 "set spec.version in the Model or pin `version:` here"))
+        own = [key for key in self.annotations if key in OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+        if own:
+            raise GitopsGenError(*(self.model_doc.problem(("metadata", "annotations", key),
+                                                          "set by gitops-gen" + (f" from spec.{OWN_ANNOTATIONS[key]}: "
+                                                                                 "write that field"
+                                                                                 if key in OWN_ANNOTATIONS else ""))
+                                   for key in own))
         out = []
         for cluster in self.env.clusters:
             model_spec = self.spec_for(cluster, version)
@@ -276,7 +295,7 @@ class _ModelInEnvironment:
         assert spec.version is not None  # releases() refused a model without a version
         return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
                        model_labels=self.labels, sources=self.sources, files=self.files, variants=variants,
-                       variant=variant)
+                       variant=variant, model_annotations=self.annotations)
 
     def spec_for(self, cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).

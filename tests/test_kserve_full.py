@@ -1,0 +1,194 @@
+"""Model serving in full: container fields, resources, KServe predictor fields, autoscaling,
+annotations, transformers and explainers, and the located errors for fields that do not apply."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from generator.builders.validation import schema_errors
+from generator.builders.workloads import workload_objects
+from generator.errors import GitopsGenError
+from generator.resolve.fleet import load_fleet
+from tests.helpers import build_file_tree
+
+PROJECT = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Project
+    metadata: {name: demo}
+    spec: {repoURL: https://git.example.com/demo.git}
+"""
+
+
+def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None,
+               name: str = "m"):
+    """A source tree with one Model (``spec``) in one environment (``environment``: its models.<name> entry)."""
+    model = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Model",
+             "metadata": {"name": name, **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
+    env = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Environment", "metadata": {"name": "dev"},
+           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {name: environment or {}}}}
+    return build_file_tree(tmp_path / "src", {
+        "project.yaml": PROJECT,
+        "models/m.yaml": yaml.safe_dump(model, sort_keys=False),
+        "environments/dev.yaml": yaml.safe_dump(env, sort_keys=False),
+    })
+
+
+def objects_of(tmp_path, spec: dict, **kwargs) -> dict[str, dict]:
+    """The release's workload objects by kind, each checked against its upstream schema."""
+    (release,) = load_fleet(model_tree(tmp_path, spec, **kwargs)).releases
+    objects = workload_objects(release)
+    for obj in objects:
+        assert schema_errors(obj) == [], obj
+    return {obj["kind"]: obj for obj in objects}
+
+
+def problems_of(tmp_path, spec: dict, **kwargs) -> list[str]:
+    with pytest.raises(GitopsGenError) as info:
+        objects_of(tmp_path, spec, **kwargs)
+    return [str(p) for p in info.value.problems]
+
+
+SKLEARN = {"format": "sklearn", "storageUri": "gs://kfserving-examples/models/sklearn/1.0/model"}
+CUSTOM = {"format": "custom", "serving": "deployment", "image": "ghcr.io/acme/m:1"}
+
+
+# --- containers ---------------------------------------------------------------------------------
+
+
+def test_command_args_and_probes_reach_the_kserve_model_container(tmp_path):
+    isvc = objects_of(tmp_path, {
+        **SKLEARN, "command": ["python", "-m", "sklearnserver"], "args": ["--model_name={{ model }}"],
+        "probes": {"readiness": {"httpGet": {"path": "/v2/health/ready", "port": 8080}},
+                   "liveness": {"httpGet": {"path": "/health", "port": 8000, "scheme": "HTTPS"},
+                                "initialDelaySeconds": 120},
+                   "startup": {"tcpSocket": {"port": 8080}, "failureThreshold": 30}},
+    })["InferenceService"]
+    model = isvc["spec"]["predictor"]["model"]
+    assert model["command"] == ["python", "-m", "sklearnserver"]
+    assert model["args"] == ["--model_name=m"]
+    assert model["readinessProbe"] == {"httpGet": {"path": "/v2/health/ready", "port": 8080}}
+    assert model["livenessProbe"] == {"httpGet": {"path": "/health", "port": 8000, "scheme": "HTTPS"},
+                                      "initialDelaySeconds": 120}
+    assert model["startupProbe"] == {"tcpSocket": {"port": 8080}, "failureThreshold": 30}
+
+
+def test_deployment_probes_replace_the_protocol_defaults_one_by_one(tmp_path):
+    deployment = objects_of(tmp_path, {**CUSTOM, "args": ["--port", "8080"],
+                                       "probes": {"liveness": {"exec": {"command": ["true"]}}}})["Deployment"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["args"] == ["--port", "8080"]
+    assert container["livenessProbe"] == {"exec": {"command": ["true"]}}
+    assert container["readinessProbe"]["httpGet"]["path"] == "/v2/health/ready"  # the default stays
+
+
+def test_empty_env_value_and_optional_secret(tmp_path):
+    isvc = objects_of(tmp_path, {**SKLEARN, "env": {"EMPTY": ""},
+                                 "secretEnv": [{"name": "TOKEN", "secret": "s", "key": "k", "optional": True}]})
+    assert isvc["InferenceService"]["spec"]["predictor"]["model"]["env"] == [
+        {"name": "EMPTY", "value": ""},
+        {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k", "optional": True}}},
+    ]
+
+
+def test_a_probe_needs_exactly_one_handler(tmp_path):
+    problems = problems_of(tmp_path, {**SKLEARN, "probes": {"readiness": {"periodSeconds": 5}}})
+    assert problems == ["models/m.yaml:10: spec.probes.readiness: a probe needs exactly one of httpGet, "
+                        "tcpSocket, exec or grpc"]
+
+
+def test_an_unknown_probe_field_is_refused(tmp_path):
+    problems = problems_of(tmp_path, {**SKLEARN, "probes": {"readiness": {"httpGet": {"port": 80, "pth": "/"}}}})
+    assert problems == ["models/m.yaml:13: spec.probes.readiness.httpGet.pth: unknown field (did you mean 'path'?)"]
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+def test_requests_and_limits_override_the_shorthand_key_by_key(tmp_path):
+    isvc = objects_of(tmp_path, {**SKLEARN, "resources": {
+        "cpu": "1", "memory": "2Gi", "gpu": 1, "gpuResource": "amd.com/gpu",
+        "requests": {"cpu": "100m", "ephemeral-storage": "20Gi"}, "limits": {"memory": "4Gi"}}})
+    assert isvc["InferenceService"]["spec"]["predictor"]["model"]["resources"] == {
+        "limits": {"amd.com/gpu": 1, "cpu": "1", "memory": "4Gi"},
+        "requests": {"cpu": "100m", "ephemeral-storage": "20Gi", "memory": "2Gi"},
+    }
+
+
+def test_a_small_request_keeps_the_hpa_target_relative_to_it(tmp_path):
+    # The HPA's utilization is a share of the request: 80% of 100m, not of the 1-CPU limit.
+    objects = objects_of(tmp_path, {**CUSTOM, "replicas": {"min": 1, "max": 3},
+                                    "resources": {"requests": {"cpu": "100m"}, "limits": {"cpu": "1"}}})
+    (container,) = objects["Deployment"]["spec"]["template"]["spec"]["containers"]
+    assert container["resources"] == {"limits": {"cpu": "1"}, "requests": {"cpu": "100m"}}
+
+
+def test_a_request_above_its_limit_is_refused(tmp_path):
+    problems = problems_of(tmp_path, {**SKLEARN, "resources": {"cpu": "1", "requests": {"cpu": "2"}}})
+    assert problems == ["models/m.yaml:12: spec.resources.requests.cpu: the cpu request (2) is more than "
+                        "its limit (1)"]
+
+
+def test_an_accelerator_request_must_equal_its_limit(tmp_path):
+    problems = problems_of(tmp_path, {**SKLEARN, "resources": {"requests": {"nvidia.com/gpu": "1"}}})
+    assert problems == ["models/m.yaml:11: spec.resources.requests[\"nvidia.com/gpu\"]: nvidia.com/gpu is an extended "
+                        "resource: its request must equal its limit (set resources.limits.nvidia.com/gpu, or leave "
+                        "the request out)"]
+
+
+def test_resources_merge_per_environment(tmp_path):
+    isvc = objects_of(tmp_path, {**SKLEARN, "resources": {"cpu": "1", "limits": {"memory": "4Gi"}}},
+                      environment={"resources": {"requests": {"cpu": "250m"}}})
+    assert isvc["InferenceService"]["spec"]["predictor"]["model"]["resources"] == {
+        "limits": {"cpu": "1", "memory": "4Gi"}, "requests": {"cpu": "250m"}}
+
+
+# --- fields that do not apply, and KServe's defaults ---------------------------------------------
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ({**CUSTOM, "transformer": {"image": "t:1"}},
+     "spec.transformer: a KServe transformer: applies to serving: kserve, not serving: deployment"),
+    ({**SKLEARN, "deploymentMode": "Knative", "autoscaling": {"class": "keda", "metric": "cpu", "target": 50}},
+     "spec.autoscaling.class: keda needs deploymentMode: Standard; in Knative mode Knative's own autoscaler "
+     "scales (class: kpa)"),
+    ({**SKLEARN, "autoscaling": {"class": "none", "metric": "cpu"}},
+     "spec.autoscaling.class: none scales nothing: leave out metric, target and query"),
+    ({"format": "mlflow", "storageUri": "gs://m"},
+     "spec.format: KServe looks for a runtime speaking v1 when protocol is not written, and none serves format: "
+     "mlflow over v1: write protocol: v2"),
+    ({**SKLEARN, "protocol": "grpc-v2"},
+     "spec.protocol: no KServe runtime serves format: sklearn over grpc-v2; it speaks v1, v2 (KServe's Python "
+     "servers answer gRPC on v2: keep protocol: v2 and set grpcPort: 8081)"),
+    ({**CUSTOM, "replicas": {"min": 2}, "autoscaling": {"metric": "cpu"}},
+     "spec.autoscaling: a HorizontalPodAutoscaler needs a maximum: set replicas.max"),
+    ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
+     "spec.annotations[\"serving.kserve.io/deploymentMode\"]: set by gitops-gen from deploymentMode: write that field"),
+    ({"format": "huggingface"}, "spec.storageUri: required for serving: kserve (or args naming --model_id)"),
+])
+def test_a_field_that_does_not_apply_is_one_located_line(tmp_path, spec, expected):
+    (problem,) = problems_of(tmp_path, spec)
+    assert problem.split(": ", 1)[1] == expected
+
+
+def test_kserve_writes_no_protocol_or_replicas_it_was_not_given(tmp_path):
+    predictor = objects_of(tmp_path, {"format": "tensorflow", "storageUri": "gs://m"})["InferenceService"]["spec"]["predictor"]
+    assert predictor == {"model": {"modelFormat": {"name": "tensorflow"}, "storageUri": "gs://m"}}
+
+
+def test_model_annotations_reach_every_workload_object_and_spec_annotations_the_pods(tmp_path):
+    objects = objects_of(tmp_path, {**CUSTOM, "annotations": {"example.com/pod": "yes"},
+                                    "monitoring": {"metrics": True}},
+                         metadata={"annotations": {"example.com/owner": "risk"}})
+    for obj in objects.values():
+        assert obj["metadata"]["annotations"]["example.com/owner"] == "risk"
+    assert objects["Deployment"]["spec"]["template"]["metadata"]["annotations"] == {"example.com/pod": "yes"}
+    assert "example.com/pod" not in objects["Service"]["metadata"]["annotations"]
+
+
+def test_transformer_and_fields_merge_per_environment(tmp_path):
+    isvc = objects_of(tmp_path, {**SKLEARN, "transformer": {"image": "t:1", "args": ["--a"]}},
+                      environment={"transformer": {"args": ["--b"]}, "serviceAccountName": "reader",
+                                   "imagePullSecrets": ["regcred"]})["InferenceService"]
+    assert isvc["spec"]["transformer"] == {"containers": [{"name": "kserve-container", "image": "t:1", "args": ["--b"]}]}
+    assert isvc["spec"]["predictor"]["serviceAccountName"] == "reader"
+    assert isvc["spec"]["predictor"]["imagePullSecrets"] == [{"name": "regcred"}]
