@@ -96,7 +96,7 @@ def main() -> None:
 def time_budget(context: dict) -> None:
     """Forty expressions of about 0.05 s each against a budget of 0.5 s: refused when the budget is spent."""
     from generator import budgets
-    from generator.templating import TemplateProblem, render_string
+    from generator.resolve.templating import TemplateProblem, render_string
 
     slow = "{% for i in range(1000) %}{% for j in range(300) %}{% endfor %}{% endfor %}"
     budgets.set_current(budgets.Budgets(template_seconds=0.5))
@@ -112,7 +112,7 @@ def time_budget(context: dict) -> None:
 
 
 def user_object_validation(runs: int) -> None:
-    from generator.validation import _validator, schema_problems
+    from generator.builders.validation import _validator, schema_problems
 
     deployment = {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "namespace": "n", "labels": {"a": "b"}},
@@ -134,8 +134,8 @@ def user_object_validation(runs: int) -> None:
 def jsonnet_child(runs: int) -> None:
     import json
 
-    from generator import jsonnet_worker
-    from generator.resolve import SourceFiles
+    from generator.builders import jsonnet_worker
+    from generator.resolve.fleet import SourceFiles
 
     component = "function(release) { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: release.model } }"
     files = SourceFiles({"c.jsonnet": component})
