@@ -118,3 +118,10 @@ def template_seconds_left() -> float:
 def spend_template_seconds(seconds: float) -> None:
     global _spent_template_seconds
     _spent_template_seconds += seconds
+
+
+def over_budget(name: str, limit: int | float, what: str) -> GitopsGenError:
+    """The one line for a budget spent: what went over, the budget's name and value, and how to raise it."""
+    env = ENV_PREFIX + name.upper().replace("-", "_")
+    return GitopsGenError(f"{what}: over the {name} budget ({limit}); raise it with --limit {name}=VALUE "
+                          f"or {env}=VALUE")

@@ -14,7 +14,7 @@ from typing import Callable
 import click
 
 from . import __version__
-from .errors import GitopsGenError, is_user_os_error, os_error_line
+from .errors import GitopsGenError, is_user_os_error, os_error_line, printable
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -56,6 +56,7 @@ def _internal(exc: Exception, debug: bool, prog: str) -> int:
 
 
 def _error(line: str) -> None:
+    line = printable(line)  # messages echo user input: never let it drive the terminal
     if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         line = f"\033[31m{line}\033[0m"
     print(line, file=sys.stderr)

@@ -92,3 +92,17 @@ def os_error_line(exc: OSError) -> str:
     """``PATH: reason`` for an OSError, naming the path it was about when the OS says."""
     reason = exc.strerror or str(exc)
     return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+# C0 and C1 control characters, DEL, and the Unicode bidirectional overrides: what a terminal (or
+# Argo CD's UI) would act on rather than show. Messages echo spec values, paths and plugin parameters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(line: str) -> str:
+    """``line`` with every control character shown as an escape (``\\x1b``), never acted on.
+
+    Applied once, where both console scripts print a message (generator.cli, plugin.cmp).
+    """
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", line)

@@ -11,9 +11,17 @@ Correctness: the key is a SHA-256 over everything the output depends on:
 the cache format, the gitops-gen version, the Python version, the installed
 gitops-gen code (size and mtime of every module), the installed
 distributions (their dist-info names carry the versions), and the path and
-bytes of every file of the source tree. The same key means the same inputs,
-so an entry is never stale; a changed spec is a new key. Only successful
-compilations are stored; errors are recomputed every time.
+bytes of every file of the source tree the compiler may read (the path and
+size of the others). The same key means the same inputs, so an entry is never
+stale; a changed spec is a new key. Only successful compilations are stored;
+errors are recomputed every time.
+
+Cost: the tree is hashed before anything is checked, so hashing is bounded
+like reading: files are hashed in chunks (never whole in memory), files the
+compiler never reads (a model binary next to the specs) by their size alone,
+and the files it does read may add up to the input-bytes budget at most (the
+loader's own budget), refused early in one line. Nothing behind a symlink
+that leaves the tree, and no FIFO or device, is ever opened.
 
 Safety: the cache directory is never inside the repo copy Argo CD hands us
 (we must not write there) and must be a directory only we can write (our
@@ -39,18 +47,30 @@ from collections.abc import Mapping
 
 from generator.atomicfile import write_atomically
 from generator.digest import add_file
+from generator.paths import resolved_inside
 
-FORMAT = 1
+FORMAT = 2  # 2: files the compiler never reads are keyed by size
 MAX_ENTRIES = 64
 STALE_TEMP_SECONDS = 600
 DIR_NAME = "gitops-gen-cmp-cache"
 TEMP_PREFIX = ".tmp-"  # an entry being written
 _SKIP_DIRS = {".git"}
+# What the compiler may read (generator.load, tests/test_hardening_plugin.py checks): every
+# *.yaml/*.yml, and every file below the top-level templates/ and components/ folders.
+# A superset (hidden names included): a file wrongly counted as read costs a read, never a stale entry.
+SPEC_SUFFIXES = (".yaml", ".yml")
+EXTENSION_DIRS = ("templates", "components")
+_CHUNK = 1 << 20
+# Never block on a FIFO or device (fstat tells what it is once opened).
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
-def tree_digest(root: str) -> str:
-    """SHA-256 over the relative path and bytes of every file below ``root`` (sorted; ``.git`` skipped)."""
+def tree_digest(root: str, max_read_bytes: int | None = None) -> str:
+    """SHA-256 over every file below ``root`` (sorted; ``.git`` skipped): path and bytes of those the
+    compiler may read, path and size of the others. Those read may add up to ``max_read_bytes``."""
     digest = hashlib.sha256()
+    real_root = os.path.realpath(root)
+    budget = [max_read_bytes]
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         rel_dir = os.path.relpath(dirpath, root)
@@ -63,15 +83,57 @@ def tree_digest(root: str) -> str:
             rel = os.path.join(rel_dir, name)
             if os.path.islink(path):
                 _add(digest, "link", rel, os.readlink(path).encode(errors="surrogateescape"))
-            try:
-                if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block open() until the deadline
-                    _add(digest, "special", rel, b"")
+                if resolved_inside(path, real_root) is None:  # the loader refuses it; never opened here
                     continue
-                with open(path, "rb") as fh:
-                    _add(digest, "file", rel, fh.read())
-            except OSError as exc:
-                _add(digest, "unreadable", rel, str(exc.errno).encode())
+            if read_by_the_compiler(rel_dir, name):
+                _add_read_file(digest, path, rel, budget)
+            else:
+                try:
+                    size = str(os.stat(path).st_size).encode()
+                except OSError as exc:
+                    size = f"unreadable {exc.errno}".encode()
+                _add(digest, "unread", rel, size)
     return digest.hexdigest()
+
+
+def read_by_the_compiler(rel_dir: str, name: str) -> bool:
+    """Whether the compiler may read file ``name`` of folder ``rel_dir`` (relative to the source tree)."""
+    return name.endswith(SPEC_SUFFIXES) or rel_dir.split(os.sep)[0] in EXTENSION_DIRS
+
+
+def _add_read_file(digest, path: str, rel: str, budget: list) -> None:
+    """A file's path and bytes, hashed in chunks; ``budget[0]``: bytes still allowed (None: no limit)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        _add(digest, "unreadable", rel, str(exc.errno).encode())
+        return
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            _add(digest, "special", rel, b"")
+            return
+        if budget[0] is not None:
+            budget[0] -= status.st_size
+            if budget[0] < 0:
+                from generator import budgets
+                limit = budgets.current().input_bytes
+                raise budgets.over_budget("input-bytes", limit, f"{rel}: the source tree's spec and template "
+                                          f"files add up to more than {limit} bytes")
+        # add_file's framing (path, length, bytes) without holding the bytes.
+        digest.update(f"file\0{rel}\0{status.st_size}\0".encode(errors="surrogateescape"))
+        left = status.st_size
+        while left > 0:
+            chunk = os.read(fd, min(_CHUNK, left))
+            if not chunk:  # shrank while read: never the same key as the file it was
+                digest.update(b"\0truncated")
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        _add(digest, "unreadable", rel, str(exc.errno).encode())
+    finally:
+        os.close(fd)
 
 
 def _add(digest, kind: str, rel: str, data: bytes) -> None:
@@ -101,8 +163,8 @@ def code_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def cache_key(root: str) -> str:
-    return hashlib.sha256(f"{FORMAT}\n{code_fingerprint()}\n{tree_digest(root)}".encode(
+def cache_key(root: str, max_read_bytes: int | None = None) -> str:
+    return hashlib.sha256(f"{FORMAT}\n{code_fingerprint()}\n{tree_digest(root, max_read_bytes)}".encode(
         errors="surrogateescape")).hexdigest()
 
 
@@ -130,7 +192,7 @@ def cache_dir(env: Mapping[str, str], cwd: str) -> tuple[str | None, str]:
         base = os.path.join(tmp, DIR_NAME)
     base = os.path.realpath(base)
     root = os.path.realpath(repo_root(cwd, env.get("ARGOCD_APP_SOURCE_PATH")))
-    if base == root or base.startswith(root.rstrip(os.sep) + os.sep):
+    if resolved_inside(base, root) is not None:
         return None, f"{base} is inside the repository copy"
     try:
         os.mkdir(base, 0o700)
@@ -173,8 +235,10 @@ class Lock:
     def __enter__(self) -> Lock:
         import fcntl
 
+        if resolved_inside(self.path, os.path.dirname(self.path)) is None:
+            return self  # a symlink where the lock file goes: compile without the lock
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError:
             return self
         try:
@@ -197,7 +261,10 @@ class Lock:
 def store(directory: str, key: str, index: dict) -> None:
     """Write the entry atomically (temp file + rename), then prune old entries."""
     data = json.dumps({"key": key, "index": index}, separators=(",", ":"), ensure_ascii=False).encode()
-    write_atomically(os.path.join(directory, key + ".json"), data, temp_prefix=TEMP_PREFIX)
+    entry = os.path.join(directory, key + ".json")
+    if resolved_inside(entry, directory) is None:
+        raise OSError(f"{entry} resolves outside {directory}")
+    write_atomically(entry, data, temp_prefix=TEMP_PREFIX)
     prune(directory)
 
 

@@ -108,7 +108,9 @@ def _user_problems(exc: Exception) -> list[str] | None:
 
 
 def _one_line(problems: list[str]) -> str:
-    line = " ".join(problems[0].split())
+    from generator.errors import printable
+
+    line = printable(" ".join(problems[0].split()))
     if len(problems) > 1:
         more = len(problems) - 1
         line += f" (and {more} more problem{'s' if more > 1 else ''}: run `gitops-gen validate` to see them all)"
@@ -124,63 +126,100 @@ def _debug(debug: bool, message: str) -> None:
         print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def release_index(env: Mapping[str, str], debug: bool) -> dict:
-    """All releases of the source tree in the working directory: from the cache, or compiled (and stored)."""
+def release_index(env: Mapping[str, str], debug: bool, use_cached: bool = True) -> tuple[dict, bool]:
+    """All releases of the source tree in the working directory, from the cache or compiled (and stored);
+    and whether it came from the cache. ``use_cached=False``: compile, and store over what is cached."""
+    from generator import budgets
+
     from . import cache
     from .release_index import build_index
 
     directory, why = cache.cache_dir(env, os.getcwd())
     if directory is None:
         _debug(debug, f"cache not used: {why}")
-        return build_index(".")
-    key = cache.cache_key(".")
-    index = _cached(cache, directory, key)
+        return build_index("."), False
+    key = cache.cache_key(".", budgets.current().input_bytes)
+    index = _cached(cache, directory, key) if use_cached else None
     if index is not None:
         _debug(debug, f"cache hit: {key}")
-        return index
+        return index, True
     with cache.Lock(directory, key):
-        index = _cached(cache, directory, key)  # another request may have compiled it while we waited
+        index = _cached(cache, directory, key) if use_cached else None  # another request may have compiled it
         if index is not None:
             _debug(debug, f"cache hit after waiting: {key}")
-            return index
+            return index, True
         _debug(debug, f"cache miss, compiling: {key}")
         index = build_index(".")
         try:
             cache.store(directory, key, index)
         except OSError as exc:  # a full or read-only temp dir must not fail the sync
             _debug(debug, f"cache not written: {exc}")
-    return index
+    return index, False
+
+
+def answer_from_index(env: Mapping[str, str], debug: bool, answer: Callable[[dict], int]) -> int:
+    """``answer(index)``; a cached index it cannot read (an entry with parts missing or of the wrong
+    type) is a corrupt entry: treated as a miss, compiled again and stored over it.
+
+    Checked by use rather than up front: a cache hit reads a few releases of thousands.
+    ``answer`` must not print before it has read everything it needs.
+    """
+    index, cached = release_index(env, debug)
+    if not cached:
+        return answer(index)
+    try:
+        return answer(index)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        _debug(debug, f"cache entry unusable ({type(exc).__name__}: {exc}); compiling")
+    return answer(release_index(env, debug, use_cached=False)[0])
 
 
 def _cached(cache, directory: str, key: str) -> dict | None:
     from .release_index import FORMAT
 
     index = cache.load(directory, key)
-    return index if index is not None and index.get("format") == FORMAT else None
+    if index is None or index.get("format") != FORMAT:
+        return None
+    # The top level's shape, at no cost; what a request reads below it is checked by use (answer_from_index).
+    shaped = (isinstance(index.get("environments"), dict) and isinstance(index.get("models"), list)
+              and isinstance(index.get("releases"), dict))
+    return index if shaped else None
 
 
 def generate(env: Mapping[str, str], debug: bool) -> int:
+    from generator import budgets
+
     from . import kube_apis
     from .release_index import select
     from .selection import read_selector
 
     selector = read_selector(env)
-    index = release_index(env, debug)
-    keys = select(index, selector)
-    releases = index["releases"]
-    for key in keys:
-        kube_apis.check(releases[key]["objects"], env.get("KUBE_API_VERSIONS"), f"release {key}")
-    # One write of the complete stream (never half a manifest list), as UTF-8
-    # bytes whatever the locale: the same bytes render writes into files.
-    sys.stdout.buffer.write("".join(releases[key]["yaml"] for key in keys).encode())
-    sys.stdout.flush()
-    return 0
+
+    def print_selected(index: dict) -> int:
+        keys = select(index, selector)
+        releases = index["releases"]
+        for key in keys:
+            kube_apis.check(releases[key]["objects"], env.get("KUBE_API_VERSIONS"), f"release {key}")
+        stream = "".join(releases[key]["yaml"] for key in keys).encode()
+        limit = budgets.current().output_bytes
+        if len(stream) > limit:
+            raise budgets.over_budget("output-bytes", limit, f"the selected releases are {len(stream)} bytes of "
+                                      "manifests")
+        # One write of the complete stream (never half a manifest list), as UTF-8
+        # bytes whatever the locale: the same bytes render writes into files.
+        sys.stdout.buffer.write(stream)
+        sys.stdout.flush()
+        return 0
+
+    return answer_from_index(env, debug, print_selected)
 
 
 def parameters(env: Mapping[str, str], debug: bool) -> int:
     """Announce environment, model and cluster, with the valid values in each tooltip."""
-    envs = release_index(env, debug)["environments"]
+    return answer_from_index(env, debug, lambda index: _announce(index["environments"]))
 
+
+def _announce(envs: dict) -> int:
     def per_env(field: str) -> str:
         return "; ".join(f"{name}: {', '.join(envs[name][field]) or 'none'}" for name in sorted(envs))
 

@@ -6,13 +6,14 @@ the parameters chose):
 
 1. ``ARGOCD_APP_PARAMETERS``: the Application's ``source.plugin.parameters``
    as JSON, ``[{"name": "environment", "string": "prod"}, ...]`` (or ``null``).
-   Unknown parameter names are errors: a typo must not widen the selection.
+   Unknown parameter names are errors: a typo must not widen the selection;
+   so is a parameter given twice (which one did the author mean?).
 2. ``PARAM_ENVIRONMENT``, ``PARAM_MODEL``, ``PARAM_CLUSTER``: the same
    parameters as separate variables, for Argo CD versions or callers that do
    not set the JSON.
 3. Plugin env (``source.plugin.env``): ``ARGOCD_ENV_ENVIRONMENT``,
    ``ARGOCD_ENV_MODEL``, ``ARGOCD_ENV_CLUSTER``. Argo CD keeps the case of
-   the env entry's name, so ``ARGOCD_ENV_environment`` works too.
+   the env entry's name, so ``ARGOCD_ENV_environment`` works too (not both).
 
 An empty string counts as not set (the Argo CD UI sends "" for a cleared field).
 """
@@ -61,9 +62,11 @@ def _from_app_parameters(env: Mapping[str, str]) -> dict[str, str]:
     if not raw:
         return {}
     try:
-        params = json.loads(raw)
+        params = json.loads(raw, object_pairs_hook=_no_duplicate_keys)
     except ValueError:
         raise CmpError("ARGOCD_APP_PARAMETERS is not valid JSON") from None
+    except RecursionError:  # the C parser's own depth guard: the text is hostile, not ours to crash on
+        raise CmpError("ARGOCD_APP_PARAMETERS is nested too deeply to be plugin parameters") from None
     if params is None:
         return {}
     if not isinstance(params, list):
@@ -77,8 +80,18 @@ def _from_app_parameters(env: Mapping[str, str]) -> dict[str, str]:
             raise CmpError(f"unknown plugin parameter {name!r} (known: {', '.join(sorted(FIELDS))})")
         if "array" in param or "map" in param or not isinstance(param.get("string", ""), str):
             raise CmpError(f"plugin parameter {name!r} must be a string")
+        if name in values:
+            raise CmpError(f"plugin parameter {name!r} is given twice; give it once")
         values[name] = param.get("string", "")
     return values
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        twice = next(key for key in keys if keys.count(key) > 1)
+        raise CmpError(f"ARGOCD_APP_PARAMETERS: key {twice!r} is given twice in one parameter")
+    return dict(pairs)
 
 
 def _from_params(env: Mapping[str, str]) -> dict[str, str]:
@@ -88,8 +101,9 @@ def _from_params(env: Mapping[str, str]) -> dict[str, str]:
 def _from_plugin_env(env: Mapping[str, str]) -> dict[str, str]:
     values = {}
     for f in FIELDS:
-        for name in (f"ARGOCD_ENV_{f.upper()}", f"ARGOCD_ENV_{f}"):
-            if env.get(name):
-                values[f] = env[name]
-                break
+        given = [name for name in (f"ARGOCD_ENV_{f.upper()}", f"ARGOCD_ENV_{f}") if env.get(name)]
+        if len(given) > 1:
+            raise CmpError(f"plugin env sets {f!r} twice ({given[0]} and {given[1]}); set it once")
+        if given:
+            values[f] = env[given[0]]
     return values

@@ -26,6 +26,10 @@ way ``kubectl --validate=strict`` / the API server's pruning is:
 * the root ``metadata`` becomes the real (strict) Kubernetes ObjectMeta, and
   ``apiVersion``/``kind`` are pinned with ``const`` and required.
 
+The scope of every kind (``Namespaced`` or ``Cluster``: the CRD's ``spec.scope``,
+or Kubernetes' own for core kinds) goes to ``scopes.json``, so the builders
+know which objects must never carry a namespace.
+
 Large sub-schemas that occur more than once (PodSpec, Container, the
 Application template of an ApplicationSet ...) are moved to ``$defs`` and
 referenced, which keeps the files small without changing what they accept.
@@ -85,6 +89,27 @@ CORE_KINDS = [
     ("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"),
 ]
 
+# Core kinds that are cluster-scoped: those above, and the built-ins a template
+# may well emit without a schema here (kubectl api-resources --namespaced=false).
+CORE_CLUSTER_SCOPED = [
+    ("", "v1", "Namespace"),
+    ("", "v1", "Node"),
+    ("", "v1", "PersistentVolume"),
+    ("rbac.authorization.k8s.io", "v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"),
+    ("storage.k8s.io", "v1", "StorageClass"),
+    ("storage.k8s.io", "v1", "CSIDriver"),
+    ("storage.k8s.io", "v1", "VolumeAttachment"),
+    ("scheduling.k8s.io", "v1", "PriorityClass"),
+    ("node.k8s.io", "v1", "RuntimeClass"),
+    ("networking.k8s.io", "v1", "IngressClass"),
+    ("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
+    ("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"),
+    ("apiregistration.k8s.io", "v1", "APIService"),
+]
+SCOPES_FILE = "scopes.json"
+
 # Upstream releases, for SOURCES.md (per subfolder of UPSTREAM_DIR).
 UPSTREAM_RELEASES = {
     "argocd": "Argo CD v3.5.1 (github.com/argoproj/argo-cd, manifests/crds/)",
@@ -94,7 +119,7 @@ UPSTREAM_RELEASES = {
     ),
     "gateway": "Gateway API v1.6.1, standard channel (github.com/kubernetes-sigs/gateway-api)",
     "serving": (
-        "KServe v0.20.0 (config/crd/full/), Argo Rollouts v1.9.1 (manifests/crds/), "
+        "KServe v0.20.0 (config/crd/full/, with llmisvc/ and localmodel/), Argo Rollouts v1.9.1 (manifests/crds/), "
         "Flagger v1.44.0 (artifacts/flagger/crd.yaml), "
         "prometheus-operator v0.93.0 (example/prometheus-operator-crd/)"
     ),
@@ -260,7 +285,8 @@ def load_crds(upstream: Path) -> dict[tuple[str, str, str], dict]:
                             )
                         found[key]["also"].append(rel)
                         continue
-                    found[key] = {"schema": schema, "file": rel, "subdir": subdir, "also": []}
+                    found[key] = {"schema": schema, "file": rel, "subdir": subdir, "also": [],
+                                  "scope": spec.get("scope", "Namespaced")}
     return found
 
 
@@ -508,7 +534,9 @@ def main(argv: list[str] | None = None) -> int:
     meta_defs = bundle_defs({"$ref": f"#/$defs/{OBJECT_META}"}, k8s_defs)
 
     outputs: dict[str, dict] = {}  # file name -> schema
-    rows: list[tuple[str, str, str]] = []  # (apiVersion, kind, source)
+    rows: list[tuple[str, str, str, str]] = []  # (apiVersion, kind, source, scope)
+    cluster_scoped = {(g, v, k) for g, v, k in CORE_CLUSTER_SCOPED}
+    scopes: dict[str, str] = {}  # "apiVersion kind" -> Namespaced | Cluster
 
     for (group, version, kind), entry in sorted(load_crds(upstream).items()):
         api_version = f"{group}/{version}"
@@ -527,7 +555,8 @@ def main(argv: list[str] | None = None) -> int:
         if name in outputs:
             sys.exit(f"error: two kinds map to {name}")
         outputs[name] = root
-        rows.append((api_version, kind, entry["file"]))
+        rows.append((api_version, kind, entry["file"], entry["scope"]))
+        scopes[f"{api_version} {kind}"] = entry["scope"]
 
     for group, version, kind in CORE_KINDS:
         api_version = f"{group}/{version}" if group else version
@@ -543,12 +572,21 @@ def main(argv: list[str] | None = None) -> int:
         if name in outputs:
             sys.exit(f"error: two kinds map to {name}")
         outputs[name] = root
-        rows.append((api_version, kind, f"kubernetes-validate {K8S_FLAVOUR}"))
+        scope = "Cluster" if (group, version, kind) in cluster_scoped else "Namespaced"
+        rows.append((api_version, kind, f"kubernetes-validate {K8S_FLAVOUR}", scope))
+        scopes[f"{api_version} {kind}"] = scope
+    for group, version, kind in CORE_CLUSTER_SCOPED:
+        scopes.setdefault(f"{group}/{version} {kind}" if group else f"{version} {kind}", "Cluster")
 
     total = 0
     for name in sorted(outputs):
         total += write(out_dir / name, outputs[name])
-    stale = sorted(p.name for p in out_dir.glob("*.json") if p.name not in outputs)
+    # Sorted, one entry per line: a new kind is a one-line diff.
+    scopes_text = "{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(scopes.items())) + "\n}\n"
+    scopes_path = out_dir / SCOPES_FILE
+    if not scopes_path.exists() or scopes_path.read_text() != scopes_text:
+        scopes_path.write_text(scopes_text)
+    stale = sorted(p.name for p in out_dir.glob("*.json") if p.name not in outputs and p.name != SCOPES_FILE)
     for name in stale:
         (out_dir / name).unlink()
         print(f"removed stale {name}")
@@ -568,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def render_sources(rows: list[tuple[str, str, str]]) -> str:
+def render_sources(rows: list[tuple[str, str, str, str]]) -> str:
     lines = [
         "# Where these schemas come from",
         "",
@@ -594,11 +632,15 @@ def render_sources(rows: list[tuple[str, str, str]]) -> str:
         "`x-kubernetes-*` extensions and CEL rules (`x-kubernetes-validations`) are dropped;",
         "`metadata` is the Kubernetes ObjectMeta; `apiVersion` and `kind` are pinned.",
         "",
-        "| apiVersion | kind | from |",
-        "|---|---|---|",
+        f"`{SCOPES_FILE}` gives each kind's scope (the CRD's `spec.scope`; for core kinds",
+        "Kubernetes' own, including cluster-scoped built-ins without a schema here):",
+        "cluster-scoped objects are written without a namespace.",
+        "",
+        "| apiVersion | kind | scope | from |",
+        "|---|---|---|---|",
     ]
-    for api_version, kind, src in sorted(rows):
-        lines.append(f"| {api_version} | {kind} | {src} |")
+    for api_version, kind, src, scope in sorted(rows):
+        lines.append(f"| {api_version} | {kind} | {scope} | {src} |")
     return "\n".join(lines) + "\n"
 
 

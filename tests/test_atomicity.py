@@ -97,7 +97,7 @@ def test_kill_9_at_any_point_leaves_the_old_or_the_new_tree(fleets, tmp_path):
     middle_file = sorted(new_bytes)[len(new_bytes) // 2]
 
     def staging_dirs():
-        return [tmp_path / name for name in os.listdir(tmp_path) if name.startswith(".out.new-")]
+        return [tmp_path / name / tree.STAGING_TREE for name in os.listdir(tmp_path) if name.startswith(".out.new-")]
 
     # Nothing shows on disk while the specs load and build: kill by the clock there
     # (Python starts in about 0.2 s), and by what appears on disk after that.

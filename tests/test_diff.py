@@ -16,7 +16,7 @@ def test_staging_and_prod_of_the_example(example, run):
     result = run("diff", "staging", "prod", "--source", example)
     assert result.exit_code == 1  # they differ, like diff(1)
     by_model = sections(result.stdout)
-    assert sorted(by_model) == ["fraud-detector", "recommender", "sentiment-bert"]
+    assert sorted(by_model) == ["fraud-detector", "recommender", "sentiment-bert", "support-assistant"]
     fraud = by_model["fraud-detector"]
     assert fraud.splitlines()[:4] == [
         "fraud-detector: staging 1.5.0, prod 1.4.2",

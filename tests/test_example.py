@@ -51,8 +51,9 @@ def test_rendered_tree_snapshot(rendered, snapshot):
 
 def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
-    apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"]
-    assert len(apps) == len(fleet.releases) == 12
+    apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"
+            and obj["spec"]["project"] != "gitops-gen-cluster-objects"]
+    assert len(apps) == len(fleet.releases) == 15
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
@@ -67,8 +68,9 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
 
 def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
-                      and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")]
-    assert len(kustomizations) == 12
+                      and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")
+                      and not obj["metadata"]["name"].endswith("-cluster-objects")]
+    assert len(kustomizations) == 15
     for k in kustomizations:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
@@ -98,7 +100,10 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
     # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
     # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
     # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8
+    # support-assistant (an LLM): 3 Applications and Kustomizations, 4 LLMInferenceServices (2 A/B variants in
+    # staging), PodMonitor, PrometheusRule and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in
+    # staging-eu, one each in prod-eu and prod-us) with an Application and a Kustomization per cluster and one AppProject.
+    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 3 + 3 + 4 + 9 + 4 + 3 + 3 + 1
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
@@ -107,7 +112,8 @@ def test_every_object_is_labelled_and_annotated(rendered):
             continue
         labels, annotations = obj["metadata"]["labels"], obj["metadata"]["annotations"]
         assert labels["app.kubernetes.io/managed-by"] == "gitops-gen", path
-        if obj["kind"] != "GitRepository":
+        # A GitRepository serves every environment; so does the AppProject of cluster-scoped objects.
+        if obj["kind"] != "GitRepository" and obj["metadata"]["name"] != "gitops-gen-cluster-objects":
             assert labels["gitops-gen.io/environment"] in ("dev", "staging", "prod"), path
         assert annotations["gitops-gen.io/source"], path
 

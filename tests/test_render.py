@@ -104,7 +104,10 @@ def test_a_crash_while_writing_leaves_the_old_tree(source, tmp_path, monkeypatch
 def test_an_interrupted_swap_is_recovered(source, tmp_path):
     out = tmp_path / "out"
     tree.render_tree({"a.yaml": b"a: 1\n"}, out)
-    os.rename(out, tmp_path / ".out.old-123")  # as if killed between the two renames
+    staging = tree._make_staging(out)
+    os.rename(out, staging / tree.STAGING_OLD)  # as if killed between the two renames
+    tree.finish_interrupted(out)
+    assert tree_bytes(out) == {".gitops-gen-output": tree.MARKER_TEXT.encode(), "a.yaml": b"a: 1\n"}
     tree.render_tree({"b.yaml": b"b: 1\n"}, out)
     assert tree_bytes(out) == {".gitops-gen-output": tree.MARKER_TEXT.encode(), "b.yaml": b"b: 1\n"}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
@@ -152,13 +155,17 @@ def test_dump_keeps_builder_key_order_and_quotes_ambiguous_strings():
 def test_staging_trees_left_by_a_killed_render_are_removed_and_nothing_else(source, tmp_path, run):
     out = tmp_path / "out"
     assert run("render", "--source", source, "--out", out).exit_code == 0
-    build_file_tree(tmp_path, {".out.new-k1l2/workloads/x.yaml": "half: written\n",  # killed while writing
-                               ".out.new-x9/x.yaml": "the old tree\n",               # killed after the swap
-                               ".out.old-4242/x.yaml": "old: tree\n",                # fallback swap, killed
+    killed_while_writing, killed_after_the_swap = tree._make_staging(out), tree._make_staging(out)
+    build_file_tree(killed_while_writing, {"tree/workloads/x.yaml": "half: written\n"})
+    build_file_tree(killed_after_the_swap, {"tree/x.yaml": "the old tree\n"})
+    # Named like ours, but not made by a render: someone else's (see tests/test_hardening_paths.py).
+    build_file_tree(tmp_path, {".out.new-k1l2/workloads/x.yaml": "half: written\n",
+                               ".out.old-4242/x.yaml": "old: tree\n",
                                ".outside.new-1/keep.yaml": "not ours\n",              # another directory's prefix
                                "notes.txt": "mine\n"})
     assert run("render", "--source", source, "--out", out).exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".outside.new-1", "notes.txt", "out", "src"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new-k1l2", ".out.old-4242", ".outside.new-1",
+                                                          "notes.txt", "out", "src"]
 
 
 def test_disk_full_while_writing_is_one_line_and_keeps_the_old_tree(source, tmp_path, run, monkeypatch):

@@ -182,8 +182,8 @@ def test_a_large_old_tree_is_deleted_in_the_background_where_git_does_not_see_it
 
 
 def test_a_render_first_removes_old_trees_a_killed_render_left(source, rendered, run):
-    for leftover in (".out.new-abc123", ".out.old-4242"):
-        build_file_tree(rendered.parent / leftover, {"workloads/x.yaml": "a: 1\n", ".gitignore": "*\n"})
+    for _ in range(2):
+        build_file_tree(tree._make_staging(rendered), {"tree/workloads/x.yaml": "a: 1\n"})
     (rendered / "workloads/stray.yaml").write_text("a: 1\n")  # so that this render has work to do
     assert run("render", "--source", source, "--out", rendered).exit_code == 0
     assert sorted(p.name for p in rendered.parent.iterdir()) == ["out", "src"]

@@ -15,15 +15,18 @@ from tests import kubeapi
 from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet
 
 # The shipped example: dev -> staging -> prod. fraud-detector waits in staging for prod (1.5.0 vs 1.4.2),
-# recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev for staging (2.1.0 vs 2.0.1).
+# recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev for staging (2.1.0 vs 2.0.1); support-assistant
+# (an LLM) does not run in dev, and staging tests its next revision in an A/B split.
 EXAMPLE_TABLE = """\
-MODEL           dev                staging        prod
-fraud-detector  1.5.0              1.5.0          1.4.2 ← 1.5.0
-                kserve direct      kserve direct  kserve direct
-recommender     0.9.3              0.9.3          0.9.1 ← 0.9.3
-                deployment direct  deployment ab  deployment canary
-sentiment-bert  2.1.0              2.0.1 ← 2.1.0  2.0.1
-                kserve direct      kserve direct  kserve direct
+MODEL              dev                staging        prod
+fraud-detector     1.5.0              1.5.0          1.4.2 ← 1.5.0
+                   kserve direct      kserve direct  kserve direct
+recommender        0.9.3              0.9.3          0.9.1 ← 0.9.3
+                   deployment direct  deployment ab  deployment canary
+sentiment-bert     2.1.0              2.0.1 ← 2.1.0  2.0.1
+                   kserve direct      kserve direct  kserve direct
+support-assistant  -                  v1.2.0         v1.2.0
+                                      llm ab         llm direct
 
 3 pending promotions
 ← V: V runs in the previous stage  ↑ ahead of it  ≠ not comparable
@@ -49,9 +52,9 @@ def test_json_has_the_documented_shape(example, run):
     assert data["promotion"] == ["dev", "staging", "prod"]
     assert [e["name"] for e in data["environments"]] == ["dev", "staging", "prod"]
     assert data["environments"][2]["clusters"] == [{"name": "prod-eu", "wave": 0}, {"name": "prod-us", "wave": 1}]
-    assert data["models"] == ["fraud-detector", "recommender", "sentiment-bert"]
+    assert data["models"] == ["fraud-detector", "recommender", "sentiment-bert", "support-assistant"]
     by = cells(result.stdout)
-    assert len(by) == 9
+    assert len(by) == 11  # support-assistant does not run in dev
     prod = by[("fraud-detector", "prod")]
     assert prod == {
         "model": "fraud-detector", "environment": "prod", "version": "1.4.2", "pending": True,
@@ -122,7 +125,8 @@ def test_model_and_env_options_narrow_the_matrix(example, run):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--model", "nope"], "gitops-gen: unknown model 'nope' (known: fraud-detector, recommender, sentiment-bert)\n"),
+    (["--model", "nope"], "gitops-gen: unknown model 'nope' (known: fraud-detector, recommender, sentiment-bert, "
+                          "support-assistant)\n"),
     (["--env", "qa"], "gitops-gen: unknown environment 'qa' (known: dev, prod, staging)\n"),
 ])
 def test_unknown_names_are_one_line_and_exit_1(example, run, args, message):

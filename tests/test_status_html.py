@@ -185,7 +185,8 @@ def test_the_page_in_a_browser_shows_the_matrix_and_its_filters_work(example, ru
         .map(r => Array.from(r.cells).map(c => c.innerText.split('\\n')[0]))""")
     assert rows == [["fraud-detector", "1.5.0", "1.5.0", "1.4.2 ← 1.5.0"],
                     ["recommender", "0.9.3", "0.9.3", "0.9.1 ← 0.9.3"],
-                    ["sentiment-bert", "2.1.0", "2.0.1 ← 2.1.0", "2.0.1"]]
+                    ["sentiment-bert", "2.1.0", "2.0.1 ← 2.1.0", "2.0.1"],
+                    ["support-assistant", "not deployed", "v1.2.0 default", "v1.2.0"]]
     prod_cell = browser.js("document.querySelector('#status tbody tr td.c2').innerText")
     assert "kserve · direct" in prod_cell and "prod-eu" in prod_cell and "prod-us" in prod_cell
     assert "3 pending promotions" in browser.js("document.querySelector('.summary').innerText")
@@ -198,7 +199,7 @@ def test_the_page_in_a_browser_shows_the_matrix_and_its_filters_work(example, ru
                    q.dispatchEvent(new Event('input')); })()""")
     time.sleep(0.3)
     assert browser.js(VISIBLE_ROWS) == ["recommender"]
-    assert browser.js("document.getElementById('shown').textContent") == "1 of 3 models"
+    assert browser.js("document.getElementById('shown').textContent") == "1 of 4 models"
     browser.js("""(() => { const q = document.getElementById('filter-model'); q.value = '';
                    q.dispatchEvent(new Event('input')); document.getElementById('only-pending').click(); })()""")
     time.sleep(0.3)

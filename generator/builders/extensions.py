@@ -22,6 +22,7 @@ from ..load.yamlpos import load_documents
 from ..resolve.fleet import Release
 from ..timelimit import TimeLimitExceeded, budget_message, time_limit
 from . import meta
+from .scopes import is_cluster_scoped
 
 EVALUATION_SECONDS = 10.0
 MAX_OUTPUT_CHARS = 4 * 1024 * 1024
@@ -210,6 +211,9 @@ def adopt(obj: Any, release: Release, source: str, line: int = 0) -> dict:
         fail(f"kind {kind!r} is not a Kubernetes kind name")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str) or not _NAME.match(metadata["name"]):
         fail(f"{kind}: metadata.name must be a Kubernetes object name (lower-case letters, digits, '-' and '.')")
+    cluster_scoped = is_cluster_scoped(api_version, kind)
+    if cluster_scoped and "namespace" in metadata:
+        fail(f"{kind} {metadata['name']}: {kind} is cluster-scoped: leave metadata.namespace out")
     namespace = metadata.get("namespace", release.namespace)
     if namespace != release.namespace:
         fail(f"{kind} {metadata['name']}: metadata.namespace must be {release.namespace!r} (the release's "
@@ -220,7 +224,8 @@ def adopt(obj: Any, release: Release, source: str, line: int = 0) -> dict:
             fail(f"{kind} {metadata['name']}: metadata.{field} must map strings to strings")
     own = {k: v for k, v in annotations.items() if k != meta.SOURCE_ANNOTATION}
     new_metadata = meta.metadata(metadata["name"], {**labels, **meta.workload_labels(release)},
-                                 [*release.sources, source], namespace=release.namespace, annotations=own)
+                                 [*release.sources, source], namespace=None if cluster_scoped else release.namespace,
+                                 annotations=own)
     new_metadata.update({k: v for k, v in metadata.items() if k not in new_metadata})
     rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
     return {"apiVersion": api_version, "kind": kind, "metadata": new_metadata, **rest}

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..resolve.fleet import Fleet, Release
-from . import argocd, flux, layout
-from .workloads import workload_objects
+from . import argocd, clusterwide, flux, layout
+from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
 
@@ -43,11 +43,22 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
     """Every file of the output tree, sorted by path. ``progress`` is called after each release."""
     out: list[OutputFile] = []
     workloads: dict[str, list[dict]] = {}
+    cluster_scoped: list[tuple[Release, list[dict]]] = []
     for release in fleet.releases:
-        workloads[release.name] = workload_objects(release)
+        workloads[release.name], shared = release_objects(release)
+        if shared:
+            cluster_scoped.append((release, shared))
         out.extend(release_files(release, workloads[release.name]))
         if progress:
             progress()
+    clusters = clusterwide.collect(cluster_scoped) if cluster_scoped else []
+    if clusters:
+        clusterwide.check_names(fleet, clusters)
+    for group in clusters:
+        directory = layout.cluster_dir(group.cluster.name)
+        files = [OutputFile(f"{directory}/{file}", obj) for file, obj in sorted(group.objects.items())]
+        out.extend(files)
+        out.append(kustomization_file(directory, [f.path for f in files]))
     engines = fleet.project.spec.engines
     grouped: dict[str, list[OutputFile]] = defaultdict(list)
     if "argocd" in engines:
@@ -57,6 +68,10 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
         for env_name, obj in argocd.release_objects(fleet):
             d = layout.argocd_dir(env_name)
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+        if clusters:
+            d = layout.argocd_cluster_dir()
+            for obj in [clusterwide.app_project(fleet, clusters), *(clusterwide.application(fleet, g) for g in clusters)]:
+                grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     if "flux" in engines:
         for release in fleet.releases:
             d = layout.flux_dir(release)
@@ -64,6 +79,10 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
                 repo = flux.git_repository(fleet)
                 grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
             obj = flux.kustomization(fleet, release, workloads[release.name])
+            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+        for group in clusters:
+            d = layout.flux_dir_of(group.cluster)
+            obj = clusterwide.flux_kustomization(fleet, group)
             grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     for directory, files in grouped.items():
         out.extend(files)

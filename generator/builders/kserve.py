@@ -55,6 +55,11 @@ def inference_service(release: Release) -> dict:
                                                   ports=_custom_ports(release))]
     else:
         predictor["model"] = _model(spec)
+    if spec.workers is not None:
+        # Its presence is what turns multi-node serving on; the sizes only when given.
+        predictor["workerSpec"] = {key: getattr(spec.workers, key) for key in ("pipelineParallelSize",
+                                                                              "tensorParallelSize")
+                                   if getattr(spec.workers, key) is not None}
     out_spec: dict = {"predictor": predictor}
     for name in ("transformer", "explainer"):
         component: Component | None = getattr(spec, name)
@@ -160,6 +165,9 @@ def _annotations(spec: ModelSpec) -> dict:
     # kpa is Knative's own default class; KServe's webhook accepts only the others here.
     if scaling is not None and scaling.autoscalerClass not in (None, "kpa"):
         annotations[AUTOSCALER_CLASS] = scaling.autoscalerClass
+    if spec.workers is not None:
+        # KServe's multi-node serving refuses any autoscaler (its docs: "Multi-node/Multi-GPU Inference").
+        annotations[AUTOSCALER_CLASS] = "none"
     if spec.monitoring.metrics:
         annotations[PROMETHEUS_SCRAPING] = "true"
     return annotations

@@ -24,6 +24,19 @@ def release_dir_of(environment: str, cluster: str, model: str) -> str:
     return f"{WORKLOADS}/{environment}/{cluster}/{model}"
 
 
+def cluster_dir(cluster: str) -> str:
+    """``workloads/_cluster/<cluster>``: the cluster-scoped objects of every release on one cluster.
+
+    ``_`` cannot start an environment name (a DNS label), so this never meets a release directory.
+    """
+    return f"{WORKLOADS}/_cluster/{cluster}"
+
+
+def argocd_cluster_dir() -> str:
+    """The AppProject and Applications that deploy the cluster directories (``_``: never an environment)."""
+    return f"{ARGOCD}/_cluster"
+
+
 def object_file(obj: dict) -> str:
     """``<kind>-<name>.yaml``, lower-case: unique within a release directory."""
     return f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
@@ -34,15 +47,19 @@ def argocd_dir(environment: str) -> str:
 
 
 def flux_dir(release: Release) -> str:
+    return flux_dir_of(release.cluster)
+
+
+def flux_dir_of(cluster) -> str:
     """Which Flux applies a release's Kustomization.
 
     A cluster reached through ``kubeConfigSecret`` is reconciled from the hub
     (``flux/hub``); any other cluster runs its own Flux (``flux/clusters/<name>``).
     Each folder is what one Flux instance's bootstrap path points at.
     """
-    if release.cluster.kubeConfigSecret:
+    if cluster.kubeConfigSecret:
         return f"{FLUX}/hub"
-    return f"{FLUX}/clusters/{release.cluster.name}"
+    return f"{FLUX}/clusters/{cluster.name}"
 
 
 def repo_path(project: Project, relative: str) -> str:

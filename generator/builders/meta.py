@@ -13,6 +13,10 @@ VARIANT_LABEL = PREFIX + "variant"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
 
 
+def valid_label_value(value: str) -> bool:
+    return bool(_LABEL_VALUE.match(value))
+
+
 def scope_labels(environment: str, model: str | None = None, cluster: str | None = None) -> dict[str, str]:
     labels = {**MANAGED_BY, PREFIX + "environment": environment}
     if model is not None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
 from ..resolve.fleet import Release
-from . import deployment, meta
+from . import deployment, llm, meta
 
 API_VERSION = "monitoring.coreos.com/v1"
 MODEL_LABEL = meta.PREFIX + "model"
@@ -59,6 +59,8 @@ def scrape_monitor(release: Release) -> dict:
     path = spec.monitoring.path
     if spec.serving == "kserve":
         return _kserve_pod_monitor(release)
+    if spec.serving == "llm":
+        return _llm_pod_monitor(release)
     selector = {"matchLabels": {k: v for k, v in meta.selector_labels(release).items() if k != meta.VARIANT_LABEL}}
     endpoint = {"port": deployment.HTTP_PORT_NAME, "path": path}
     if spec.rollout.strategy in ("canary", "bluegreen"):
@@ -94,6 +96,18 @@ def _kserve_pod_monitor(release: Release) -> dict:
     if spec.deploymentMode == "Knative":
         endpoints.append({"port": QUEUE_PROXY_METRICS_PORT, "path": "/metrics"})
     selector = {"matchLabels": {MODEL_LABEL: release.model, "component": "predictor"}}
+    return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),
+            "spec": {"selector": selector, "podMetricsEndpoints": endpoints, "podTargetLabels": target_labels(release)}}
+
+
+def _llm_pod_monitor(release: Release) -> dict:
+    """vLLM's pods, on its port, as KServe's "Observability for Canary Rollouts" scrapes them.
+
+    KServe labels them ``kserve.io/component: workload``; ``gitops-gen.io/model``
+    and the version come from the LLMInferenceService's ``spec.labels`` (llm.py).
+    """
+    selector = {"matchLabels": {MODEL_LABEL: release.model, **llm.WORKLOAD_COMPONENT}}
+    endpoints = [{"portNumber": llm.VLLM_PORT, "path": release.spec.monitoring.path}]
     return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),
             "spec": {"selector": selector, "podMetricsEndpoints": endpoints, "podTargetLabels": target_labels(release)}}
 
@@ -176,7 +190,7 @@ def dashboard(release: Release) -> dict:
     if metrics.has_latency:
         panels.append(("Latency", "s", [(metrics.latency_quantile(q, selector, by), f"p{round(q * 100)} {legend}")
                                         for q in (0.5, 0.9, 0.99)]))
-    container = KSERVE_CONTAINER if release.spec.serving == "kserve" else "model"
+    container = {"kserve": KSERVE_CONTAINER, "llm": llm.MAIN_CONTAINER}.get(release.spec.serving, "model")
     panels.append(("Replicas (pods scraped and up)", "short",
                    [(f'count by ({by}) (up{{{selector}, container="{container}"}} == 1)', legend)]))
     datasource = {"type": "prometheus", "uid": "${datasource}"}

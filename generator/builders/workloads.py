@@ -5,7 +5,13 @@ registered in SERVING; adding a kind is adding a module and a line here.
 Strategies wrap them: ``ab`` builds the kind once per variant and adds an
 HTTPRoute; ``canary``/``bluegreen`` with serving: deployment build an Argo
 Rollout instead of the Deployment; a KServe canary is a field of the
-InferenceService (kserve.py). spec.model_spec_problems refuses the rest.
+InferenceService (kserve.py); an LLM's A/B variants join one KServe routing
+group instead of an HTTPRoute of ours (llm.py). spec.model_spec_problems
+refuses the rest.
+
+Cluster-scoped objects (a LocalModelCache, or what a template emits whose
+kind says ``scope: Cluster``) are kept apart from the release's own objects:
+they are written once per cluster (files.build_fleet, clusterwide.py).
 """
 from __future__ import annotations
 
@@ -13,12 +19,15 @@ from typing import Callable
 
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
-from . import abtest, deployment, extensions, kserve, layout, monitoring, rollouts
+from . import abtest, deployment, extensions, graph, kserve, layout, llm, modelcache, monitoring, rollouts
+from .scopes import cluster_scoped_kinds
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "kserve": kserve.objects,
     "deployment": deployment.objects,
     "jsonnet": extensions.component_objects,
+    "llm": llm.objects,
+    "graph": graph.objects,
 }
 
 
@@ -27,20 +36,36 @@ def serving_objects(release: Release) -> list[dict]:
     build = SERVING[release.spec.serving]
     strategy = release.spec.rollout.strategy
     if strategy == "ab":
-        return [obj for variant in release.variants for obj in build(variant)] + [abtest.http_route(release)]
+        variants = [obj for variant in release.variants for obj in build(variant)]
+        if release.spec.serving == "llm":
+            return variants  # KServe routes the group by its members' weights
+        return variants + [abtest.http_route(release)]
     if strategy in ("canary", "bluegreen") and release.spec.serving == "deployment":
         return rollouts.objects(release)
     return build(release)
 
 
-def workload_objects(release: Release) -> list[dict]:
-    """The Kubernetes objects of one release, in a fixed order."""
+def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
+    """The Kubernetes objects of one release, in a fixed order: (namespaced, cluster-scoped)."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
     if not objects:
         # Applied as "nothing", a release deletes what it deployed (Flux prunes, Argo CD syncs to empty).
         raise GitopsGenError(f"release {release.name} has no objects; refusing to write an empty release")
     _check_unique_files(release, objects)
-    return objects
+    cluster_scoped: list[dict] = []
+    if release.spec.modelCache is not None:
+        # Each A/B variant loads its own version, so each gets its own cache.
+        cluster_scoped = [obj for part in (release.variants or (release,)) for obj in modelcache.objects(part)]
+    scoped = cluster_scoped_kinds()
+    if any((obj["apiVersion"], obj["kind"]) in scoped for obj in objects):
+        cluster_scoped += [obj for obj in objects if (obj["apiVersion"], obj["kind"]) in scoped]
+        objects = [obj for obj in objects if (obj["apiVersion"], obj["kind"]) not in scoped]
+    return objects, cluster_scoped
+
+
+def workload_objects(release: Release) -> list[dict]:
+    """The namespaced objects of one release: what its directory holds, and what `show` and the plugin print."""
+    return release_objects(release)[0]
 
 
 def _check_unique_files(release: Release, objects: list[dict]) -> None:

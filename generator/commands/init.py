@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import GitopsGenError
 from ..load.spec import _REL_PATH
 from ..load.spec_schema import spec_schema
+from ..paths import output_dir
 from .common import info
 
 SCHEMA_FILE = ".gitops-gen.schema.json"
@@ -149,7 +150,7 @@ def init(directory: Path) -> int:
              .replace("{rendered_path}", rendered_path) for rel, text in STARTER.items()}
     files[SCHEMA_FILE] = json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
     _write_all(directory, files)
-    rendered = Path(os.path.normpath(directory / os.path.relpath(rendered_path, start=source_path)))
+    rendered = output_dir(directory, source_path, rendered_path)
     info(f"wrote {len(files)} files into {directory}: {', '.join(files)}")
     info(f"next: set spec.repoURL in {directory / 'project.yaml'}; then "
          f"`gitops-gen render --source {directory}` (writes {rendered}) and "

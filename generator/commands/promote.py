@@ -24,11 +24,12 @@ from ..builders.files import build_fleet
 from ..emit import record
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
-from ..emit.tree import contents_digest, render_tree
+from ..emit.tree import contents_digest, render_tree, source_lock
 from ..errors import GitopsGenError
 from ..load.source import load_tree
+from ..paths import inside
 from ..resolve.fleet import Fleet, load_fleet, resolve
-from .common import default_output, info
+from .common import default_output, info, waiting_for
 from .promote_edit import VersionEdit, set_model_version
 
 _VERSION = re.compile(r"^[^\s{}]+$")
@@ -59,6 +60,16 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
             out: Path | None = None, dry_run: bool = False, commit: bool = False, branch: str | None = None,
             require_healthy: bool = False, force: bool = False, gate: GateOptions = GateOptions()) -> int:
     source = Path(source)
+    # One lock from reading the specs to the last rendered file (and the commit): a render running
+    # meanwhile would otherwise write output compiled from the specs before this edit.
+    with source_lock(source, shared=dry_run, on_wait=lambda: waiting_for(source)):
+        return _promote(source, model, to, from_env, version, out, dry_run, commit, branch, require_healthy,
+                        force, gate)
+
+
+def _promote(source: Path, model: str, to: str, from_env: str | None, version: str | None, out: Path | None,
+             dry_run: bool, commit: bool, branch: str | None, require_healthy: bool, force: bool,
+             gate: GateOptions) -> int:
     fleet = load_fleet(source)
     plan = plan_promotion(fleet, model, to, from_env, version, force)
     if plan.current == plan.version:
@@ -82,6 +93,7 @@ def promote(source: Path, model: str, to: str, from_env: str | None = None, vers
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
+    inside(spec_path, source, "the promoted spec file")
     written = _write(spec_path, edit, out, source, contents if rendering else None, source_digest)
     updated = f", {written} rendered files updated in {out}" if rendering else ""
     info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated}")

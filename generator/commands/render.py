@@ -11,10 +11,18 @@ from ..console import Progress
 from ..emit import record
 from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
 from ..emit.serialize import file_contents
-from ..emit.tree import Difference, TreeChange, check_tree, contents_digest, finish_interrupted, render_tree
+from ..emit.tree import (
+    Difference,
+    TreeChange,
+    check_tree,
+    contents_digest,
+    finish_interrupted,
+    render_tree,
+    source_lock,
+)
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
-from .common import info, output_dir
+from .common import info, output_dir, waiting_for
 
 
 def render(source: Path, out: Path | None = None, check: bool = False, quiet: bool = False,
@@ -22,11 +30,13 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     """``exit_code``: write, then exit 1 if that changed the tree or left files Git does not track
     (pre-commit's formatter convention: the user stages the result and commits again)."""
     started = time.perf_counter()
-    with Progress(enabled=not quiet) as progress:
+    # From the first spec read to the last file written: a promotion cannot slip in between.
+    with source_lock(source, shared=check, on_wait=None if quiet else lambda: waiting_for(source)), \
+            Progress(enabled=not quiet) as progress:
         tree = load_tree(source)
         out = out or output_dir(source, tree.project.doc.spec)
         if not check:
-            finish_interrupted(out)  # even when there is nothing to write
+            finish_interrupted(out, source)  # even when there is nothing to write
         outcome = _as_recorded(tree, out)
         if outcome is None:
             outcome = _compile(tree, source, out, check, progress)

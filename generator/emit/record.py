@@ -30,6 +30,7 @@ from typing import Iterable, Mapping
 from .. import __version__
 from ..atomicfile import write_atomically
 from ..digest import add_file, new_digest
+from ..paths import resolved_inside
 
 FORMAT = 1
 # What else decides the bytes written: the YAML emitter, Jinja2 (and its string type),
@@ -129,6 +130,8 @@ def save(out: str | os.PathLike, record: Record | None) -> None:
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        if resolved_inside(path, records_dir()) is None:  # a symlink planted in the cache: write nowhere else
+            return
         text = json.dumps({"format": FORMAT, "out": real, "inputs": record.inputs, "outputs": record.outputs})
         write_atomically(path, text.encode(), temp_prefix=".record-")
     except OSError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from .. import budgets
 from . import fastyaml
 
 
@@ -23,11 +24,20 @@ def dump_stream(objects: Iterable[dict]) -> str:
 
 
 def file_contents(files, progress: Callable[[], None] | None = None) -> dict[str, bytes]:
-    """path -> bytes of every file of the tree; ``progress`` is called after each file."""
-    if progress is None:
-        return {f.path: dump(f.obj).encode() for f in files}
+    """path -> bytes of every file of the tree; ``progress`` is called after each file.
+
+    Stops, before anything is written, as soon as the files add up to more than the
+    output-bytes budget: a hostile spec must not fill the disk (or memory) of whoever renders it.
+    """
+    limit = budgets.current().output_bytes
+    total = 0
     contents = {}
     for f in files:
-        contents[f.path] = dump(f.obj).encode()
-        progress()
+        data = contents[f.path] = dump(f.obj).encode()
+        total += len(data)
+        if total > limit:
+            raise budgets.over_budget("output-bytes", limit, f"the rendered files add up to more than "
+                                      f"{limit} bytes (stopped at {f.path})")
+        if progress is not None:
+            progress()
     return contents

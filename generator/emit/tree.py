@@ -9,16 +9,18 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
 from ..errors import GitopsGenError, is_user_os_error, os_error_line
+from ..paths import inside
 from . import record
 from .reader import MARKER_FILE, TreeReader, file_identity, is_shareable, new_file_mode, read_regular, scan
 
@@ -55,7 +57,9 @@ class TreeChange:
     differences: tuple[Difference, ...] = ()  # what check_tree would have said before the render
 
 
-def _guard(out: Path, source: Path | None) -> None:
+def _guard_place(out: Path, source: Path | None) -> None:
+    """Refuse an output directory that is a symlink or overlaps the source tree (before locking its
+    parent: that may be the source directory, which the command already holds locked)."""
     if out.is_symlink():
         # The tree is replaced whole; following the link would write wherever it points.
         raise GitopsGenError(f"{out}: is a symlink; refusing to replace it (point --out at a real directory)")
@@ -67,6 +71,10 @@ def _guard(out: Path, source: Path | None) -> None:
             # The next load would read the rendered manifests as specs.
             raise GitopsGenError(f"{out}: the output directory is inside the source tree {source}; "
                                  "choose another --out")
+
+
+def _guard(out: Path, source: Path | None) -> None:
+    _guard_place(out, source)
     if out.exists():
         if not out.is_dir():
             raise GitopsGenError(f"{out}: exists and is not a directory")
@@ -93,6 +101,38 @@ def _lock(out: Path):
         os.close(fd)
 
 
+@contextmanager
+def source_lock(source: str | os.PathLike, shared: bool = False, on_wait: Callable[[], None] | None = None):
+    """Held by a command for everything it does with a source tree: read, compile, write (render, promote).
+
+    A render that read the specs before a promotion edited them must not write
+    its output after the promotion wrote its own; so the lock is taken before the
+    first spec is read, and commands on the same tree wait for each other
+    (``on_wait`` is called once if this one has to). Readers that write nothing
+    (``render --check``, ``promote --dry-run``) share it. An flock on the source
+    directory itself: no lock file, released when the holder exits or is killed.
+    A source tree that cannot be opened is left to the loader to report.
+    """
+    import fcntl
+
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield
+        return
+    try:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
     import ctypes  # here: only swapping two trees needs it
@@ -110,29 +150,108 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+# A render builds the new tree in STAGING_TREE of a staging directory ``.NAME.new-<16 hex digits>``
+# beside the output. After the swap that holds the old tree; the two-rename fallback
+# moves the old tree to STAGING_OLD first. STAGING_TOKEN, written when the directory
+# is made, names the directory's own inode: what proves to a later render that a
+# render made it (a copy, a checkout or a hand-made one has another inode).
+STAGING_TOKEN = ".gitops-gen-staging"
+STAGING_TREE = "tree"
+STAGING_OLD = "old"
+
+
+def _staging_token(status: os.stat_result) -> bytes:
+    return f"gitops-gen staging directory {status.st_dev}:{status.st_ino}\n".encode()
+
+
+def _make_staging(out: Path) -> Path:
+    """A new staging directory beside ``out``, holding its token (and a .gitignore: Git never lists it)."""
+    while True:
+        staging = out.parent / f".{out.name}.new-{os.urandom(8).hex()}"
+        inside(staging, out.parent, "the staging directory")
+        try:
+            os.mkdir(staging, 0o700)
+            break
+        except FileExistsError:
+            continue
+    fd = os.open(staging / STAGING_TOKEN, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.write(fd, _staging_token(os.lstat(staging)))
+    finally:
+        os.close(fd)
+    (staging / ".gitignore").write_bytes(b"*\n")
+    return staging
+
+
+def _made_by_a_render(staging: Path) -> bool:
+    try:
+        status = os.lstat(staging)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(status.st_mode):
+        return False
+    token = read_regular(str(staging / STAGING_TOKEN))
+    return token is not None and token[0] == _staging_token(status)
+
+
+def _remove_if_unborn(staging: Path) -> None:
+    """Remove a staging directory a render was killed in while making it: empty, or holding nothing
+    but an empty token file (created, not yet written). Nothing in it can be anyone's."""
+    try:
+        if not stat.S_ISDIR(os.lstat(staging).st_mode):  # never through a symlink
+            return
+        names = os.listdir(staging)
+        if names == [STAGING_TOKEN]:
+            token = staging / STAGING_TOKEN
+            if not stat.S_ISREG(os.lstat(token).st_mode) or os.lstat(token).st_size:
+                return
+            os.unlink(token)
+        os.rmdir(staging)  # fails unless empty
+    except OSError:
+        pass
+
+
+def _remove_staging(staging: Path) -> None:
+    # The trees first, the token last: a deletion cut short leaves a directory still proven ours.
+    inside(staging, staging.parent, "the staging directory")
+    for name in (STAGING_TREE, STAGING_OLD):
+        shutil.rmtree(staging / name, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def _recover(out: Path) -> None:
     """Finish or undo what a render killed midway left behind (we hold the lock: no render is running).
 
-    ``.NAME.new-*`` is a staging tree never swapped in, or the old tree after the
-    swap; ``.NAME.old-*`` is the old tree of the two-rename fallback. Only our
-    own prefixes are touched.
+    Only staging directories a render provably made are touched (our exact name
+    and the token naming that very directory; see STAGING_TOKEN), and empty ones
+    of our exact name (a render killed before it wrote the token). Anything else
+    beside the output, however it is named, is someone else's.
     """
-    if not out.exists():
-        olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-        if olds:
-            os.rename(olds[-1], out)  # killed between the two renames: the old tree comes back
-    for stale in [*out.parent.glob(f".{out.name}.old-*"), *out.parent.glob(f".{out.name}.new-*")]:
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
+    name = re.compile(rf"\.{re.escape(out.name)}\.new-[0-9a-f]{{16}}")
+    try:
+        candidates = sorted(entry for entry in os.listdir(out.parent) if name.fullmatch(entry))
+    except FileNotFoundError:
+        return
+    for entry in candidates:
+        staging = out.parent / entry
+        if not _made_by_a_render(staging):
+            _remove_if_unborn(staging)
+            continue
+        old = staging / STAGING_OLD
+        if not os.path.lexists(out) and old.is_dir() and not old.is_symlink():
+            os.rename(old, out)  # killed between the two renames: the old tree comes back
+        _remove_staging(staging)
 
 
-def finish_interrupted(out: str | os.PathLike) -> None:
+def finish_interrupted(out: str | os.PathLike, source: str | os.PathLike | None = None) -> None:
     """Finish what an interrupted render, or a detached deletion still running, left beside ``out``.
 
     render_tree does this itself; call it first when a TreeReader is to read the
     tree, so that what it sees (how many names each file has) is what render_tree will find.
+    ``source``: as for render_tree, refused if it overlaps ``out``.
     """
     out = Path(out).absolute()
+    _guard_place(out, Path(source).absolute() if source is not None else None)
     if out.parent.is_dir():
         with _lock(out):
             _recover(out)
@@ -241,9 +360,11 @@ def _render_tree(contents: dict[str, bytes], out: Path, src: Path | None,
         if os.path.isabs(rel) or os.path.normpath(rel) != rel or rel.split("/")[0] == "..":
             raise ValueError(f"refusing to write {rel!r}: not a plain path inside the output tree")
     out.parent.mkdir(parents=True, exist_ok=True)
+    _guard_place(out, src)
     with _lock(out):
         _recover(out)
         _guard(out, src)
+        inside(out, out.parent, "the output directory")
         disk = _compare(out, contents, reader)
         disk.reusable = _still_the_same(out, disk.reusable)
         written = len(contents) - len(disk.same)
@@ -251,48 +372,57 @@ def _render_tree(contents: dict[str, bytes], out: Path, src: Path | None,
         differences = tuple(_differences(contents, disk))
         if out.is_dir() and disk.tidy and not removed and len(disk.reusable) == len(contents):
             return TreeChange(written=0, removed=0, files=len(contents), differences=differences)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = _make_staging(out)
+        tree, old = staging / STAGING_TREE, staging / STAGING_OLD
         try:
-            _fill(staging, out, contents, disk.reusable, progress)
-            os.chmod(staging, 0o755)
+            # Every file goes below ``tree``, a directory this render just made: with the paths
+            # checked above, nothing written can land outside it.
+            os.mkdir(tree, 0o755)
+            _fill(tree, out, contents, disk.reusable, progress)
+            os.chmod(tree, 0o755)
             if not out.exists():
-                os.rename(staging, out)
-            elif _exchange(staging, out):
-                _discard(staging, len(disk.on_disk))  # now holds the old tree
+                os.rename(tree, out)
+                _remove_staging(staging)
+            elif _exchange(tree, out):
+                _discard(staging, len(disk.on_disk))  # ``tree`` now holds the old tree
             else:
-                old = out.parent / f".{out.name}.old-{os.getpid()}"
                 os.rename(out, old)
-                os.rename(staging, out)
-                _discard(old, len(disk.on_disk))
+                os.rename(tree, out)
+                _discard(staging, len(disk.on_disk))
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            if not os.path.lexists(out) and old.is_dir():
+                os.rename(old, out)  # failed between the two renames: the old tree comes back
+            _remove_staging(staging)
             raise
     return TreeChange(written=written, removed=removed, files=len(contents), differences=differences)
 
 
 # From this many files on, the old tree is deleted by a detached process (see _discard).
 DETACHED_DELETE_FILES = 5000
-_RMTREE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+# As _remove_staging: the trees first, the token last.
+_RMTREE = ("import os, shutil, sys; s = sys.argv[1]; "
+           f"[shutil.rmtree(os.path.join(s, n), ignore_errors=True) for n in ({STAGING_TREE!r}, {STAGING_OLD!r})]; "
+           "shutil.rmtree(s, ignore_errors=True)")
 
 
-def _discard(old: Path, files: int) -> None:
-    """Delete a swapped-out old tree.
+def _discard(staging: Path, files: int) -> None:
+    """Delete a staging directory holding a swapped-out old tree.
 
     Deleting costs about as much as building the new tree (every directory and
     name removed, on slow disks seconds for thousands of releases), and nobody
     waits for it: a large old tree is deleted by a detached process while the
-    render returns. Its ``.gitignore`` keeps Git from offering the doomed files
-    meanwhile, and the next render first removes whatever is left (_recover).
+    render returns. The staging directory's ``.gitignore`` keeps Git from offering
+    the doomed files meanwhile, and the next render first removes whatever is left (_recover).
     """
     if files >= DETACHED_DELETE_FILES:
         try:
-            (old / ".gitignore").write_bytes(b"*\n")
-            subprocess.Popen([sys.executable, "-c", _RMTREE, str(old)], stdin=subprocess.DEVNULL,
+            inside(staging, staging.parent, "the staging directory")
+            subprocess.Popen([sys.executable, "-c", _RMTREE, str(staging)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             return
         except OSError:
             pass
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_staging(staging)
 
 
 def _fill(staging: Path, out: Path, contents: dict[str, bytes], reusable: dict[str, tuple | None],

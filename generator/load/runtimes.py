@@ -77,6 +77,12 @@ KSERVE_PYTHON = MetricFamily("KServe's Python model server", "request_predict_se
 TRITON = MetricFamily("NVIDIA Triton", "nv_inference_request_success", "nv_inference_request_failure", "",
                       None, 1.0)
 
+# vLLM (serving: llm) serves the OpenAI API through FastAPI, instrumented by
+# prometheus-fastapi-instrumentator (http_requests_total with status 2xx/5xx),
+# and times each request end to end in vllm:e2e_request_latency_seconds.
+VLLM = MetricFamily("vLLM", "http_requests_total", None, 'status=~"5.*"', "vllm:e2e_request_latency_seconds_bucket",
+                    1.0)
+
 UNKNOWN = MetricFamily("this runtime", None, None, "", None, 1.0)
 
 _KSERVE_RUNTIMES = {
@@ -129,6 +135,8 @@ def grpc_port(format: str, protocol: str | None, runtime: str | None) -> int:
 def metric_family(serving: str, format: str, deployment_mode: str, runtime: str | None,
                   protocol: str | None = None) -> MetricFamily:
     """The metrics a release's server exports."""
+    if serving == "llm":
+        return VLLM
     if serving == "kserve" and deployment_mode == "Knative":
         return KNATIVE
     if serving == "deployment" or (serving == "kserve" and format == "custom"):

@@ -400,12 +400,75 @@ class Component(StrictModel):
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
 
 
+class Workers(StrictModel):
+    tensorParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
+        None, description="GPUs the weights are sharded across (vLLM --tensor-parallel-size).")
+    pipelineParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
+        None, description="Stages the layers are split into, across nodes (vLLM --pipeline-parallel-size).")
+    dataParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
+        None, description="serving: llm only: model replicas behind one endpoint (parallelism.data).")
+    dataLocalParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
+        None, description="serving: llm only: data-parallel ranks per node (parallelism.dataLocal).")
+
+
+class ModelCache(StrictModel):
+    size: Quantity = Field(description="Disk each node reserves for the model, e.g. 10Gi (LocalModelCache modelSize).")
+    nodeGroups: Annotated[list[Name], Field(min_length=1)] = Field(
+        description="LocalModelNodeGroups whose nodes keep a copy of the model.")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account the download job runs as (its secrets hold the storage credentials).")
+    name: Name | None = Field(
+        None, description="Name of the LocalModelCache; default: the model's name and a digest of its URI.")
+
+
+class LLMRouter(StrictModel):
+    # KServe's own RouterSpec fields, written as given; `gitops-gen validate`
+    # checks them against the LLMInferenceService schema.
+    scheduler: dict[str, Any] | None = Field(
+        None, description="KServe's router.scheduler (the endpoint picker); {} for the defaults.")
+    route: dict[str, Any] | None = Field(None, description="KServe's router.route (an HTTPRoute); {} for a managed one.")
+    gateway: dict[str, Any] | None = Field(
+        None, description="KServe's router.gateway; {} for the default Gateway, or refs to your own.")
+
+
+class LLM(StrictModel):
+    modelName: Text | None = Field(
+        None, description="Model name clients send in requests (model.name); default: the Model's name.")
+    router: LLMRouter | None = Field(
+        None, description="How the LLM is exposed: scheduler, route and gateway; omitted: no router.")
+
+
+class GraphStep(StrictModel):
+    model: Name | None = Field(None, description="A model of the same environment (serving: kserve) this step calls.")
+    node: Name | None = Field(None, description="Another node of this graph this step hands over to.")
+    name: Name | None = Field(None, description="Name of the step, unique in its node (Ensemble results are keyed by it).")
+    data: Text | None = Field(None, description="What the step receives: $request or $response.")
+    weight: Annotated[int, Field(ge=0, le=100, strict=True)] | None = Field(
+        None, description="Splitter: share of the requests in percent; a node's weights add up to 100.")
+    condition: Text | None = Field(None, description="Switch: a GJSON condition on the request.")
+    dependency: Literal["Soft", "Hard"] | None = Field(
+        None, description="Hard: the graph fails when this step fails; Soft (KServe's default): it goes on.")
+
+
+class GraphNode(StrictModel):
+    routerType: Literal["Sequence", "Switch", "Ensemble", "Splitter"] = Field(
+        description="Sequence | Switch | Ensemble | Splitter.")
+    steps: Annotated[list[GraphStep], Field(min_length=1)] = Field(description="Where the node sends requests.")
+
+
+class Graph(StrictModel):
+    nodes: dict[Name, GraphNode] = Field(description="The graph's nodes by name; requests enter at `root`.")
+
+
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
-    format: Format = Field(description="Model format (KServe modelFormat), or custom for your own server image.")
-    serving: Literal["kserve", "deployment", "jsonnet"] = Field(
-        "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component.")
+    # Not needed by serving: graph; serving: llm defaults it to huggingface (model_spec_problems).
+    format: Format | None = Field(
+        None, description="Model format (KServe modelFormat), or custom for your own server image.")
+    serving: Literal["kserve", "deployment", "jsonnet", "llm", "graph"] = Field(
+        "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component; "
+                              "llm: an LLMInferenceService; graph: an InferenceGraph over other models.")
     storageUri: Text | None = Field(
         None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
     runtime: Name | None = Field(
@@ -455,6 +518,12 @@ class ModelSpec(StrictModel):
         None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
     templates: list[Text] = Field(
         [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
+    workers: Workers | None = Field(
+        None, description="Multi-node/multi-GPU serving: KServe's workerSpec, or an LLMInferenceService's parallelism.")
+    modelCache: ModelCache | None = Field(
+        None, description="Keep the model on the nodes' disks: a LocalModelCache for storageUri.")
+    llm: LLM | None = Field(None, description="serving: llm: served model name and router.")
+    graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
 
 
 # Runtimes that speak a protocol other than the one KServe assumes when none is written (v1), by
@@ -470,7 +539,9 @@ OWN_ANNOTATIONS = {"serving.kserve.io/deploymentMode": "deploymentMode",
 
 def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
-    problems: list[SpecProblem] = []
+    problems = _serving_kind_problems(spec)
+    if spec.format is None and spec.serving in ("kserve", "deployment", "jsonnet"):
+        problems.append((("format",), f"required for serving: {spec.serving}"))
     kserve = spec.serving == "kserve"
     if kserve and spec.format != "custom" and not spec.storageUri:
         if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
@@ -614,6 +685,129 @@ def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
     return problems
 
 
+def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """Fields that only some serving kinds or modes have: each refused where it would mean nothing."""
+    problems, serving = [], spec.serving
+    if spec.llm is not None and serving != "llm":
+        problems.append((("llm",), f"applies to serving: llm only (this model has serving: {serving})"))
+    if spec.graph is not None and serving != "graph":
+        problems.append((("graph",), f"applies to serving: graph only (this model has serving: {serving})"))
+    if serving == "graph":
+        if spec.graph is None:
+            problems.append((("graph",), "required for serving: graph (its nodes and their steps)"))
+        for field in ("storageUri", "image", "runtime", "component", "workers", "modelCache"):
+            if getattr(spec, field) is not None:
+                problems.append(((field,), "does not apply to serving: graph: its steps call other models, "
+                                           "which say what they serve"))
+        for field in ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port"):
+            if _written(spec, field):
+                problems.append(((field,), "does not apply to serving: graph: KServe runs its own router container"))
+        if spec.rollout.strategy != "direct":
+            problems.append((("rollout", "strategy"), f"{spec.rollout.strategy} does not apply to serving: graph "
+                                                      "(roll out the models it calls; a Splitter node splits traffic)"))
+        if spec.monitoring.metrics:
+            problems.append((("monitoring", "metrics"), "does not apply to serving: graph: monitor the models it calls"))
+        if spec.graph is not None:
+            problems.extend(_graph_problems(spec.graph))
+    if serving == "llm":
+        if not spec.storageUri:
+            problems.append((("storageUri",), "required for serving: llm (the model's URI, e.g. hf://org/model)"))
+        if spec.format not in (None, "huggingface"):
+            problems.append((("format",), f"serving: llm serves huggingface models with vLLM, not {spec.format}"))
+        for field, why in (("runtime", "LLMInferenceService has no ServingRuntime"),
+                           ("protocol", "vLLM serves the OpenAI API"),
+                           ("port", "KServe's vLLM template listens on 8000"),
+                           ("component", "the component builds its own objects")):
+            if _written(spec, field):
+                problems.append(((field,), f"does not apply to serving: llm: {why}"))
+        if spec.replicas.min != spec.replicas.max:
+            problems.append((("replicas",), "serving: llm runs a fixed number of replicas (spec.replicas): set min "
+                                            "= max, or leave replicas out (KServe's default: 1); KServe autoscales "
+                                            "LLMs only through its Workload Variant Autoscaler, which gitops-gen "
+                                            "does not configure"))
+        if spec.autoscaling is not None:
+            problems.append((("autoscaling",), "does not apply to serving: llm (a fixed replica count, see replicas)"))
+    if spec.workers is not None:
+        problems.extend(_workers_problems(spec))
+    if spec.modelCache is not None:
+        if serving not in ("kserve", "llm"):
+            problems.append((("modelCache",), f"does not apply to serving: {serving}: a LocalModelCache serves "
+                                              "KServe's storage initializer (serving: kserve or llm)"))
+        elif not spec.storageUri:
+            problems.append((("modelCache",), "needs a storageUri: the cache holds what that URI points at"))
+    return problems
+
+
+def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
+    workers, problems = spec.workers, []
+    if spec.serving == "llm":
+        has_data = workers.dataParallelSize is not None
+        if (workers.dataLocalParallelSize is not None) != has_data:
+            missing = "dataLocalParallelSize" if has_data else "dataParallelSize"
+            problems.append((("workers", missing), "dataParallelSize and dataLocalParallelSize go together"))
+        if has_data and (workers.pipelineParallelSize or 1) > 1:
+            problems.append((("workers", "pipelineParallelSize"),
+                             "KServe runs an LLM with pipeline or data parallelism, not both"))
+        return problems
+    if spec.serving != "kserve":
+        return [(("workers",), f"does not apply to serving: {spec.serving}: multi-node serving is KServe's "
+                               "(serving: kserve with format: huggingface, or serving: llm)")]
+    for field in ("dataParallelSize", "dataLocalParallelSize"):
+        if getattr(workers, field) is not None:
+            problems.append((("workers", field), "applies to serving: llm only (an InferenceService's workerSpec "
+                                                 "has tensor and pipeline parallelism)"))
+    if spec.format != "huggingface":
+        problems.append((("workers",), f"KServe's multi-node serving runs vLLM: it needs format: huggingface, "
+                                       f"not {spec.format}"))
+    if spec.deploymentMode != "Standard":
+        problems.append((("workers",), "KServe's multi-node serving needs deploymentMode: Standard"))
+    if spec.storageUri and not spec.storageUri.startswith("pvc://"):
+        problems.append((("storageUri",), "KServe's multi-node serving reads the model from a ReadWriteMany volume: "
+                                          "storageUri must be pvc://<claim>/<path>"))
+    if spec.replicas.min not in (None, 1) or spec.replicas.max not in (None, 1):
+        problems.append((("replicas",), "KServe's multi-node serving runs exactly one head pod: leave replicas "
+                                        "out or write {min: 1, max: 1}"))
+    if spec.autoscaling is not None and spec.autoscaling.autoscalerClass != "none":
+        problems.append((("autoscaling",), "KServe's multi-node serving does not autoscale (gitops-gen writes "
+                                           "autoscalerClass: none for it)"))
+    if spec.rollout.strategy != "direct":
+        problems.append((("rollout", "strategy"), f"{spec.rollout.strategy} does not apply to KServe's multi-node "
+                                                  "serving (one head pod, no Knative)"))
+    return problems
+
+
+def _graph_problems(graph: Graph) -> list[SpecProblem]:
+    """KServe's admission rules for an InferenceGraph (inference_graph_validation.go), located."""
+    problems: list[SpecProblem] = []
+    if "root" not in graph.nodes:
+        problems.append((("graph", "nodes"), "needs a node named root: requests enter the graph there"))
+    for node_name, node in graph.nodes.items():
+        where = ("graph", "nodes", node_name)
+        names = []
+        for i, step in enumerate(node.steps):
+            if (step.model is None) == (step.node is None):
+                problems.append(((*where, "steps", i), "give exactly one of model (a model to call) and node "
+                                                      "(a node of this graph)"))
+            if step.node is not None and step.node not in graph.nodes:
+                problems.append(((*where, "steps", i, "node"), f"no node {step.node!r} in this graph"))
+            if step.name is not None:
+                if step.name in names:
+                    problems.append(((*where, "steps", i, "name"), f"step {step.name!r} is listed twice in this node"))
+                names.append(step.name)
+            if step.weight is not None and node.routerType != "Splitter":
+                problems.append(((*where, "steps", i, "weight"), "applies to routerType: Splitter only"))
+            if step.condition is not None and node.routerType != "Switch":
+                problems.append(((*where, "steps", i, "condition"), "applies to routerType: Switch only"))
+        if node.routerType == "Splitter":
+            missing = [i for i, step in enumerate(node.steps) if step.weight is None]
+            for i in missing:
+                problems.append(((*where, "steps", i, "weight"), "required in a Splitter node"))
+            total = sum(step.weight or 0 for step in node.steps)
+            if not missing and total != 100:
+                problems.append(((*where, "steps"), f"a Splitter's weights add up to 100, not {total}"))
+    return problems
+
+
 def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
     rollout = spec.rollout
     problems: list[SpecProblem] = []
@@ -634,6 +828,8 @@ def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
         if rollout.canary and rollout.canary.pause:
             problems.append((("rollout", "canary", "pause"), "serving: kserve has no timed steps: a KServe canary "
                                                              "stays at its percentage until promoted"))
+    if spec.serving == "llm":
+        problems.extend(_llm_rollout_problems(spec))
     if strategy == "bluegreen" and spec.serving == "kserve":
         problems.append((where, "bluegreen needs serving: deployment (an Argo Rollouts blue/green); KServe has no "
                                 "blue/green: use canary with deploymentMode: Knative"))
@@ -661,6 +857,31 @@ def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
         total = sum(v.weight for v in variants)
         if variants and total != 100:
             problems.append((("rollout", "ab", "variants"), f"weights must add up to 100, not {total}"))
+    return problems
+
+
+def _llm_rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """An LLM's new revision runs beside the current one in a KServe routing group: strategy ab."""
+    rollout, problems = spec.rollout, []
+    if rollout.strategy in ("canary", "bluegreen"):
+        problems.append((("rollout", "strategy"),
+                         f"{rollout.strategy} does not apply to serving: llm: an LLMInferenceService has no revisions "
+                         "to split traffic between; run the new version beside the current one with strategy: ab "
+                         "(two variants in one KServe routing group, traffic split by weight; docs/llm.md)"))
+    router = spec.llm.router if spec.llm else None
+    if rollout.strategy == "ab":
+        if rollout.ab and rollout.ab.hostnames:
+            problems.append((("rollout", "ab", "hostnames"), "does not apply to serving: llm: KServe writes the "
+                                                             "HTTPRoute of each variant itself"))
+        if router is not None and router.gateway:
+            problems.append((("llm", "router", "gateway"), "comes from rollout.ab.gateway in an A/B test (both "
+                                                           "variants must attach to the same Gateway); leave it "
+                                                           "out or {}"))
+    if router is not None and router.route is not None:
+        for key in ("group", "weight"):
+            if key in router.route:
+                problems.append((("llm", "router", "route", key), "is set by rollout.strategy: ab (each variant's "
+                                                                  "routing group and weight); leave it out"))
     return problems
 
 
@@ -868,7 +1089,8 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
-                Monitoring, SecretEnv, Toleration, ModelSpec, Cluster, Sync, EnvironmentSpec, ArgoCDSettings,
+                Monitoring, SecretEnv, Toleration, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
+                ModelSpec, Cluster, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument)
     for name in cls.model_fields
 ) | {"kind"}

@@ -89,7 +89,7 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None,
     than the one written (spec files; rendered templates may mean ``0644``).
     """
     try:
-        _check_text_depth(text, file)
+        check_text_depth(text, file)
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -116,7 +116,7 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None,
     return documents
 
 
-def _check_text_depth(text: str, file: str) -> None:
+def check_text_depth(text: str, file: str) -> None:
     """Refuse text nested deeper than the composer can take, using the (non-recursive) event parser."""
     # Each nesting level costs an opening bracket or at least half a column of
     # indentation, so most files cannot be deep at all and skip the scan.

@@ -194,6 +194,7 @@ def resolve(tree: SourceTree) -> Fleet:
     _check_collisions(releases)
     if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
         _check_application_set_names(tree, releases)
+    _check_graph_steps(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
                  model_names=tuple(sorted(tree.models)))
 
@@ -433,6 +434,36 @@ def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> N
             ("spec", "models", model),
             f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "
             f"of environment {other_env!r} and model {other_model!r} ({where}); rename an environment or a model"))
+    raise_if(problems)
+
+
+def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
+    """A graph step calls the InferenceService of a model in the graph's own environment and cluster."""
+    graphs = [r for r in releases if r.spec.serving == "graph"]
+    if not graphs:
+        return
+    placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
+    problems = []
+    for graph in graphs:
+        origins = None
+        for node_name, node in graph.spec.graph.nodes.items():
+            for i, step in enumerate(node.steps):
+                if step.model is None:
+                    continue
+                target = placed.get((graph.environment.name, graph.cluster.name, step.model))
+                if target is None:
+                    why = (f"model {step.model!r} does not run in environment {graph.environment.name!r} on cluster "
+                           f"{graph.cluster.name!r}: list it in the environment's models")
+                elif target.spec.serving != "kserve":
+                    why = (f"model {step.model!r} has serving: {target.spec.serving}; a graph step calls an "
+                           "InferenceService (serving: kserve)")
+                elif target.spec.rollout.strategy == "ab":
+                    why = (f"model {step.model!r} runs an A/B test (one InferenceService per variant); a graph step "
+                           "calls one InferenceService")
+                else:
+                    continue
+                origins = origins or _Origins(tree.environments[graph.environment.name], tree.models[graph.model])
+                problems.append(origins.problem(("graph", "nodes", node_name, "steps", i, "model"), why))
     raise_if(problems)
 
 
