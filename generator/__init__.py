@@ -9,7 +9,8 @@ The data flows one way, one package per stage (docs/architecture.md has the whol
 
     report/     what runs where (status, history): a Fleet described, not compiled
     commands/   one module per gitops-gen subcommand; cli.py parses the command line
-    console.py, errors.py, budgets.py, timelimit.py, digest.py, atomicfile.py: what every stage may use
+    console.py, errors.py, budgets.py, timelimit.py, digest.py, atomicfile.py, paths.py: what every stage
+    may use
 """
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ def save(out: str | os.PathLike, record: Record | None) -> None:
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        if resolved_inside(path, records_dir()) is None:  # a symlink planted in the cache: write nowhere else
+        if resolved_inside(path, path.parent) is None:  # a symlink planted in the cache: write nowhere else
             return
         text = json.dumps({"format": FORMAT, "out": real, "inputs": record.inputs, "outputs": record.outputs})
         write_atomically(path, text.encode(), temp_prefix=".record-")

@@ -616,7 +616,7 @@ def _protocol_problems(spec: ModelSpec) -> list[SpecProblem]:
                                         "HTTP endpoints of v1 or v2"))
     if spec.serving != "kserve" or spec.format == "custom" or spec.runtime:
         return problems
-    supported = _PROTOCOLS_BY_FORMAT.get(spec.format, _HTTP_PROTOCOLS)
+    supported = _PROTOCOLS_BY_FORMAT.get(spec.format or "", _HTTP_PROTOCOLS)
     if protocol is None and "v1" not in supported:
         problems.append((("format",), f"KServe looks for a runtime speaking v1 when protocol is not written, and "
                                       f"none serves format: {spec.format} over v1: write protocol: {supported[0]}"))
@@ -687,7 +687,8 @@ def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
 
 def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Fields that only some serving kinds or modes have: each refused where it would mean nothing."""
-    problems, serving = [], spec.serving
+    problems: list[SpecProblem] = []
+    serving = spec.serving
     if spec.llm is not None and serving != "llm":
         problems.append((("llm",), f"applies to serving: llm only (this model has serving: {serving})"))
     if spec.graph is not None and serving != "graph":
@@ -739,7 +740,9 @@ def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
 
 
 def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
-    workers, problems = spec.workers, []
+    workers = spec.workers
+    assert workers is not None  # called only when workers is set (_serving_kind_problems)
+    problems: list[SpecProblem] = []
     if spec.serving == "llm":
         has_data = workers.dataParallelSize is not None
         if (workers.dataLocalParallelSize is not None) != has_data:
@@ -862,7 +865,8 @@ def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
 
 def _llm_rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
     """An LLM's new revision runs beside the current one in a KServe routing group: strategy ab."""
-    rollout, problems = spec.rollout, []
+    rollout = spec.rollout
+    problems: list[SpecProblem] = []
     if rollout.strategy in ("canary", "bluegreen"):
         problems.append((("rollout", "strategy"),
                          f"{rollout.strategy} does not apply to serving: llm: an LLMInferenceService has no revisions "
@@ -916,7 +920,8 @@ def _runtime_text(spec: ModelSpec) -> str:
 
 
 def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[SpecProblem]:
-    problems, seen = [], set(env)
+    problems: list[SpecProblem] = []
+    seen = set(env)
     for i, ref in enumerate(secret_env):
         if ref.name in env:
             problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes "

@@ -443,9 +443,10 @@ def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
     if not graphs:
         return
     placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
-    problems = []
+    problems: list[Problem] = []
     for graph in graphs:
         origins = None
+        assert graph.spec.graph is not None  # serving: graph requires it (spec checks)
         for node_name, node in graph.spec.graph.nodes.items():
             for i, step in enumerate(node.steps):
                 if step.model is None:
