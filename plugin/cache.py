@@ -49,16 +49,17 @@ from generator.atomicfile import write_atomically
 from generator.digest import add_file
 from generator.paths import resolved_inside
 
-FORMAT = 2  # 2: files the compiler never reads are keyed by size
+FORMAT = 3  # 2: files the compiler never reads are keyed by size; 3: *.json read in full (Terraform outputs)
 MAX_ENTRIES = 64
 STALE_TEMP_SECONDS = 600
 DIR_NAME = "gitops-gen-cmp-cache"
 TEMP_PREFIX = ".tmp-"  # an entry being written
 _SKIP_DIRS = {".git"}
 # What the compiler may read (generator.load, tests/test_hardening_plugin.py checks): every
-# *.yaml/*.yml, and every file below the top-level templates/ and components/ folders.
+# *.yaml/*.yml, every *.json (an Environment's clustersFrom.terraformOutput, which must be named
+# so), and every file below the top-level templates/ and components/ folders.
 # A superset (hidden names included): a file wrongly counted as read costs a read, never a stale entry.
-SPEC_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 EXTENSION_DIRS = ("templates", "components")
 _CHUNK = 1 << 20
 # Never block on a FIFO or device (fstat tells what it is once opened).

@@ -15,7 +15,9 @@ Selection rules (what the Application may ask for):
   with the same name and namespace.
 - An unknown name, a model the environment does not run, or a selection with
   no objects is an error: printing nothing with exit 0 makes Argo CD prune
-  the whole Application.
+  the whole Application. Except for a Helm release (serving: helm): there the
+  plugin is the second source beside the chart, whose objects remain, and its
+  templates may render nothing.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import os
 from .errors import CmpError
 from .selection import Selector
 
-FORMAT = 1  # bump when the stored shape changes
+FORMAT = 2  # bump when the stored shape changes
 
 
 def release_key(environment: str, cluster: str, model: str) -> str:
@@ -59,6 +61,7 @@ def build_index(source: str | os.PathLike = ".") -> dict:
         releases[release_key(release.environment.name, release.cluster.name, release.model)] = {
             "objects": [[o["apiVersion"], o["kind"], o["metadata"]["name"]] for o in objects],
             "yaml": dump_stream(objects),
+            "chart": release.spec.serving == "helm",
         }
     return {"format": FORMAT, "environments": environments, "models": list(fleet.model_names),
             "releases": releases}
@@ -93,7 +96,7 @@ def select(index: dict, selector: Selector) -> list[str]:
                        "'cluster' (an Application deploys to one cluster)")
     models = [model] if model is not None else env["models"]
     keys = [release_key(env_name, c, m) for c in clusters for m in models]
-    if not keys or not any(index["releases"][k]["objects"] for k in keys):
+    if not keys or not any(index["releases"][k]["objects"] or index["releases"][k]["chart"] for k in keys):
         raise CmpError(f"{selector} selects no objects; refusing to print an empty manifest list "
                        "(Argo CD would prune the whole Application)")
     return keys

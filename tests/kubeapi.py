@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 TOKEN = "stand-in-token"
-_PLURALS = {"Application": "applications", "Kustomization": "kustomizations",
+_PLURALS = {"Application": "applications", "Kustomization": "kustomizations", "HelmRelease": "helmreleases",
             "InferenceService": "inferenceservices", "Deployment": "deployments", "Rollout": "rollouts"}
 
 
@@ -125,6 +125,19 @@ def flux_status(ready: bool = True, observed_generation: int = 1) -> dict:
             "conditions": [{"type": "Ready", "status": "True" if ready else "False", "reason": reason,
                             "message": "Applied revision: main@sha1:0123456" if ready else "timeout waiting for: "
                             "[InferenceService/ml/iris status: 'InProgress']",
+                            "lastTransitionTime": "2025-01-01T00:00:00Z", "observedGeneration": observed_generation}]}
+
+
+def helm_release_status(chart_version: str, ready: bool = True, observed_generation: int = 1) -> dict:
+    """A HelmRelease's status as helm-controller writes it: Ready, and the release history, newest first."""
+    reason = "UpgradeSucceeded" if ready else "UpgradeFailed"
+    return {"observedGeneration": observed_generation, "lastAttemptedRevision": chart_version,
+            "history": [{"name": "chat", "namespace": "ml", "version": 2, "status": "deployed" if ready else "failed",
+                         "chartName": "vllm-stack", "chartVersion": chart_version, "configDigest": "sha256:00",
+                         "digest": "sha256:11", "firstDeployed": "2025-01-01T00:00:00Z",
+                         "lastDeployed": "2025-01-01T00:00:00Z"}],
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False", "reason": reason,
+                            "message": "Helm upgrade succeeded" if ready else "context deadline exceeded",
                             "lastTransitionTime": "2025-01-01T00:00:00Z", "observedGeneration": observed_generation}]}
 
 

@@ -16,7 +16,10 @@ def test_staging_and_prod_of_the_example(example, run):
     result = run("diff", "staging", "prod", "--source", example)
     assert result.exit_code == 1  # they differ, like diff(1)
     by_model = sections(result.stdout)
-    assert sorted(by_model) == ["fraud-detector", "recommender", "sentiment-bert", "support-assistant"]
+    assert sorted(by_model) == ["fraud-detector", "llm-chat", "recommender", "sentiment-bert", "support-assistant"]
+    # A Helm chart release: its chart version and the values prod sets.
+    assert by_model["llm-chat"].splitlines()[:3] == [
+        "llm-chat: staging 0.3.0, prod 0.2.1", '  chart.version: "0.3.0" -> "0.2.1"', "  values.replicaCount: 1 -> 2"]
     fraud = by_model["fraud-detector"]
     assert fraud.splitlines()[:4] == [
         "fraud-detector: staging 1.5.0, prod 1.4.2",

@@ -53,11 +53,16 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
     apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"
             and obj["spec"]["project"] != "gitops-gen-cluster-objects"]
-    assert len(apps) == len(fleet.releases) == 15
+    assert len(apps) == len(fleet.releases) == 19
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
-        path = app["spec"]["source"]["path"]
+        if "sources" in app["spec"]:  # a Helm chart (llm-chat), then the directory of what is beside it
+            chart, directory = app["spec"]["sources"]
+            assert (chart["chart"], chart["targetRevision"]) == (release.spec.chart.name, release.spec.chart.version)
+            path = directory["path"]
+        else:
+            path = app["spec"]["source"]["path"]
         assert path.startswith("rendered/")
         built = kustomize(rendered.parent / path)
         # Exactly that release's objects, unchanged by kustomize (which only reorders kinds).
@@ -70,7 +75,7 @@ def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
                       and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")
                       and not obj["metadata"]["name"].endswith("-cluster-objects")]
-    assert len(kustomizations) == 15
+    assert len(kustomizations) == 19
     for k in kustomizations:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
@@ -103,7 +108,9 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
     # support-assistant (an LLM): 3 Applications and Kustomizations, 4 LLMInferenceServices (2 A/B variants in
     # staging), PodMonitor, PrometheusRule and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in
     # staging-eu, one each in prod-eu and prod-us) with an Application and a Kustomization per cluster and one AppProject.
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 3 + 3 + 4 + 9 + 4 + 3 + 3 + 1
+    # llm-chat (a Helm chart) in 4 releases: an Application, a Flux Kustomization for its PodMonitor, the
+    # PodMonitor, a HelmRelease and an OCIRepository.
+    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 3 + 3 + 4 + 9 + 4 + 3 + 3 + 1 + 4 * 5
 
 
 def test_every_object_is_labelled_and_annotated(rendered):

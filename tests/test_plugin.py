@@ -263,7 +263,7 @@ def test_an_environment_with_one_cluster_may_be_selected_whole(tarball, rendered
     done = request(tarball, sidecar_tmp, parameters=params("dev"))
     assert done.returncode == 0, done.stderr
     dev = sorted(d for d in rendered if d.startswith("dev/dev-local/"))
-    assert len(dev) == 3
+    assert len(dev) == 4
     assert_same_as_render(done.stdout, dev, rendered)
     # and by cluster, all models on it
     by_cluster = request(tarball, sidecar_tmp, parameters=params("prod", cluster="prod-us"))
@@ -304,11 +304,12 @@ def test_plugin_mode_applications_validate_and_select_their_release(tmp_path, si
     # argocd/_cluster holds the Applications of cluster-scoped objects, which read the rendered tree.
     applications = [yaml.safe_load(p.read_text()) for p in sorted((out / "argocd").rglob("application-*.yaml"))
                     if "_cluster" not in p.parts]
-    assert len(applications) == len(load_fleet(repo / SOURCE_PATH).releases) == 15
+    assert len(applications) == len(load_fleet(repo / SOURCE_PATH).releases) == 19
     tarball = pack(repo)
     for app in applications:
         assert schema_errors(app) == []
-        source = app["spec"]["source"]
+        # A Helm chart release's plugin source comes after its chart (tests/test_helm.py).
+        source = app["spec"]["source"] if "source" in app["spec"] else app["spec"]["sources"][1]
         assert source["path"] == SOURCE_PATH
         assert source["plugin"]["name"] == "gitops-gen-v1"
         assert not {"helm", "kustomize", "directory"} & set(source)
@@ -402,7 +403,8 @@ def test_a_corrupt_or_foreign_cache_is_not_trusted(tarball, rendered, sidecar_tm
     ({"parameters": params("qa", "prod-eu", "fraud-detector")},
      "gitops-gen-cmp: unknown environment 'qa' (known: dev, prod, staging)"),
     ({"parameters": params("prod", "prod-eu", "fraud")},
-     "gitops-gen-cmp: unknown model 'fraud' (known: fraud-detector, recommender, sentiment-bert, support-assistant)"),
+     "gitops-gen-cmp: unknown model 'fraud' (known: fraud-detector, llm-chat, recommender, sentiment-bert, "
+     "support-assistant)"),
     ({"parameters": params("prod", "dev-local", "fraud-detector")},
      "gitops-gen-cmp: unknown cluster 'dev-local' in environment 'prod' (known: prod-eu, prod-us)"),
     ({"parameters": params("prod", model="fraud-detector")},
@@ -448,7 +450,7 @@ def test_a_selection_without_objects_fails(tmp_path, sidecar_tmp):
     elsewhere = request(tarball, sidecar_tmp, parameters=params("dev", model="extra"))
     assert (elsewhere.returncode, elsewhere.stdout) == (1, "")
     assert one_line(elsewhere.stderr) == ("gitops-gen-cmp: model 'extra' does not run in environment 'dev' "
-                                          "(models there: fraud-detector, recommender, sentiment-bert)")
+                                          "(models there: fraud-detector, llm-chat, recommender, sentiment-bert)")
 
 
 def test_invalid_specs_fail_with_one_line_naming_file_and_line(tmp_path, sidecar_tmp):

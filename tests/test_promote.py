@@ -120,7 +120,8 @@ def test_dry_run_prints_both_diffs_and_changes_nothing(repo, run):
      "promoting from 'prod' to 'staging' goes backwards (dev -> staging -> prod); "
      "use --version to roll back, or --force"),
     (["fraud-detektor", "--to", "prod"],
-     "unknown model 'fraud-detektor' (known: fraud-detector, recommender, sentiment-bert, support-assistant)"),
+     "unknown model 'fraud-detektor' (known: fraud-detector, llm-chat, recommender, sentiment-bert, "
+     "support-assistant)"),
     (["fraud-detector", "--to", "qa"], "unknown environment 'qa' (known: dev, prod, staging)"),
     (["fraud-detector", "--to", "dev"], "environment 'dev' is the first stage of Project.spec.promotion: there is "
                                         "nothing to promote from (give --from, or --version to pin a version)"),

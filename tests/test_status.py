@@ -15,12 +15,15 @@ from tests import kubeapi
 from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet
 
 # The shipped example: dev -> staging -> prod. fraud-detector waits in staging for prod (1.5.0 vs 1.4.2),
-# recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev for staging (2.1.0 vs 2.0.1); support-assistant
-# (an LLM) does not run in dev, and staging tests its next revision in an A/B split.
+# llm-chat (a Helm chart) too (0.3.0 vs 0.2.1), recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev
+# for staging (2.1.0 vs 2.0.1); support-assistant (an LLM) does not run in dev, and staging tests its next
+# revision in an A/B split.
 EXAMPLE_TABLE = """\
 MODEL              dev                staging        prod
 fraud-detector     1.5.0              1.5.0          1.4.2 ← 1.5.0
                    kserve direct      kserve direct  kserve direct
+llm-chat           0.3.0              0.3.0          0.2.1 ← 0.3.0
+                   helm direct        helm direct    helm direct
 recommender        0.9.3              0.9.3          0.9.1 ← 0.9.3
                    deployment direct  deployment ab  deployment canary
 sentiment-bert     2.1.0              2.0.1 ← 2.1.0  2.0.1
@@ -28,7 +31,7 @@ sentiment-bert     2.1.0              2.0.1 ← 2.1.0  2.0.1
 support-assistant  -                  v1.2.0         v1.2.0
                                       llm ab         llm direct
 
-3 pending promotions
+4 pending promotions
 ← V: V runs in the previous stage  ↑ ahead of it  ≠ not comparable
 """
 
@@ -52,9 +55,9 @@ def test_json_has_the_documented_shape(example, run):
     assert data["promotion"] == ["dev", "staging", "prod"]
     assert [e["name"] for e in data["environments"]] == ["dev", "staging", "prod"]
     assert data["environments"][2]["clusters"] == [{"name": "prod-eu", "wave": 0}, {"name": "prod-us", "wave": 1}]
-    assert data["models"] == ["fraud-detector", "recommender", "sentiment-bert", "support-assistant"]
+    assert data["models"] == ["fraud-detector", "llm-chat", "recommender", "sentiment-bert", "support-assistant"]
     by = cells(result.stdout)
-    assert len(by) == 11  # support-assistant does not run in dev
+    assert len(by) == 14  # support-assistant does not run in dev
     prod = by[("fraud-detector", "prod")]
     assert prod == {
         "model": "fraud-detector", "environment": "prod", "version": "1.4.2", "pending": True,
@@ -74,8 +77,16 @@ def test_json_has_the_documented_shape(example, run):
     assert ab["variants"] == [{"name": "current", "version": "0.9.3", "weight": 80},
                               {"name": "challenger", "version": "1.0.0", "weight": 20}]
     assert by[("recommender", "prod")]["rollout"] == "canary 10%, 50%, every 10m"
+    # A Helm chart release: its version is the chart's ({{ version }} in chart.version); prod's clusters come
+    # from the Terraform output, in their waves.
+    chart = by[("llm-chat", "prod")]
+    assert (chart["serving"], chart["strategy"], chart["version"], chart["pinned"]) == ("helm", "direct", "0.2.1", True)
+    assert (chart["compared"], chart["previous"]) == ("behind", {"environment": "staging", "version": "0.3.0"})
+    assert [(c["name"], c["wave"], c["path"]) for c in chart["clusters"]] == [
+        ("prod-eu", 0, "rendered/workloads/prod/prod-eu/llm-chat"),
+        ("prod-us", 1, "rendered/workloads/prod/prod-us/llm-chat")]
     assert sorted(k for k, c in by.items() if c["pending"]) == [
-        ("fraud-detector", "prod"), ("recommender", "prod"), ("sentiment-bert", "staging")]
+        ("fraud-detector", "prod"), ("llm-chat", "prod"), ("recommender", "prod"), ("sentiment-bert", "staging")]
 
 
 @pytest.mark.parametrize("version, other, expected", [
@@ -125,8 +136,8 @@ def test_model_and_env_options_narrow_the_matrix(example, run):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--model", "nope"], "gitops-gen: unknown model 'nope' (known: fraud-detector, recommender, sentiment-bert, "
-                          "support-assistant)\n"),
+    (["--model", "nope"], "gitops-gen: unknown model 'nope' (known: fraud-detector, llm-chat, recommender, "
+                          "sentiment-bert, support-assistant)\n"),
     (["--env", "qa"], "gitops-gen: unknown environment 'qa' (known: dev, prod, staging)\n"),
 ])
 def test_unknown_names_are_one_line_and_exit_1(example, run, args, message):

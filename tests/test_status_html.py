@@ -184,12 +184,13 @@ def test_the_page_in_a_browser_shows_the_matrix_and_its_filters_work(example, ru
     rows = browser.js("""Array.from(document.querySelectorAll('#status tbody tr'))
         .map(r => Array.from(r.cells).map(c => c.innerText.split('\\n')[0]))""")
     assert rows == [["fraud-detector", "1.5.0", "1.5.0", "1.4.2 ← 1.5.0"],
+                    ["llm-chat", "0.3.0", "0.3.0", "0.2.1 ← 0.3.0"],
                     ["recommender", "0.9.3", "0.9.3", "0.9.1 ← 0.9.3"],
                     ["sentiment-bert", "2.1.0", "2.0.1 ← 2.1.0", "2.0.1"],
                     ["support-assistant", "not deployed", "v1.2.0 default", "v1.2.0"]]
     prod_cell = browser.js("document.querySelector('#status tbody tr td.c2').innerText")
     assert "kserve · direct" in prod_cell and "prod-eu" in prod_cell and "prod-us" in prod_cell
-    assert "3 pending promotions" in browser.js("document.querySelector('.summary').innerText")
+    assert "4 pending promotions" in browser.js("document.querySelector('.summary').innerText")
     picture = browser.js("Array.from(document.querySelectorAll('#promotion svg text')).map(t => t.textContent)")
     assert picture[:2] == ["dev", "namespace ml-dev"] and "wave 1: prod-us" in picture
     assert browser.js("document.querySelector('#promotion svg').getBoundingClientRect().width") > 300
@@ -199,11 +200,11 @@ def test_the_page_in_a_browser_shows_the_matrix_and_its_filters_work(example, ru
                    q.dispatchEvent(new Event('input')); })()""")
     time.sleep(0.3)
     assert browser.js(VISIBLE_ROWS) == ["recommender"]
-    assert browser.js("document.getElementById('shown').textContent") == "1 of 4 models"
+    assert browser.js("document.getElementById('shown').textContent") == "1 of 5 models"
     browser.js("""(() => { const q = document.getElementById('filter-model'); q.value = '';
                    q.dispatchEvent(new Event('input')); document.getElementById('only-pending').click(); })()""")
     time.sleep(0.3)
-    assert browser.js(VISIBLE_ROWS) == ["fraud-detector", "recommender", "sentiment-bert"]
+    assert browser.js(VISIBLE_ROWS) == ["fraud-detector", "llm-chat", "recommender", "sentiment-bert"]
     browser.js("document.querySelector('#filters input.env[value=\"2\"]').click()")  # hide prod
     assert browser.js(VISIBLE_ROWS) == ["sentiment-bert"]  # its pending cell is in staging
     assert browser.js("getComputedStyle(document.querySelector('#status thead th.c2')).display") == "none"

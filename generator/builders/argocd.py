@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import GitopsGenError
 from ..resolve.fleet import Environment, Fleet, Release, application_set_name
-from . import layout, meta
+from . import helm, layout, meta
 
 API_VERSION = "argoproj.io/v1alpha1"
 PLUGIN_NAME = "gitops-gen-v1"  # <ConfigManagementPlugin name>-<spec.version>, see cmp-sidecar/plugin.yaml
@@ -14,19 +15,26 @@ CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
 
 def app_projects(fleet: Fleet) -> list[dict]:
-    return [app_project(fleet, env) for env in fleet.environments]
+    chart_repos: dict[str, set[str]] = {}
+    for release in fleet.releases:
+        if helm.is_chart(release):
+            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(release.spec.chart.repo))
+    return [app_project(fleet, env, chart_repos.get(env.name, ())) for env in fleet.environments]
 
 
-def app_project(fleet: Fleet, env: Environment) -> dict:
+def app_project(fleet: Fleet, env: Environment, chart_repos=()) -> dict:
+    """``chart_repos``: the Helm chart repositories (spec.chart.repo, as Argo CD spells them) of its releases."""
     destinations = sorted({(c.server, env.namespace) for c in env.clusters})
     return {
         "apiVersion": API_VERSION,
         "kind": "AppProject",
-        "metadata": meta.metadata(env.name, meta.scope_labels(env.name), [fleet.project.file, env.file],
+        "metadata": meta.metadata(env.name, meta.scope_labels(env.name),
+                                  [fleet.project.file, env.file, *env.cluster_files.values()],
                                   namespace=fleet.project.spec.argocd.namespace),
         "spec": {
             "description": f"gitops-gen environment {env.name}",
-            "sourceRepos": [fleet.project.spec.repoURL],
+            # Argo CD refuses a source whose repoURL the project does not list: the charts' too.
+            "sourceRepos": [fleet.project.spec.repoURL, *sorted(set(chart_repos) - {fleet.project.spec.repoURL})],
             "destinations": [{"server": server, "namespace": ns} for server, ns in destinations],
             # CreateNamespace=true creates the environment's namespace: a cluster-scoped kind.
             "clusterResourceWhitelist": [{"group": "", "kind": "Namespace"}],
@@ -71,6 +79,26 @@ def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
     return src
 
 
+def chart_source(release: Release) -> dict:
+    """serving: helm: the chart as an Argo CD Helm source (spec.chart, spec.values, spec.releaseName)."""
+    chart = release.spec.chart
+    src: dict = {"repoURL": helm.argocd_repo_url(chart.repo), "chart": chart.name, "targetRevision": chart.version,
+                 "helm": {"releaseName": helm.release_name(release)}}
+    if release.spec.values:
+        src["helm"]["valuesObject"] = release.spec.values
+    return src
+
+
+def sources(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
+    """``{"source": ...}``, or for a chart with objects beside it, ``{"sources": [chart, release directory]}``."""
+    if not helm.is_chart(release):
+        return {"source": source(fleet, release, cluster)}
+    if not helm.has_extras(release):
+        return {"source": chart_source(release)}
+    # Two sources: the chart, and the release directory (or the plugin) for monitors and templates.
+    return {"sources": [chart_source(release), source(fleet, release, cluster)]}
+
+
 def sync_policy(env: Environment) -> dict:
     policy: dict = {}
     if env.sync.automated:
@@ -90,7 +118,7 @@ def application(fleet: Fleet, release: Release) -> dict:
         "metadata": metadata,
         "spec": {
             "project": release.environment.name,
-            "source": source(fleet, release),
+            **sources(fleet, release),
             "destination": {"server": release.cluster.server, "namespace": release.namespace},
             "syncPolicy": sync_policy(release.environment),
         },
@@ -117,6 +145,7 @@ def application_set(fleet: Fleet, releases: list[Release]) -> dict:
     """
     first = releases[0]
     env, model = first.environment, first.model
+    _check_one_chart_source(releases)
     ours = meta.scope_labels(env.name, model)
     elements = []
     for release in releases:
@@ -140,7 +169,7 @@ def application_set(fleet: Fleet, releases: list[Release]) -> dict:
             },
             "spec": {
                 "project": env.name,
-                "source": source(fleet, first, cluster=ELEMENT["name"]),
+                **sources(fleet, first, cluster=ELEMENT["name"]),
                 "destination": {"server": ELEMENT["server"], "namespace": first.namespace},
                 # Booleans cannot be templated; they are the environment's, so literal here.
                 "syncPolicy": sync_policy(env),
@@ -160,6 +189,21 @@ def application_set(fleet: Fleet, releases: list[Release]) -> dict:
                                   namespace=fleet.project.spec.argocd.namespace),
         "spec": spec,
     }
+
+
+def _check_one_chart_source(releases: list[Release]) -> None:
+    """An ApplicationSet's template has one source list for every cluster: a chart's must not differ by cluster."""
+    first = releases[0]
+    if not helm.is_chart(first) and not any(helm.is_chart(r) for r in releases):
+        return
+    expected = (helm.is_chart(first), helm.is_chart(first) and chart_source(first), helm.has_extras(first))
+    for release in releases[1:]:
+        if (helm.is_chart(release), helm.is_chart(release) and chart_source(release), helm.has_extras(release)) \
+                != expected:
+            raise GitopsGenError(f"model {first.model!r} in environment {first.environment.name!r}: the chart, its "
+                                 f"values or monitoring differ between clusters {first.cluster.name!r} and "
+                                 f"{release.cluster.name!r} (a {{{{ cluster }}}} expression?), but an ApplicationSet "
+                                 "gives every cluster the same sources; set argocd.applicationSets: false")
 
 
 def rolling_sync_steps(releases: list[Release]) -> list[dict]:

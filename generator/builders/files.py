@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..resolve.fleet import Fleet, Release
-from . import argocd, clusterwide, flux, layout
+from . import argocd, clusterwide, flux, helm, layout, meta
 from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
@@ -31,10 +31,15 @@ def kustomization_file(directory: str, files: list[str]) -> OutputFile:
 
 
 def release_files(release: Release, workloads: list[dict] | None = None) -> list[OutputFile]:
-    """The workload files of one release, plus its kustomization.yaml."""
+    """The workload files of one release, plus its kustomization.yaml.
+
+    None for a chart with nothing beside it: no engine reads its directory.
+    """
     directory = layout.release_dir(release)
     if workloads is None:
         workloads = workload_objects(release)
+    if helm.is_chart(release) and not helm.has_extras(release):
+        return []
     files = [OutputFile(f"{directory}/{layout.object_file(obj)}", obj) for obj in workloads]
     return [*files, kustomization_file(directory, [f.path for f in files])]
 
@@ -73,13 +78,26 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             for obj in [clusterwide.app_project(fleet, clusters), *(clusterwide.application(fleet, g) for g in clusters)]:
                 grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
     if "flux" in engines:
+        chart_sources: dict[str, dict] = {}
         for release in fleet.releases:
             d = layout.flux_dir(release)
             if d not in grouped:
                 repo = flux.git_repository(fleet)
                 grouped[d].append(OutputFile(f"{d}/{layout.object_file(repo)}", repo))
-            obj = flux.kustomization(fleet, release, workloads[release.name])
-            grouped[d].append(OutputFile(f"{d}/{layout.object_file(obj)}", obj))
+            objects = []
+            if helm.is_chart(release):
+                source = flux.chart_source(fleet, release)
+                path = f"{d}/{layout.object_file(source)}"
+                shared = chart_sources.get(path)
+                if shared is None:
+                    chart_sources[path] = source
+                    objects.append(source)
+                else:  # a HelmRepository serves every release from its repository in its Flux folder
+                    meta.add_sources(shared, release.sources)
+                objects.append(flux.helm_release(fleet, release))
+            if not helm.is_chart(release) or helm.has_extras(release):
+                objects.append(flux.kustomization(fleet, release, workloads[release.name]))
+            grouped[d].extend(OutputFile(f"{d}/{layout.object_file(obj)}", obj) for obj in objects)
         for group in clusters:
             d = layout.flux_dir_of(group.cluster)
             obj = clusterwide.flux_kustomization(fleet, group)

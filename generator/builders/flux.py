@@ -1,11 +1,16 @@
-"""Flux objects: the GitRepository each Flux instance reads, and a Kustomization per release."""
+"""Flux objects: the GitRepository each Flux instance reads, and a Kustomization per release.
+
+A release from a Helm chart (serving: helm) gets a HelmRelease instead, with the
+chart's source beside it (a HelmRepository, or an OCIRepository for oci://), and
+a Kustomization only for what its release directory holds (monitors, templates).
+"""
 from __future__ import annotations
 
 import dataclasses
 from typing import Sequence
 
 from ..resolve.fleet import Fleet, Release
-from . import layout, meta
+from . import helm, layout, meta
 
 # Argo Rollouts' Rollout is not kstatus-compatible (its status.observedGeneration
 # is a string), so `wait: true` would never see it become ready. With a Rollout
@@ -98,3 +103,80 @@ def depends_on(release: Release) -> list[dict]:
     previous = max(c.wave for c in lower)
     return [{"name": dataclasses.replace(release, cluster=c).name}
             for c in sorted(lower, key=lambda c: c.name) if c.wave == previous]
+
+
+# --- serving: helm ---------------------------------------------------------------
+
+HELM_API_VERSION = "helm.toolkit.fluxcd.io/v2"
+SOURCE_API_VERSION = "source.toolkit.fluxcd.io/v1"
+# Install and upgrade failures are retried, and a failed upgrade is rolled back,
+# instead of leaving a release half-upgraded until someone intervenes.
+REMEDIATION_RETRIES = 3
+
+
+def chart_source(fleet: Fleet, release: Release) -> dict:
+    """Where Flux fetches the release's chart: a HelmRepository shared per repository (https), or an
+    OCIRepository per release (oci://: it pins the chart's tag, which is the release's chart version)."""
+    chart, flux = release.spec.chart, fleet.project.spec.flux
+    if helm.is_oci(chart.repo):
+        kind = "OCIRepository"
+        name = release.name
+        spec: dict = {
+            "interval": flux.interval,
+            "url": f"{chart.repo.rstrip('/')}/{chart.name}",
+            "ref": {"tag": chart.version},
+            # The packaged chart, as HelmRelease.chartRef expects it.
+            "layerSelector": {"mediaType": helm.HELM_CHART_LAYER, "operation": "copy"},
+        }
+        labels = meta.scope_labels(release.environment.name, release.model, release.cluster.name)
+        sources = release.sources
+    else:
+        kind = "HelmRepository"
+        name = helm.helm_repository_name(chart.repo)
+        spec = {"interval": flux.interval, "url": chart.repo}
+        # Shared by every release from this repository in one Flux folder (files.py adds their spec
+        # files to the source annotation): labelled like the GitRepository, not per environment or model.
+        labels, sources = {**meta.MANAGED_BY}, release.sources
+    secret = flux.chartSecrets.get(chart.repo)
+    if secret:
+        spec["secretRef"] = {"name": secret}
+    return {"apiVersion": SOURCE_API_VERSION, "kind": kind,
+            "metadata": meta.metadata(name, labels, sources, namespace=flux.namespace), "spec": spec}
+
+
+def helm_release(fleet: Fleet, release: Release) -> dict:
+    """The release's HelmRelease: spec.chart, spec.values and spec.releaseName, installed into the namespace."""
+    chart, flux = release.spec.chart, fleet.project.spec.flux
+    source = chart_source(fleet, release)
+    spec: dict = {
+        "interval": flux.interval,
+        # As for Kustomizations: Flux would default it (to 5m); large models take longer to become ready.
+        "timeout": flux.timeout,
+        "releaseName": helm.release_name(release),
+        "targetNamespace": release.namespace,
+        # Helm's release records live with the release, as after `helm install -n NAMESPACE`.
+        "storageNamespace": release.namespace,
+    }
+    if source["kind"] == "OCIRepository":
+        spec["chartRef"] = {"kind": "OCIRepository", "name": source["metadata"]["name"]}
+    else:
+        spec["chart"] = {"spec": {"chart": chart.name, "version": chart.version, "interval": flux.interval,
+                                  "sourceRef": {"kind": "HelmRepository", "name": source["metadata"]["name"]}}}
+    if release.spec.values:
+        spec["values"] = release.spec.values
+    spec["install"] = {"remediation": {"retries": REMEDIATION_RETRIES}}
+    spec["upgrade"] = {"remediation": {"retries": REMEDIATION_RETRIES, "strategy": "rollback"}}
+    if release.cluster.kubeConfigSecret:
+        spec["kubeConfig"] = {"secretRef": {"name": release.cluster.kubeConfigSecret}}
+    # HelmReleases depend on HelmReleases only; the previous wave's are named like its releases.
+    previous_wave = depends_on(release)
+    if previous_wave:
+        spec["dependsOn"] = previous_wave
+    return {
+        "apiVersion": HELM_API_VERSION,
+        "kind": "HelmRelease",
+        "metadata": meta.metadata(release.name,
+                                  meta.scope_labels(release.environment.name, release.model, release.cluster.name),
+                                  release.sources, namespace=flux.namespace),
+        "spec": spec,
+    }

@@ -63,3 +63,9 @@ def workload_metadata(release: Release, name: str | None = None, annotations: Ma
     # The Model's metadata.annotations, then ours (ours win; resolve refuses keys we set).
     return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
                     namespace=release.namespace, annotations={**release.model_annotations, **(annotations or {})})
+
+
+def add_sources(obj: dict, sources: Iterable[str]) -> None:
+    """Name more spec files in ``obj``'s source annotation (an object several releases share)."""
+    annotations = obj["metadata"]["annotations"]
+    annotations[SOURCE_ANNOTATION] = ",".join(sorted({*annotations[SOURCE_ANNOTATION].split(","), *sources}))

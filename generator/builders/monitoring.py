@@ -16,7 +16,7 @@ from typing import Any
 
 from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
 from ..resolve.fleet import Release
-from . import deployment, llm, meta
+from . import deployment, helm, llm, meta
 
 API_VERSION = "monitoring.coreos.com/v1"
 MODEL_LABEL = meta.PREFIX + "model"
@@ -61,6 +61,8 @@ def scrape_monitor(release: Release) -> dict:
         return _kserve_pod_monitor(release)
     if spec.serving == "llm":
         return _llm_pod_monitor(release)
+    if spec.serving == "helm":
+        return _chart_pod_monitor(release)
     selector = {"matchLabels": {k: v for k, v in meta.selector_labels(release).items() if k != meta.VARIANT_LABEL}}
     endpoint = {"port": deployment.HTTP_PORT_NAME, "path": path}
     if spec.rollout.strategy in ("canary", "bluegreen"):
@@ -110,6 +112,23 @@ def _llm_pod_monitor(release: Release) -> dict:
     endpoints = [{"portNumber": llm.VLLM_PORT, "path": release.spec.monitoring.path}]
     return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),
             "spec": {"selector": selector, "podMetricsEndpoints": endpoints, "podTargetLabels": target_labels(release)}}
+
+
+def _chart_pod_monitor(release: Release) -> dict:
+    """serving: helm: the chart's pods, found by the label Helm charts put on them by convention
+    (``app.kubernetes.io/instance: <release name>``), scraped on ``port`` (default 8080).
+
+    A chart's pods carry none of our labels, so the model and version that alerts
+    and panels select on are written onto every series by relabeling instead.
+    """
+    spec = release.spec
+    endpoint = {"portNumber": spec.port or deployment.DEFAULT_PORT, "path": spec.monitoring.path, "relabelings": [
+        {"action": "replace", "targetLabel": _metric_label(MODEL_LABEL), "replacement": release.model},
+        {"action": "replace", "targetLabel": _metric_label(VERSION_LABEL), "replacement": release.version},
+    ]}
+    selector = {"matchLabels": {"app.kubernetes.io/instance": helm.release_name(release)}}
+    return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),
+            "spec": {"selector": selector, "podMetricsEndpoints": [endpoint]}}
 
 
 # --- queries -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
-from . import abtest, deployment, extensions, graph, kserve, layout, llm, modelcache, monitoring, rollouts
+from . import abtest, deployment, extensions, graph, helm, kserve, layout, llm, modelcache, monitoring, rollouts
 from .scopes import cluster_scoped_kinds
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
@@ -28,6 +28,7 @@ SERVING: dict[str, Callable[[Release], list[dict]]] = {
     "jsonnet": extensions.component_objects,
     "llm": llm.objects,
     "graph": graph.objects,
+    "helm": helm.objects,  # none: Argo CD or Flux installs the chart (argocd.py, flux.py)
 }
 
 
@@ -48,8 +49,9 @@ def serving_objects(release: Release) -> list[dict]:
 def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
     """The Kubernetes objects of one release, in a fixed order: (namespaced, cluster-scoped)."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
-    if not objects:
+    if not objects and not helm.is_chart(release):
         # Applied as "nothing", a release deletes what it deployed (Flux prunes, Argo CD syncs to empty).
+        # A chart's release is the chart: what is beside it may be nothing (argocd.sources, files.py).
         raise GitopsGenError(f"release {release.name} has no objects; refusing to write an empty release")
     _check_unique_files(release, objects)
     cluster_scoped: list[dict] = []

@@ -134,8 +134,10 @@ def normalised(obj: dict, release: Release) -> dict:
                 elif len(here) >= 2 and here[-2] == "labels" and key in _LABEL_PLACEHOLDERS:
                     out[key] = _LABEL_PLACEHOLDERS[key]
                 elif key == _SOURCE_ANNOTATION and isinstance(value, str):
-                    out[key] = ",".join(ENVIRONMENT_FILE if f == release.environment.file else f
-                                        for f in value.split(","))
+                    # A Terraform output the clusters came from is part of the environment's definition too.
+                    own = {release.environment.file, *release.environment.cluster_files.values()}
+                    out[key] = ",".join(dict.fromkeys(ENVIRONMENT_FILE if f in own else f
+                                                      for f in value.split(",")))
                 else:
                     out[key] = walk(value, here)
             return out

@@ -84,6 +84,9 @@ VLLM = MetricFamily("vLLM", "http_requests_total", None, 'status=~"5.*"', "vllm:
                     1.0)
 
 UNKNOWN = MetricFamily("this runtime", None, None, "", None, 1.0)
+# A chart's servers export whatever their authors chose: scraping works, but no
+# alert or panel can be written against metrics nobody named.
+HELM_CHART = MetricFamily("a Helm chart's server", None, None, "", None, 1.0)
 
 _KSERVE_RUNTIMES = {
     "kserve-sklearnserver": KSERVE_PYTHON,
@@ -135,6 +138,8 @@ def grpc_port(format: str | None, protocol: str | None, runtime: str | None) -> 
 def metric_family(serving: str, format: str | None, deployment_mode: str, runtime: str | None,
                   protocol: str | None = None) -> MetricFamily:
     """The metrics a release's server exports."""
+    if serving == "helm":
+        return HELM_CHART
     if serving == "llm":
         return VLLM
     if serving == "kserve" and deployment_mode == "Knative":

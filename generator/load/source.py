@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from .. import budgets
 from ..digest import add_file, new_digest
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
+from . import terraform
 from .spec import (
     API_VERSION,
     DOCUMENT_TYPES,
@@ -77,6 +78,8 @@ class SourceTree:
     extension_files: dict[str, str] = field(default_factory=dict)
     # sha256 of every file read (path and text): what the output is a function of (generator.emit.record).
     digest: str = ""
+    # Clusters read from Terraform output files (spec.clustersFrom): environment -> cluster -> that file.
+    cluster_files: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -230,10 +233,78 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     raise_if(problems)
+    located, cluster_files = _with_terraform_clusters(root, located, digest, meter)
     files = extension_files(root)
     for rel, text in files.items():
         add_file(digest, rel, text.encode())
-    return _assemble(root, located, files, digest.hexdigest())
+    return _assemble(root, located, files, digest.hexdigest(), cluster_files)
+
+
+def _with_terraform_clusters(root: Path, located: list[Located], digest,
+                             meter: InputMeter) -> tuple[list[Located], dict]:
+    """Environments with ``clustersFrom`` get the clusters of their Terraform output appended.
+
+    Each output file is read once, like a spec file (inside the tree, size-capped,
+    UTF-8, charged to the input-bytes budget) and counted in the tree's digest, so
+    the render record and `render --check` see a changed output as a changed input.
+    """
+    if not any(item.doc.kind == "Environment" and item.doc.spec.clustersFrom for item in located):
+        return located, {}
+    real_root = root.resolve()
+    outputs: dict[str, YamlDocument | GitopsGenError] = {}
+    problems: list[Problem] = []
+    cluster_files: dict[str, dict[str, str]] = {}
+    result = []
+    for item in located:
+        source = item.doc.spec.clustersFrom if item.doc.kind == "Environment" else None
+        if source is None:
+            result.append(item)
+            continue
+        rel = source.terraformOutput
+        if rel not in outputs:
+            outputs[rel] = _read_output(root, real_root, rel, item, digest, meter)
+        try:
+            doc = outputs[rel]
+            if isinstance(doc, GitopsGenError):
+                raise doc
+            clusters = terraform.clusters_from(doc, source.output)
+        except GitopsGenError as exc:
+            problems.extend(exc.problems)
+            continue
+        spec = item.doc.spec
+        by_hand = {c.name for c in spec.clusters}
+        for cluster, path in clusters:
+            if cluster.name in by_hand:
+                problems.append(Problem(rel, doc.line_of((*path, "name")), dotted((*path, "name")),
+                                        f"cluster {cluster.name!r} is also written in {item.file}; "
+                                        "list each cluster once"))
+        cluster_files[item.name] = {c.name: rel for c, _ in clusters}
+        merged = spec.model_copy(update={"clusters": [*spec.clusters, *(c for c, _ in clusters)]})
+        result.append(Located(item.doc.model_copy(update={"spec": merged}), item.source))
+    # One problem per file is enough when several environments read the same broken file.
+    raise_if(list(dict.fromkeys(problems)))
+    return result, cluster_files
+
+
+def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest,
+                 meter: InputMeter) -> YamlDocument | GitopsGenError:
+    path = root / rel
+    where = ("spec", "clustersFrom", "terraformOutput")
+    if not path.is_file() and not path.is_symlink():
+        return GitopsGenError(env.problem(where, f"{rel} not found in the source tree (write it with "
+                                                 "`terraform output -json > ...`)"))
+    try:
+        _inside(path, real_root, root)
+        text = read_text(path, rel)
+    except GitopsGenError as exc:
+        return exc
+    data = text.encode()
+    add_file(digest, rel, data)
+    meter.spend(len(data), rel, 0, "")  # over the budget: stop at once, as for spec files
+    try:
+        return terraform.read_output(text, rel)
+    except GitopsGenError as exc:
+        return exc
 
 
 def _validate(source: YamlDocument) -> Located[Any]:
@@ -293,7 +364,9 @@ def pydantic_message(error: ErrorDetails) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        close = difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
+        # A different case first (repoUrl: repoURL), however close another name looks (repo).
+        close = sorted(n for n in FIELD_NAMES if n.lower() == field.lower() and n != field) \
+            or difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
@@ -324,7 +397,8 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], digest: str = "") -> SourceTree:
+def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], digest: str = "",
+              cluster_files: dict[str, dict[str, str]] | None = None) -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
     by_kind: dict[str, dict[str, Located[Any]]] = {"Environment": {}, "Model": {}}
@@ -355,4 +429,4 @@ def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], di
             problems.append(project.problem(("spec", "promotion", i), f"environment {name!r} is not defined"))
     raise_if(problems)
     return SourceTree(root=root, project=project, environments=environments, models=models, extension_files=files,
-                      digest=digest)
+                      digest=digest, cluster_files=cluster_files or {})

@@ -386,6 +386,21 @@ class Toleration(StrictModel):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+# A Helm repository over https, or an OCI registry path without the chart's name
+# (what `helm pull oci://REPO/NAME` takes as REPO).
+HELM_REPO = re.compile(r"^(https|oci)://[^\s/]+(/[^\s]*)?$")
+# Helm release names: DNS-1123 labels of at most 53 characters (Helm appends suffixes to reach 63).
+_RELEASE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")
+
+
+class Chart(StrictModel):
+    repo: Annotated[str, _checked(HELM_REPO, "an https:// Helm repository or an oci:// registry path")] = Field(
+        description="Chart repository: https://... (a Helm repository) or oci://REGISTRY/PATH (without the chart name).")
+    name: Annotated[str, _checked(re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"), "a chart name")] = Field(
+        description="Chart name in that repository.")
+    version: Version = Field(description="Chart version (exact), e.g. 1.2.0 or {{ version }}.")
+
+
 class Component(StrictModel):
     """A transformer or explainer: a container of your own beside the predictor."""
 
@@ -463,12 +478,18 @@ class Graph(StrictModel):
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
-    # Not needed by serving: graph; serving: llm defaults it to huggingface (model_spec_problems).
+    # Not needed by serving: graph or helm; serving: llm defaults it to huggingface (model_spec_problems).
     format: Format | None = Field(
-        None, description="Model format (KServe modelFormat), or custom for your own server image.")
-    serving: Literal["kserve", "deployment", "jsonnet", "llm", "graph"] = Field(
+        None, description="Model format (KServe modelFormat), or custom for your own server image; not for helm.")
+    serving: Literal["kserve", "deployment", "jsonnet", "llm", "graph", "helm"] = Field(
         "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component; "
-                              "llm: an LLMInferenceService; graph: an InferenceGraph over other models.")
+                              "llm: an LLMInferenceService; graph: an InferenceGraph over other models; "
+                              "helm: a Helm chart.")
+    chart: Chart | None = Field(None, description="The Helm chart to install (serving: helm).")
+    values: dict[str, Any] = Field(
+        {}, description="Helm values of the chart (serving: helm), deep-merged per environment.")
+    releaseName: Annotated[str, _checked(_RELEASE_NAME, "a Helm release name (a DNS-1123 label, at most 53)")] | None \
+        = Field(None, description="Helm release name (serving: helm); default: the model's name.")
     storageUri: Text | None = Field(
         None, description="Where the model artifacts are, e.g. s3://models/x/{{ version }}; required for kserve.")
     runtime: Name | None = Field(
@@ -542,6 +563,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems = _serving_kind_problems(spec)
     if spec.format is None and spec.serving in ("kserve", "deployment", "jsonnet"):
         problems.append((("format",), f"required for serving: {spec.serving}"))
+    problems.extend(_helm_problems(spec))
     kserve = spec.serving == "kserve"
     if kserve and spec.format != "custom" and not spec.storageUri:
         if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
@@ -594,6 +616,11 @@ def _field_scope_problems(spec: ModelSpec) -> list[SpecProblem]:
             if _written(spec, field):
                 problems.append(((field,), "does not apply to serving: jsonnet: the component builds its own objects"))
         return problems
+    if spec.serving == "helm":
+        for field in ("command", "args", "probes", "serviceAccountName", "imagePullSecrets", "annotations"):
+            if _written(spec, field):
+                problems.append(((field,), "does not apply to serving: helm: the chart builds its own objects "
+                                           "(set it in values)"))
     if not kserve:
         for field, what in (("transformer", "a KServe transformer"), ("explainer", "a KServe explainer"),
                             ("runtimeVersion", "the KServe runtime's version"),
@@ -811,11 +838,31 @@ def _graph_problems(graph: Graph) -> list[SpecProblem]:
     return problems
 
 
+def _helm_problems(spec: ModelSpec) -> list[SpecProblem]:
+    if spec.serving != "helm":
+        return [((field,), "only for serving: helm") for field in ("chart", "values", "releaseName")
+                if field in spec.model_fields_set and getattr(spec, field)]
+    problems: list[SpecProblem] = []
+    if spec.chart is None:
+        problems.append((("chart",), "required for serving: helm ({repo, name, version})"))
+    if spec.rollout.strategy != "direct":
+        problems.append((("rollout", "strategy"),
+                         f"{spec.rollout.strategy} does not apply to serving: helm: the chart builds its own objects "
+                         "(use direct; a chart's own rollout settings go in values)"))
+    if spec.monitoring.dashboard:
+        problems.append((("monitoring", "dashboard"),
+                         "serving: helm has no dashboard: which metrics a chart's servers export is the chart's "
+                         "choice (monitoring.metrics scrapes them)"))
+    return problems
+
+
 def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
     rollout = spec.rollout
     problems: list[SpecProblem] = []
     strategy = rollout.strategy
     where: FieldPath = ("rollout", "strategy")
+    if spec.serving == "helm":
+        return problems  # every strategy but direct is refused for a chart (_helm_problems)
     if strategy != "direct" and spec.serving == "jsonnet":
         problems.append((where, f"{strategy} does not apply to serving: jsonnet: the component builds its own "
                                 "objects (use direct, or serving: kserve or deployment)"))
@@ -914,6 +961,8 @@ def _monitoring_problems(spec: ModelSpec) -> list[SpecProblem]:
 
 
 def _runtime_text(spec: ModelSpec) -> str:
+    if spec.serving == "helm":
+        return f"chart {spec.chart.name}" if spec.chart else "serving: helm"
     if spec.runtime:
         return f"runtime {spec.runtime}"
     return f"format {spec.format} over {spec.protocol or 'v1 (no protocol written)'} in {spec.deploymentMode} mode"
@@ -956,10 +1005,29 @@ class Sync(StrictModel):
     selfHeal: bool = Field(True, description="Undo changes made in the cluster by hand.")
 
 
+_REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
+# Named *.json: the Argo CD plugin's cache hashes every such file in full (plugin/cache.py), as it
+# does spec files, and keys every other file it never reads by its size alone.
+_JSON_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+\.json$")
+
+
+class ClustersFrom(StrictModel):
+    terraformOutput: Annotated[str, _checked(_JSON_PATH, "a relative path of a .json file inside the source tree "
+                                                         "(no '..')")] = Field(
+        description="A `terraform output -json` file (*.json), by its path inside the source tree, "
+                    "e.g. infra/outputs.json.")
+    output: Text = Field(
+        "clusters", description="The output holding the clusters: a list of {name, server, labels, wave, "
+                                "kubeConfigSecret, context}.")
+
+
 class EnvironmentSpec(StrictModel):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
-    clusters: Annotated[list[Cluster], Field(min_length=1)] = Field(
-        description="The clusters of this environment; each model listed runs on every one.")
+    # At least one cluster, here or from clustersFrom (environment_problems; load/terraform.py).
+    clusters: list[Cluster] = Field(
+        [], description="The clusters of this environment; each model listed runs on every one.")
+    clustersFrom: ClustersFrom | None = Field(
+        None, description="More clusters, read from a Terraform output file in the source tree.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve/fleet.py).
     overrides: dict[str, Any] = Field(
@@ -970,6 +1038,9 @@ class EnvironmentSpec(StrictModel):
 
 def environment_problems(spec: EnvironmentSpec) -> list[SpecProblem]:
     problems: list[SpecProblem] = []
+    if spec.clustersFrom is None and not spec.clusters:
+        problems.append((("clusters",), "must have at least 1 item(s)" if "clusters" in spec.model_fields_set
+                         else "required field is missing (or set clustersFrom)"))
     seen: set[str] = set()
     for i, cluster in enumerate(spec.clusters):
         if cluster.name in seen:
@@ -980,7 +1051,6 @@ def environment_problems(spec: EnvironmentSpec) -> list[SpecProblem]:
 
 # --- Project -----------------------------------------------------------------
 
-_REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
 RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git repository (no '..')")]
 
 
@@ -999,7 +1069,12 @@ class FluxSettings(StrictModel):
     interval: Duration = Field("5m", description="How often Flux reconciles, e.g. 5m.")
     # Flux defaults timeout to interval; models can take minutes to load, so
     # we always write it, and let users choose.
-    timeout: Duration = Field("10m", description="Timeout of each Kustomization's apply and health checks.")
+    timeout: Duration = Field(
+        "10m", description="Timeout of each Kustomization's (and HelmRelease's) apply and health checks.")
+    # Credentials stay in the cluster: only the Secret's name is written (secretRef of the chart's source).
+    chartSecrets: dict[Annotated[str, _checked(HELM_REPO, "an https:// or oci:// chart repository")], SecretName] \
+        = Field({}, description="Secrets (in the Flux namespace) with credentials for chart repositories, "
+                                "by Model spec.chart.repo, e.g. {oci://ghcr.io/acme/charts: ghcr-pull}.")
 
 
 _API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$")
@@ -1093,9 +1168,11 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 # Every field name users can write, for "did you mean" hints.
 FIELD_NAMES: frozenset[str] = frozenset(
     name
-    for cls in (Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
+    for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
                 Monitoring, SecretEnv, Toleration, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
-                ModelSpec, Cluster, Sync, EnvironmentSpec, ArgoCDSettings,
+                ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument)
     for name in cls.model_fields
+    # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
+    if name != "values"
 ) | {"kind"}

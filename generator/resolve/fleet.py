@@ -46,6 +46,8 @@ class Environment:
     clusters: tuple[Cluster, ...]
     sync: Sync
     file: str
+    # Clusters read from a Terraform output file (spec.clustersFrom): cluster name -> that file.
+    cluster_files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +179,8 @@ def resolve(tree: SourceTree) -> Fleet:
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
         spec: EnvironmentSpec = env_doc.doc.spec
-        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file)
+        env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
+                          MappingProxyType(tree.cluster_files.get(env_name, {})))
         environments.append(env)
         for model_name in sorted(spec.models):
             used_models.add(model_name)
@@ -253,7 +256,7 @@ class _ModelInEnvironment:
         # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
         # then one evaluation and one validation serve every cluster of the environment.
         self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
-        self.sources = tuple(sorted({project.file, env.file, model_doc.file}))
+        self.hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
         self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
         self.annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
         self.specs: dict[tuple, ModelSpec] = {}
@@ -289,14 +292,28 @@ class _ModelInEnvironment:
                 variants = tuple(self.release(cluster, self.spec_for(cluster, v.version), variant=v.name)
                                  for v in ab.variants)
             out.append(self.release(cluster, model_spec, variants=variants))
+        if self.per_cluster and any(r.spec.serving == "helm" for r in out):
+            # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
+            # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
+            shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
+            if len(shapes) > 1:
+                self.fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between "
+                                          "the clusters of an environment ({{ cluster }} in one of them?)")])
         return out
 
     def release(self, cluster: Cluster, spec: ModelSpec, variants: tuple[Release, ...] = (),
                 variant: str | None = None) -> Release:
         assert spec.version is not None  # releases() refused a model without a version
         return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
-                       model_labels=self.labels, sources=self.sources, files=self.files, variants=variants,
+                       model_labels=self.labels, sources=self.sources(cluster), files=self.files, variants=variants,
                        variant=variant, model_annotations=self.annotations)
+
+    def sources(self, cluster: Cluster) -> tuple[str, ...]:
+        """The files a release came from: the spec files, and the Terraform output its cluster was read from."""
+        cluster_file = self.env.cluster_files.get(cluster.name)
+        if cluster_file is None:
+            return self.hand_written_sources
+        return tuple(sorted({*self.hand_written_sources, cluster_file}))
 
     def spec_for(self, cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).
