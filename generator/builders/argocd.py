@@ -18,7 +18,7 @@ def app_projects(fleet: Fleet) -> list[dict]:
     chart_repos: dict[str, set[str]] = {}
     for release in fleet.releases:
         if helm.is_chart(release):
-            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(release.spec.chart.repo))
+            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(helm.chart_of(release).repo))
     return [app_project(fleet, env, chart_repos.get(env.name, ())) for env in fleet.environments]
 
 
@@ -81,7 +81,7 @@ def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
 
 def chart_source(release: Release) -> dict:
     """serving: helm: the chart as an Argo CD Helm source (spec.chart, spec.values, spec.releaseName)."""
-    chart = release.spec.chart
+    chart = helm.chart_of(release)
     src: dict = {"repoURL": helm.argocd_repo_url(chart.repo), "chart": chart.name, "targetRevision": chart.version,
                  "helm": {"releaseName": helm.release_name(release)}}
     if release.spec.values:

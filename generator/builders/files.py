@@ -88,12 +88,12 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             if helm.is_chart(release):
                 source = flux.chart_source(fleet, release)
                 path = f"{d}/{layout.object_file(source)}"
-                shared = chart_sources.get(path)
-                if shared is None:
+                shared_source = chart_sources.get(path)
+                if shared_source is None:
                     chart_sources[path] = source
                     objects.append(source)
                 else:  # a HelmRepository serves every release from its repository in its Flux folder
-                    meta.add_sources(shared, release.sources)
+                    meta.add_sources(shared_source, release.sources)
                 objects.append(flux.helm_release(fleet, release))
             if not helm.is_chart(release) or helm.has_extras(release):
                 objects.append(flux.kustomization(fleet, release, workloads[release.name]))

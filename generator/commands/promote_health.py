@@ -211,7 +211,7 @@ def _chart_version(helm_release: dict, release: Release) -> list[str]:
     """Ready says the last attempt worked; the newest history entry says which chart version it installed."""
     history = (helm_release.get("status") or {}).get("history") or []
     installed = history[0].get("chartVersion") if history and isinstance(history[0], dict) else None
-    wanted = release.spec.chart.version
+    wanted = helm.chart_of(release).version
     if installed is not None and installed != wanted:
         return [f"Flux HelmRelease {release.name} runs chart version {installed}, not {wanted}"]
     return []

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..builders.layout import release_dir, repo_path
-from ..load import spec as S
 from ..load.source import SourceTree
+from ..load.spec import Canary, EnvironmentSpec, ModelSpec
 from ..resolve.fleet import Fleet, Release
 from . import versions
 
@@ -165,15 +165,15 @@ def _cell(tree: SourceTree, fleet: Fleet, releases: list[Release], by_pair, orde
 
 
 def _pinned(tree: SourceTree, environment: str, model: str) -> bool:
-    spec: S.EnvironmentSpec = tree.environments[environment].doc.spec
+    spec: EnvironmentSpec = tree.environments[environment].doc.spec
     return "version" in (spec.models.get(model) or {}) or "version" in spec.overrides
 
 
-def rollout_words(spec: S.ModelSpec, variants: tuple[Variant, ...] = ()) -> str:
+def rollout_words(spec: ModelSpec, variants: tuple[Variant, ...] = ()) -> str:
     """The rollout strategy as a person would say it."""
     rollout = spec.rollout
     if rollout.strategy == "canary":
-        canary = rollout.canary or S.Canary()
+        canary = rollout.canary or Canary()
         steps = ", ".join(f"{w}%" for w in canary.steps)
         return f"canary {steps}, " + (f"every {canary.pause}" if canary.pause else "promoted by hand")
     if rollout.strategy == "ab" and variants:
