@@ -175,7 +175,8 @@ def promote(ctx, model: str, to: str, from_env: str | None, version: str | None,
             dry_run: bool, commit: bool, branch: str | None, force: bool, require_healthy: bool,
             kubeconfig: str | None, timeout: float, argocd_context: str | None, flux_hub_context: str | None) -> None:
     """Move MODEL's version to the next environment along Project.spec.promotion, and re-render."""
-    from .commands.promote import GateOptions, promote as run
+    from .commands.promote import GateOptions
+    from .commands.promote import promote as run
     gate = GateOptions(kubeconfig=kubeconfig, timeout=timeout, argocd_context=argocd_context,
                        flux_hub_context=flux_hub_context)
     _finish(ctx, lambda: run(source, model, to, from_env=from_env, version=version, out=out, dry_run=dry_run,

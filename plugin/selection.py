@@ -20,7 +20,7 @@ An empty string counts as not set (the Argo CD UI sends "" for a cleared field).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping  # not typing: ~8 ms of import time on every sync
+from collections.abc import Mapping  # not typing, slow to import: this runs on every sync
 
 from .errors import CmpError
 

@@ -11,7 +11,7 @@ from generator.builders.files import build_fleet
 from generator.builders.validation import schema_errors
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.conftest import DEV, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
 
 SPLIT = PROD.replace("          labels: {region: eu}", "          labels: {region: eu}\n          engine: argocd") \
     .replace("          kubeConfigSecret: prod-b-kubeconfig", "          kubeConfigSecret: prod-b-kubeconfig\n"

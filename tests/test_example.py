@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from generator.builders.flux import kustomization
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import tree_bytes
+from tests.helpers import tree_bytes
 
 
 def kubectl() -> str:
@@ -32,7 +32,7 @@ def kustomize(directory: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    from tests.conftest import EXAMPLE
+    from tests.helpers import EXAMPLE
 
     repo = tmp_path_factory.mktemp("repo")
     shutil.copytree(EXAMPLE, repo / "environments")

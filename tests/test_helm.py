@@ -6,14 +6,14 @@ import json
 import pytest
 import yaml
 
+from generator.builders.argocd import application
 from generator.builders.files import build_fleet
+from generator.builders.flux import helm_release, kustomization
 from generator.builders.validation import schema_errors
 from generator.commands.promote_health import check_release_health
-from generator.builders.argocd import application
-from generator.builders.flux import helm_release, kustomization
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
-from tests.conftest import DEV, PROD, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, PROD, build_file_tree, edited, small_fleet, tree_bytes
 from tests.lines import ANY, assert_lines
 from tests.test_example import kustomize
 
@@ -47,8 +47,8 @@ TRITON = """\
 
 def helm_tree(root, project_extra: str = "", chat_prod: str = "{}", files: dict | None = None):
     tree = {**small_fleet(), "models/chat.yaml": CHAT, "models/triton.yaml": TRITON}
-    tree["envs/dev.yaml"] = DEV.replace("iris: {}", "iris: {}\n        chat: {}\n        triton: {}")
-    tree["envs/prod.yaml"] = PROD.replace("      models:\n", f"      models:\n        chat: {chat_prod}\n"
+    tree["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        chat: {}\n        triton: {}")
+    tree["envs/prod.yaml"] = edited(PROD, "      models:\n", f"      models:\n        chat: {chat_prod}\n"
                                                                "        triton: {}\n")
     if project_extra:
         tree["project.yaml"] = tree["project.yaml"] + project_extra
@@ -100,7 +100,7 @@ def test_a_chart_with_monitors_has_two_sources_and_a_release_directory(fleet):
 
 
 def test_a_chart_monitor_without_a_port_scrapes_8080(tmp_path):
-    src = helm_tree(tmp_path / "src", files={"models/triton.yaml": TRITON.replace("      port: 8002\n", "")})
+    src = helm_tree(tmp_path / "src", files={"models/triton.yaml": edited(TRITON, "      port: 8002\n", "")})
     files = by_path(load_fleet(src))
     [endpoint] = files["workloads/dev/dev-1/triton/podmonitor-triton.yaml"]["spec"]["podMetricsEndpoints"]
     assert endpoint["portNumber"] == 8080
@@ -136,11 +136,10 @@ def test_flux_gets_chart_sources_and_helmreleases_with_waves(fleet):
 
 
 def test_hub_waves_link_helmreleases(tmp_path):
-    prod = PROD.replace("          wave: 1\n", "          wave: 1\n        - name: prod-c\n"
+    prod = edited(PROD, "          wave: 1\n", "          wave: 1\n        - name: prod-c\n"
                         "          server: https://c.example.com:6443\n          kubeConfigSecret: prod-c-kubeconfig\n"
                         "          wave: 2\n")
-    fleet = load_fleet(helm_tree(tmp_path / "src", files={"envs/prod.yaml": prod.replace(
-        "      models:\n", "      models:\n        chat: {}\n")}))
+    fleet = load_fleet(helm_tree(tmp_path / "src", files={"envs/prod.yaml": edited(prod, "      models:\n", "      models:\n        chat: {}\n")}))
     files = by_path(fleet)
     assert files["flux/hub/helmrelease-prod-prod-c-chat.yaml"]["spec"]["dependsOn"] == [{"name": "prod-prod-b-chat"}]
     assert "dependsOn" not in files["flux/hub/helmrelease-prod-prod-b-chat.yaml"]["spec"]
@@ -206,13 +205,12 @@ def test_plugin_index_answers_a_chart_release(tmp_path):
 
 
 BAD = [
-    ("chart-without-version", {"models/chat.yaml": CHAT.replace(', version: "{{ version }}"', "")},
+    ("chart-without-version", {"models/chat.yaml": edited(CHAT, ', version: "{{ version }}"', "")},
      "models/chat.yaml:7: spec.chart.version: required field is missing"),
-    ("values-not-a-mapping", {"models/chat.yaml": CHAT.replace(
-        "      values:\n        model: meta-llama/Llama-3.1-8B-Instruct\n"
+    ("values-not-a-mapping", {"models/chat.yaml": edited(CHAT, "      values:\n        model: meta-llama/Llama-3.1-8B-Instruct\n"
         "        servedName: \"chat-{{ environment }}\"\n        resources: {gpu: 1}\n", "      values: [1, 2]\n")},
      "models/chat.yaml:8: spec.values: must be a mapping, not a list"),
-    ("repo-neither-https-nor-oci", {"models/chat.yaml": CHAT.replace("oci://ghcr.io", "http://ghcr.io")},
+    ("repo-neither-https-nor-oci", {"models/chat.yaml": edited(CHAT, "oci://ghcr.io", "http://ghcr.io")},
      "models/chat.yaml:7: spec.chart.repo: 'http://ghcr.io/acme/charts' is not an https:// Helm repository or an "
      "oci:// registry path"),
     ("canary", {"models/chat.yaml": CHAT + "      rollout: {strategy: canary}\n"},
@@ -221,8 +219,7 @@ BAD = [
     ("chart-without-helm", {"models/iris.yaml": small_fleet()["models/iris.yaml"]
                             + "      chart: {repo: https://c.example.com, name: x, version: '1'}\n"},
      f"models/iris.yaml:{ANY}: spec.chart: only for serving: helm"),
-    ("helm-without-chart", {"models/chat.yaml": CHAT.replace(
-        '      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}\n', "")},
+    ("helm-without-chart", {"models/chat.yaml": edited(CHAT, '      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}\n', "")},
      "models/chat.yaml:4: spec.chart: required for serving: helm ({repo, name, version})"),
     # The chart builds its own pods: their container fields go in values, never silently dropped.
     ("container-field", {"models/chat.yaml": CHAT + "      command: [vllm, serve]\n"},
@@ -231,7 +228,7 @@ BAD = [
     ("kserve-only-field", {"models/chat.yaml": CHAT + "      workers: {tensorParallelSize: 2}\n"},
      "models/chat.yaml:12: spec.workers: does not apply to serving: helm: multi-node serving is KServe's "
      "(serving: kserve with format: huggingface, or serving: llm)"),
-    ("alerts", {"models/triton.yaml": TRITON.replace("path: /metrics}", "path: /metrics, alerts: {latencyP99: 1s}}")},
+    ("alerts", {"models/triton.yaml": edited(TRITON, "path: /metrics}", "path: /metrics, alerts: {latencyP99: 1s}}")},
      "models/triton.yaml:9: spec.monitoring.alerts.latencyP99: a Helm chart's server (chart triton-inference-server) "
      "exports no latency histogram to take a percentile of (docs/rollouts.md, Which metrics)"),
 ]

@@ -13,9 +13,9 @@ import pytest
 
 import generator
 from generator import console as progress_module
-from generator.console import Progress
 from generator.commands.render import render
-from tests.conftest import BOTH_ENGINES_WARNINGS, REPO
+from generator.console import Progress
+from tests.helpers import BOTH_ENGINES_WARNINGS, REPO
 
 # The small fleet: 3 releases (dev-1, prod-a, prod-b) of one KServe model. Objects: 3 InferenceServices,
 # 2 AppProjects + 3 Applications, 3 GitRepositories (dev-1, prod-a, hub) + 3 Flux Kustomizations,
@@ -171,7 +171,7 @@ def test_python_dash_m_generator_works_like_gitops_gen(source, tmp_path):
     assert by_module.returncode == by_script.returncode == 0
     assert by_module.stderr.replace(str(tmp_path / "a"), "OUT").split(" in ")[0] == \
         by_script.stderr.replace(str(tmp_path / "b"), "OUT").split(" in ")[0]
-    from tests.conftest import tree_bytes
+    from tests.helpers import tree_bytes
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
     usage = [subprocess.run([*cmd, "--help"], capture_output=True, text=True).stdout
              for cmd in ([sys.executable, "-m", "generator"], [console_script("gitops-gen")])]

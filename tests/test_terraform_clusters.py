@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from generator.resolve.fleet import load_fleet
-from tests.conftest import PROD, build_file_tree, small_fleet
+from tests.helpers import PROD, build_file_tree, edited, small_fleet
 from tests.lines import ANY, assert_lines
 
 # What `terraform output -json` writes: every output with its value, type and sensitivity.
@@ -27,12 +27,11 @@ OUTPUTS = {
 }
 
 # prod-a by hand, prod-b and prod-c from Terraform.
-PROD_FROM_TERRAFORM = PROD.replace(
-    """        - name: prod-b
+PROD_FROM_TERRAFORM = edited(edited(PROD, """        - name: prod-b
           server: https://b.example.com:6443
           kubeConfigSecret: prod-b-kubeconfig
           wave: 1
-""", "").replace("      sync:", "      clustersFrom: {terraformOutput: infra/outputs.json, output: clusters}\n      sync:")
+""", ""), "      sync:", "      clustersFrom: {terraformOutput: infra/outputs.json, output: clusters}\n      sync:")
 
 
 def tree(root, outputs=OUTPUTS, text: str | None = None, env: str = PROD_FROM_TERRAFORM):
@@ -89,7 +88,7 @@ def test_a_map_of_clusters_by_name(tmp_path):
 
 
 def test_an_environment_of_terraform_clusters_only(tmp_path):
-    env = PROD_FROM_TERRAFORM.replace("""      clusters:
+    env = edited(PROD_FROM_TERRAFORM, """      clusters:
         - name: prod-a
           server: https://a.example.com:6443
           labels: {region: eu}
@@ -98,7 +97,8 @@ def test_an_environment_of_terraform_clusters_only(tmp_path):
     assert [c.name for c in next(e for e in fleet.environments if e.name == "prod").clusters] == ["prod-b", "prod-c"]
 
 
-def edited(**changes):
+def outputs_with(**changes):
+    """OUTPUTS with the first cluster's fields changed."""
     outputs = json.loads(json.dumps(OUTPUTS))
     outputs["clusters"]["value"][0].update(changes)
     return outputs
@@ -122,18 +122,18 @@ BAD = [
     ("sensitive", dict(outputs={"clusters": {**OUTPUTS["clusters"], "sensitive": True}}),
      "infra/outputs.json:3: clusters.sensitive: this output is sensitive; gitops-gen writes cluster fields into "
      "committed files: output only what is not secret, with sensitive = false"),
-    ("missing-server", dict(outputs=edited(server=None)),
+    ("missing-server", dict(outputs=outputs_with(server=None)),
      "infra/outputs.json:19: clusters.value[0].server: required field is missing"),
-    ("unknown-field", dict(outputs=edited(endpoint="x")),
+    ("unknown-field", dict(outputs=outputs_with(endpoint="x")),
      "infra/outputs.json:26: clusters.value[0].endpoint: unknown field; a cluster has name, server, "
      "kubeConfigSecret, context, labels, wave, engine, sharedWith"),
-    ("bad-server", dict(outputs=edited(server="10.0.0.1:6443")),
+    ("bad-server", dict(outputs=outputs_with(server="10.0.0.1:6443")),
      "infra/outputs.json:19: clusters.value[0].server: '10.0.0.1:6443' is not an https:// URL"),
-    ("bad-wave", dict(outputs=edited(wave="first")),
+    ("bad-wave", dict(outputs=outputs_with(wave="first")),
      f"infra/outputs.json:21: clusters.value[0].wave: {ANY}"),
     ("duplicate-key", dict(text='{"clusters": {"value": [], "value": []}}'),
      "infra/outputs.json:1: clusters.value: duplicate key"),
-    ("name-also-by-hand", dict(outputs=edited(name="prod-a")),
+    ("name-also-by-hand", dict(outputs=outputs_with(name="prod-a")),
      "infra/outputs.json:18: clusters.value[0].name: cluster 'prod-a' is also written in envs/prod.yaml; list each cluster once"),
 ]
 
@@ -163,20 +163,20 @@ def test_an_output_outside_the_source_tree_is_refused(tmp_path, run):
 
 
 def test_a_path_that_leaves_the_tree_is_refused(tmp_path, run):
-    src = tree(tmp_path / "src", env=PROD_FROM_TERRAFORM.replace("infra/outputs.json", "../outputs.json"))
+    src = tree(tmp_path / "src", env=edited(PROD_FROM_TERRAFORM, "infra/outputs.json", "../outputs.json"))
     result = run("validate", "--source", src)
     assert result.exit_code == 1
-    assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: '../outputs.json' is not "
-                                 f"a relative path of a .json file inside the source tree (no '..')"])
+    assert_lines(result.stderr, ["envs/prod.yaml:10: spec.clustersFrom.terraformOutput: '../outputs.json' is not "
+                                 "a relative path of a .json file inside the source tree (no '..')"])
 
 
 def test_an_output_file_not_named_json_is_refused(tmp_path, run):
     # The plugin's cache hashes *.json files in full, and keys files it never reads by their size alone.
-    src = tree(tmp_path / "src", env=PROD_FROM_TERRAFORM.replace("infra/outputs.json", "infra/outputs.tfout"))
+    src = tree(tmp_path / "src", env=edited(PROD_FROM_TERRAFORM, "infra/outputs.json", "infra/outputs.tfout"))
     result = run("validate", "--source", src)
     assert result.exit_code == 1
-    assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: 'infra/outputs.tfout' is "
-                                 f"not a relative path of a .json file inside the source tree (no '..')"])
+    assert_lines(result.stderr, ["envs/prod.yaml:10: spec.clustersFrom.terraformOutput: 'infra/outputs.tfout' is "
+                                 "not a relative path of a .json file inside the source tree (no '..')"])
 
 
 def test_the_output_file_counts_in_the_input_budget(tmp_path, run):
@@ -250,7 +250,7 @@ def test_a_terraform_cluster_takes_part_in_the_identity_checks(tmp_path, run):
 
 
 def test_a_terraform_cluster_shared_with_itself_is_refused(tmp_path, run):
-    outputs = edited(sharedWith=["prod-b"])
+    outputs = outputs_with(sharedWith=["prod-b"])
     result = run("validate", "--source", tree(tmp_path / "src", outputs))
     assert result.exit_code == 1
     assert_lines(result.stderr, [f"infra/outputs.json:{ANY}: clusters.value[0].sharedWith[0]: names the cluster itself"])

@@ -9,13 +9,13 @@ import subprocess
 import pytest
 import yaml
 
-from generator.builders.files import build_fleet
 from generator.builders.argocd import application
+from generator.builders.files import build_fleet
+from generator.builders.validation import schema_errors
 from generator.emit.serialize import file_contents
 from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet
+from tests.helpers import IRIS, PROJECT, build_file_tree, edited, small_fleet
 from tests.test_example import kubectl
 
 # Four clusters in three waves, one reached from the Flux hub per wave and one with its own Flux.
@@ -48,11 +48,11 @@ STAGED = """\
         other: {}
 """
 
-OTHER = IRIS.replace("name: iris", "name: other").replace("/iris/", "/other/")
+OTHER = edited(edited(IRIS, "name: iris", "name: other"), "/iris/", "/other/")
 
 
 def staged_fleet(tmp_path, mode="rendered", application_sets=True):
-    project = PROJECT.replace("promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
+    project = edited(PROJECT, "promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
                               f"        mode: {mode}\n        applicationSets: {str(application_sets).lower()}")
     files = {**small_fleet(), "project.yaml": project, "envs/staged.yaml": STAGED, "models/other.yaml": OTHER}
     return load_fleet(build_file_tree(tmp_path / "src", files))
@@ -174,7 +174,7 @@ def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
     assert depends("staged-own-flux-iris") is None
     # prod-b is the only hub cluster of prod: nothing to wait for inside its Flux.
     assert depends("prod-prod-b-iris") is None
-    for name, (path, obj) in kustomizations.items():
+    for path, obj in kustomizations.values():
         for dependency in obj["spec"].get("dependsOn", []):
             # Same Flux instance: the dependency is in the same folder (and so the same namespace).
             assert kustomizations[dependency["name"]][0].rsplit("/", 1)[0] == path.rsplit("/", 1)[0]

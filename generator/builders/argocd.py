@@ -2,11 +2,12 @@
 with ``argocd.applicationSets``, an ApplicationSet per (environment, model)."""
 from __future__ import annotations
 
-from . import layout
+from typing import Any
+
 from ..errors import GitopsGenError
 from ..load.spec import IN_CLUSTER, Cluster, ModelSpec
 from ..resolve.fleet import Environment, Fleet, Release, application_set_name
-from . import helm, meta
+from . import helm, layout, meta
 
 API_VERSION = "argoproj.io/v1alpha1"
 PLUGIN_NAME = "gitops-gen-v1"  # <ConfigManagementPlugin name>-<spec.version>, see cmp-sidecar/plugin.yaml
@@ -24,7 +25,7 @@ def app_projects(fleet: Fleet) -> list[tuple[str, dict]]:
     chart_repos: dict[str, set[str]] = {}
     for release in fleet.releases:
         if "argocd" in release.engines and helm.is_chart(release):
-            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(release.spec.chart.repo))
+            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(helm.chart_of(release).repo))
     return [(env.name, app_project(fleet, env, chart_repos.get(env.name, ())))
             for env in fleet.environments if argocd_clusters(env)]
 
@@ -57,10 +58,6 @@ def app_project(fleet: Fleet, env: Environment, chart_repos=()) -> dict:
     }
 
 
-def applications(fleet: Fleet) -> list[dict]:
-    return [application(fleet, release) for release in fleet.releases if "argocd" in release.engines]
-
-
 def release_objects(fleet: Fleet) -> list[tuple[str, dict]]:
     """(environment name, object) for what deploys the releases: Applications, or ApplicationSets."""
     releases = [release for release in fleet.releases if "argocd" in release.engines]
@@ -82,7 +79,7 @@ def argocd_labels(release: Release) -> dict[str, str]:
 def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
     """Where Argo CD reads the release's manifests; ``cluster`` replaces the cluster name (a template)."""
     project = fleet.project.spec
-    src = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
+    src: dict[str, Any] = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
     if project.argocd.mode == "plugin":
         # Argo CD runs gitops-gen-cmp in sourcePath at every sync (see plugin/).
         src["path"] = project.sourcePath
@@ -101,7 +98,7 @@ def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
 
 def chart_source(release: Release) -> dict:
     """serving: helm: the chart as an Argo CD Helm source (spec.chart, spec.values, spec.releaseName)."""
-    chart = release.spec.chart
+    chart = helm.chart_of(release)
     src: dict = {"repoURL": helm.argocd_repo_url(chart.repo), "chart": chart.name, "targetRevision": chart.version,
                  "helm": {"releaseName": helm.release_name(release)}}
     if release.spec.values:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import GitopsGenError, Problem, raise_if
-from ..load import spec as S
+from ..load.spec import Cluster, Sync
 from ..resolve.fleet import Fleet, Release
 from . import layout, meta
 from .flux import source_ref as flux_source_ref
@@ -40,7 +40,7 @@ NAME_SUFFIX = "-cluster-objects"
 class ClusterObjects:
     """One cluster's cluster-scoped objects, and the releases that asked for them."""
 
-    cluster: S.Cluster
+    cluster: Cluster
     objects: dict[str, dict] = field(default_factory=dict)  # file name -> object
     owners: dict[str, Release] = field(default_factory=dict)  # file name -> the first release that wrote it
     releases: list[Release] = field(default_factory=list)
@@ -127,10 +127,10 @@ def _sources(group: ClusterObjects) -> list[str]:
     return sorted({s for r in group.releases for s in r.sources})
 
 
-def _sync(group: ClusterObjects) -> S.Sync:
+def _sync(group: ClusterObjects) -> Sync:
     """The strictest of the environments' policies: prune or heal only where every environment would."""
     syncs = [r.environment.sync for r in group.releases]
-    return S.Sync(automated=all(s.automated for s in syncs), prune=all(s.prune for s in syncs),
+    return Sync(automated=all(s.automated for s in syncs), prune=all(s.prune for s in syncs),
                   selfHeal=all(s.selfHeal for s in syncs))
 
 
@@ -154,7 +154,7 @@ def app_project(fleet: Fleet, groups: list[ClusterObjects]) -> dict:
 
 
 def application(fleet: Fleet, group: ClusterObjects) -> dict:
-    from .argocd import CASCADE_FINALIZER, API_VERSION
+    from .argocd import API_VERSION, CASCADE_FINALIZER
 
     project = fleet.project.spec
     sync = _sync(group)
@@ -200,7 +200,7 @@ def flux_kustomization(fleet: Fleet, group: ClusterObjects) -> dict:
     }
 
 
-def _destination(fleet: Fleet, cluster: S.Cluster) -> dict:
+def _destination(fleet: Fleet, cluster: Cluster) -> dict:
     """The cluster, as ``argocd.destination`` says: by server URL or by its registered name."""
     if fleet.project.spec.argocd.destination == "name":
         return {"name": cluster.name}

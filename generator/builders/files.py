@@ -8,9 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from . import layout
 from ..resolve.fleet import Fleet, Release
-from . import argocd, clusterwide, flux, helm, meta
+from . import argocd, clusterwide, flux, helm, layout, meta
 from .workloads import release_objects, workload_objects
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
@@ -95,12 +94,12 @@ def build_fleet(fleet: Fleet, progress: Callable[[], None] | None = None) -> lis
             # (install.createNamespace): its dependsOn may only name HelmReleases.
             source = flux.chart_source(fleet, release)
             path = f"{d}/{layout.object_file(source)}"
-            shared = chart_sources.get(path)
-            if shared is None:
+            shared_source = chart_sources.get(path)
+            if shared_source is None:
                 chart_sources[path] = source
                 place(d, source)
             else:  # a HelmRepository serves every release from its repository in its Flux folder
-                meta.add_sources(shared, release.sources)
+                meta.add_sources(shared_source, release.sources)
             place(d, flux.helm_release(fleet, release))
             if not helm.has_extras(release):
                 continue

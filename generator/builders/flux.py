@@ -12,10 +12,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from . import layout
 from ..load.spec import Cluster
 from ..resolve.fleet import Environment, Fleet, Release
-from . import helm, meta
+from . import helm, layout, meta
 
 # Argo Rollouts' Rollout is not kstatus-compatible (its status.observedGeneration
 # is a string), so `wait: true` would never see it become ready. With a Rollout
@@ -200,7 +199,7 @@ REMEDIATION_RETRIES = 3
 def chart_source(fleet: Fleet, release: Release) -> dict:
     """Where Flux fetches the release's chart: a HelmRepository shared per repository (https), or an
     OCIRepository per release (oci://: it pins the chart's tag, which is the release's chart version)."""
-    chart, flux = release.spec.chart, fleet.project.spec.flux
+    chart, flux = helm.chart_of(release), fleet.project.spec.flux
     if helm.is_oci(chart.repo):
         kind = "OCIRepository"
         name = release.name
@@ -229,7 +228,7 @@ def chart_source(fleet: Fleet, release: Release) -> dict:
 
 def helm_release(fleet: Fleet, release: Release) -> dict:
     """The release's HelmRelease: spec.chart, spec.values and spec.releaseName, installed into the namespace."""
-    chart, flux = release.spec.chart, fleet.project.spec.flux
+    chart, flux = helm.chart_of(release), fleet.project.spec.flux
     source = chart_source(fleet, release)
     spec: dict = {
         "interval": flux.interval,

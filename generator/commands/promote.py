@@ -19,8 +19,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..emit import record
+from ..atomicfile import write_atomically
 from ..builders.files import build_fleet
+from ..emit import record
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
 from ..emit.tree import contents_digest, render_tree, source_lock
@@ -28,8 +29,8 @@ from ..errors import GitopsGenError
 from ..load.source import load_tree
 from ..paths import inside
 from ..resolve.fleet import Fleet, load_fleet, resolve
-from .promote_edit import VersionEdit, set_model_version, write_atomically
 from .common import default_output, info, waiting_for
+from .promote_edit import VersionEdit, set_model_version
 
 _VERSION = re.compile(r"^[^\s{}]+$")
 
@@ -71,7 +72,6 @@ def _promote(source: Path, model: str, to: str, from_env: str | None, version: s
              gate: GateOptions) -> int:
     fleet = load_fleet(source)
     plan = plan_promotion(fleet, model, to, from_env, version, force)
-    what = describe(plan)
     if plan.current == plan.version:
         info(f"{plan.model} is already at {plan.version} in {plan.target}: nothing to do")
         return 0
@@ -82,50 +82,64 @@ def _promote(source: Path, model: str, to: str, from_env: str | None, version: s
     spec_path = source / plan.spec_file
     git = _Git.for_paths(spec_path, out if rendering else None) if commit and not dry_run else None
     if require_healthy:
-        if plan.source is None:
-            raise GitopsGenError("--require-healthy checks the source environment: give --from")
-        from .promote_health import check_release_health
-
-        problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
-                                        timeout=gate.timeout, argocd_context=gate.argocd_context,
-                                        flux_hub_context=gate.flux_hub_context)
-        if problems:
-            raise GitopsGenError(*problems)
-    text = _read(spec_path, plan.spec_file)
-    edit = set_model_version(text, plan.spec_file, plan.target, plan.model, plan.version)
+        _require_healthy(fleet, plan, gate)
+    edit = set_model_version(_read(spec_path, plan.spec_file), plan.spec_file, plan.target, plan.model,
+                             plan.version)
     # Compiled also when there is no tree to render: a promotion never leaves specs that do not compile.
     contents, source_digest = _compile_edited(source, plan.spec_file, edit.new_text)
-    if not rendering:
-        contents = None
     if dry_run:
-        _print_diffs(source, plan.spec_file, edit, out, contents)
-        info(f"dry run: would {what}; nothing changed")
+        _print_diffs(source, plan.spec_file, edit, out, contents if rendering else None)
+        info(f"dry run: would {describe(plan)}; nothing changed")
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
     inside(spec_path, source, "the promoted spec file")
-    write_atomically(spec_path, edit.new_text)
-    written = 0
-    if contents is not None:
-        try:
-            written = render_tree(contents, out, source=source).written
-        except BaseException:
-            write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
-            raise
-        # The edited copy had the same files as the source tree now has: the next render can trust this one.
-        record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
-                                       outputs=contents_digest(contents)))
+    written = _write(spec_path, edit, out, source, contents if rendering else None, source_digest)
     updated = f", {written} rendered files updated in {out}" if rendering else ""
-    info(f"{what}: {spec_path.as_posix()} pinned{updated}")
+    info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated}")
     if git:
-        try:
-            git.commit(message(plan), [spec_path, *([out] if rendering else [])])
-        except GitopsGenError as exc:
-            # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
-            raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
-                from None
-        info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
+        _commit(git, plan, [spec_path, *([out] if rendering else [])], branch)
     return 0
+
+
+def _require_healthy(fleet: Fleet, plan: Plan, gate: GateOptions) -> None:
+    if plan.source is None:
+        raise GitopsGenError("--require-healthy checks the source environment: give --from")
+    from .promote_health import check_release_health  # imports the Kubernetes client
+
+    problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
+                                    timeout=gate.timeout, argocd_context=gate.argocd_context,
+                                    flux_hub_context=gate.flux_hub_context)
+    if problems:
+        raise GitopsGenError(*problems)
+
+
+def _write(spec_path: Path, edit: VersionEdit, out: Path, source: Path, contents: dict[str, bytes] | None,
+           source_digest: str) -> int:
+    """Write the edited spec, then the rendered tree (if any); how many rendered files were written."""
+    write_atomically(spec_path, edit.new_text.encode(), durable=True)
+    if contents is None:
+        return 0
+    try:
+        written = render_tree(contents, out, source=source).written
+    except BaseException:
+        # Spec and output change together or not at all.
+        write_atomically(spec_path, edit.old_text.encode(), durable=True)
+        raise
+    # The edited copy had the same files as the source tree now has: the next render can trust this one.
+    record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
+                                   outputs=contents_digest(contents)))
+    return written
+
+
+def _commit(git: _Git, plan: Plan, paths: list[Path], branch: str | None) -> None:
+    try:
+        git.commit(message(plan), paths)
+    except GitopsGenError as exc:
+        # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
+        raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
+            from None
+    info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
 
 
 def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, version: str | None,
@@ -157,6 +171,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
             raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
         version = releases[0].version
     current = next((r.version for r in fleet.releases if r.environment.name == to and r.model == model), None)
+    assert version is not None  # given, or read from from_env (given, or the stage before `to`)
     return Plan(model=model, source=from_env, target=to, version=version, current=current,
                 spec_file=environments[to].file, pinned=pinned)
 

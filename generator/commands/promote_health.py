@@ -31,6 +31,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from ..builders import helm
 from ..builders.workloads import workload_objects
@@ -60,7 +61,7 @@ class _Cluster:
     context: str
     clients: dict  # context -> CustomObjectsApi
     deadline: float
-    kubernetes: object  # the imported module
+    kubernetes: Any  # the imported module
 
     def get(self, context: str, gvp: tuple[str, str, str], namespace: str, name: str) -> dict:
         remaining = self.deadline - time.monotonic()
@@ -210,13 +211,14 @@ def _chart_version(helm_release: dict, release: Release) -> list[str]:
     """Ready says the last attempt worked; the newest history entry says which chart version it installed."""
     history = (helm_release.get("status") or {}).get("history") or []
     installed = history[0].get("chartVersion") if history and isinstance(history[0], dict) else None
-    wanted = release.spec.chart.version
+    wanted = helm.chart_of(release).version
     if installed is not None and installed != wanted:
         return [f"Flux HelmRelease {release.name} runs chart version {installed}, not {wanted}"]
     return []
 
 
-def _workload_problems(access: _Cluster, context: str, release: Release) -> list[str]:
+def _workload_problems(access: Any, context: str, release: Release) -> list[str]:
+    # ``access``: anything with _Cluster.get (the status report's live view passes its own).
     problems: list[str] = []
     for expected in workload_objects(release):
         gvp = WORKLOAD_KINDS.get(expected["kind"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..builders.files import build_fleet
-from ..resolve.fleet import load_fleet
 from ..builders.validation import schema_errors
+from ..resolve.fleet import load_fleet
 from .common import info
 
 # kustomization.yaml files are kustomize's input, not objects sent to a cluster
@@ -16,7 +16,7 @@ _NOT_KUBERNETES = {("kustomize.config.k8s.io/v1beta1", "Kustomization")}
 def validate(source: Path, quiet: bool = False) -> int:
     fleet = load_fleet(source)
     files = build_fleet(fleet)
-    problems = []
+    problems: list[str] = []
     checked = 0
     allowed = {(k.apiVersion, k.kind) for k in fleet.project.spec.extensions.allowedKinds}
     for f in files:

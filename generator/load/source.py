@@ -14,27 +14,43 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import budgets
-from . import spec as S
 from ..digest import add_file, new_digest
-from ..errors import GitopsGenError, Problem, raise_if
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
 from . import terraform
-from .yamlpos import InputMeter, YamlDocument, dotted, load_documents
+from .spec import (
+    API_VERSION,
+    DOCUMENT_TYPES,
+    FIELD_NAMES,
+    KINDS,
+    EnvironmentDocument,
+    ModelDocument,
+    ProjectDocument,
+    SpecProblem,
+    environment_problems,
+    project_problems,
+)
+from .yamlpos import InputMeter, YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_EXTENSION_FILES = 1000
 
 
+# Which kind a Located holds: Located[EnvironmentDocument].doc.spec is an EnvironmentSpec.
+DocumentT = TypeVar("DocumentT", ProjectDocument, EnvironmentDocument, ModelDocument)
+
+
 @dataclass(frozen=True)
-class Located:
+class Located(Generic[DocumentT]):
     """A validated spec document and where it came from."""
 
-    doc: S.ProjectDocument | S.EnvironmentDocument | S.ModelDocument
+    doc: DocumentT
     source: YamlDocument
 
     @property
@@ -45,7 +61,7 @@ class Located:
     def file(self) -> str:
         return self.source.file
 
-    def problem(self, path: tuple, message: str) -> Problem:
+    def problem(self, path: FieldPath, message: str) -> Problem:
         return Problem(self.file, self.source.line_of(path), dotted(path), message)
 
 
@@ -73,9 +89,9 @@ class SourceTree:
     """Everything read from a source tree: exactly one Project, the Environments and Models by name."""
 
     root: Path
-    project: Located
-    environments: dict[str, Located]
-    models: dict[str, Located]
+    project: Located[ProjectDocument]
+    environments: dict[str, Located[EnvironmentDocument]]
+    models: dict[str, Located[ModelDocument]]
     # Text of every file under templates/ and components/, by path relative to the
     # tree: the builders render them, but never read files themselves.
     extension_files: dict[str, str] = field(default_factory=dict)
@@ -216,7 +232,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     """Read and validate every spec document below ``root``."""
     root = Path(root)
     problems: list[Problem] = []
-    located: list[Located] = []
+    located: list[Located[Any]] = []
     digest = new_digest()
     meter = InputMeter(budgets.current().input_bytes)
     for path in spec_files(root):
@@ -312,35 +328,40 @@ def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest,
         return exc
 
 
-def _validate(source: YamlDocument) -> Located:
+def _validate(source: YamlDocument) -> Located[Any]:
     data = source.data
     if not isinstance(data, dict):
         raise GitopsGenError.at(source.file, source.line, "",
                                 f"a spec document must be a mapping, not {_type_name(data)}")
-    if data.get("apiVersion") != S.API_VERSION:
+    if data.get("apiVersion") != API_VERSION:
         got = data.get("apiVersion")
         msg = "missing" if got is None else f"is {shown(got)}"
         raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
-                                     f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
+                                     f"{msg}; every document here must have apiVersion: {API_VERSION}"))
     kind = data.get("kind")
-    model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
+    model = DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
         if kind is None:
-            message = f"missing; must be one of {', '.join(S.KINDS)}"
+            message = f"missing; must be one of {', '.join(KINDS)}"
         else:
-            close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
-            message = (f"{shown(kind)} is not one of {', '.join(S.KINDS)}"
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            message = (f"{shown(kind)} is not one of {', '.join(KINDS)}"
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
-        doc = model.model_validate(data)
+        doc: Any = model.model_validate(data)  # the kind's document class (DOCUMENT_TYPES)
     except ValidationError as exc:
         raise GitopsGenError(*pydantic_problems(exc, source)) from None
     where = Located(doc, source)
-    checks = {"Project": S.project_problems, "Environment": S.environment_problems}.get(kind)
+    checks = _CHECKS.get(doc.kind)
     if checks:
         raise_if([where.problem(("spec", *path), msg) for path, msg in checks(doc.spec)])
     return where
+
+
+# Checks beyond what pydantic validates, by kind (a Model's spec is checked once merged, in resolve).
+_CHECKS: dict[str, Callable[[Any], list[SpecProblem]]] = {"Project": project_problems,
+                                                         "Environment": environment_problems}
 
 
 def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple = (),
@@ -349,23 +370,24 @@ def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple 
     line_of = line_of or source.line_of
     problems = []
     for error in exc.errors(include_url=False):
-        path = (*prefix, *(p for p in error["loc"] if isinstance(p, int) or not _is_internal(p)))
+        path = (*prefix, *error_path(error))
         problems.append(Problem(source.file, line_of(path), dotted(path), pydantic_message(error) + suffix))
     return problems
 
 
-def _is_internal(part: str) -> bool:
-    # pydantic adds validator names (function-before[...]) to locations.
-    return "[" in part and "]" in part
+def error_path(error: ErrorDetails) -> FieldPath:
+    """The field a pydantic error is about, as the user wrote it."""
+    # pydantic adds validator names (function-before[...]) to locations: not fields.
+    return tuple(p for p in error["loc"] if isinstance(p, int) or not ("[" in p and "]" in p))
 
 
-def pydantic_message(error: dict[str, Any]) -> str:
+def pydantic_message(error: ErrorDetails) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
         # A different case first (repoUrl: repoURL), however close another name looks (repo).
-        close = sorted(n for n in S.FIELD_NAMES if n.lower() == field.lower() and n != field) \
-            or difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1, cutoff=0.7)
+        close = sorted(n for n in FIELD_NAMES if n.lower() == field.lower() and n != field) \
+            or difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
@@ -396,11 +418,11 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located], files: dict[str, str], digest: str = "",
+def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], digest: str = "",
               cluster_origins: dict[str, dict[str, ClusterOrigin]] | None = None) -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
-    by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
+    by_kind: dict[str, dict[str, Located[Any]]] = {"Environment": {}, "Model": {}}
     for item in located:
         kind = item.doc.kind
         if kind == "Project":

@@ -27,12 +27,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import spec as S
-from ..errors import GitopsGenError, Problem, raise_if
+from ..errors import GitopsGenError, Problem, dotted, raise_if
 from .jsonpos import load_json
-from .yamlpos import YamlDocument, dotted
+from .spec import Cluster
+from .yamlpos import YamlDocument
 
-CLUSTER_FIELDS = tuple(S.Cluster.model_fields)
+CLUSTER_FIELDS = tuple(Cluster.model_fields)
 
 
 def read_output(text: str, file: str) -> YamlDocument:
@@ -43,7 +43,7 @@ def read_output(text: str, file: str) -> YamlDocument:
     return doc
 
 
-def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple]]:
+def clusters_from(doc: YamlDocument, output: str) -> list[tuple[Cluster, tuple]]:
     """The clusters in ``output`` of a parsed output file, each with its path in the file (for messages);
     every problem located in that file."""
     file, outputs = doc.file, doc.data
@@ -51,7 +51,7 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
     if entry is None:
         names = ", ".join(sorted(outputs)) or "none"
         raise GitopsGenError.at(file, 1, output, f"no output named {output!r} in this file (outputs: {names})")
-    at = (output,)
+    at: tuple = (output,)
     if not isinstance(entry, dict) or "value" not in entry:
         raise GitopsGenError(_problem(doc, at, "must be an output as `terraform output -json` writes it: "
                                                "an object with value, type and sensitive"))
@@ -71,7 +71,8 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
         raise GitopsGenError(_problem(doc, at, f"must be a list of clusters, not {_type_name(value)}"))
     if not items:
         raise GitopsGenError(_problem(doc, at, "holds no clusters"))
-    clusters, problems = [], []
+    clusters: list[tuple[Cluster, tuple]] = []
+    problems: list[Problem] = []
     for path, item in items:
         try:
             cluster = _cluster(doc, path, item)
@@ -88,7 +89,7 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
     return clusters
 
 
-def _cluster(doc: YamlDocument, path: tuple, item: Any) -> S.Cluster:
+def _cluster(doc: YamlDocument, path: tuple, item: Any) -> Cluster:
     if not isinstance(item, dict):
         raise GitopsGenError(_problem(doc, path, f"a cluster must be an object, not {_type_name(item)}"))
     given = {key: value for key, value in item.items() if value is not None}
@@ -102,12 +103,11 @@ def _cluster(doc: YamlDocument, path: tuple, item: Any) -> S.Cluster:
         problems.append(_problem(doc, (*path, "server"), "required field is missing"))
     raise_if(problems)
     try:
-        return S.Cluster.model_validate(given)
+        return Cluster.model_validate(given)
     except ValidationError as exc:
-        from .source import pydantic_message  # source imports this module
+        from .source import error_path, pydantic_message  # source imports this module
 
-        raise GitopsGenError(*(_problem(doc, (*path, *(p for p in error["loc"] if isinstance(p, int) or "[" not in p)),
-                                        pydantic_message(error))
+        raise GitopsGenError(*(_problem(doc, (*path, *error_path(error)), pydantic_message(error))
                                for error in exc.errors(include_url=False))) from None
 
 

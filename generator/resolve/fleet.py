@@ -13,23 +13,31 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
 from .. import budgets
-from ..load import spec as S
-from ..errors import GitopsGenError, Problem, raise_if
-from ..load.source import Located, SourceTree, load_tree, pydantic_message
-from .templating import TemplateProblem, has_expression, names_used, render_string
-from ..load.yamlpos import dotted
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
+from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
+from ..load.spec import (
+    OWN_ANNOTATIONS,
+    Cluster,
+    EnvironmentSpec,
+    ModelSpec,
+    ProjectSpec,
+    SpecProblem,
+    Sync,
+    model_spec_problems,
+)
 from .organisation import check_organisation
+from .templating import TemplateProblem, has_expression, names_used, render_string
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
     name: str
-    spec: S.ProjectSpec
+    spec: ProjectSpec
     file: str
 
 
@@ -37,15 +45,15 @@ class Project:
 class Environment:
     name: str
     namespace: str
-    clusters: tuple[S.Cluster, ...]
-    sync: S.Sync
+    clusters: tuple[Cluster, ...]
+    sync: Sync
     file: str
     engines: tuple[str, ...] = ("argocd",)  # the environment's own, else the Project's
     argocd_project: str = ""  # name of its AppProject (``argocd.project``)
     # Clusters read from a Terraform output file (spec.clustersFrom): cluster name -> that file.
     cluster_files: Mapping[str, str] = field(default_factory=dict)
 
-    def engines_of(self, cluster: S.Cluster) -> tuple[str, ...]:
+    def engines_of(self, cluster: Cluster) -> tuple[str, ...]:
         """The engines that deploy to ``cluster``: its own ``engine``, else the environment's."""
         return (cluster.engine,) if cluster.engine else self.engines
 
@@ -72,10 +80,10 @@ class Release:
     """One model in one environment on one cluster, fully resolved."""
 
     environment: Environment
-    cluster: S.Cluster
+    cluster: Cluster
     model: str
     version: str
-    spec: S.ModelSpec
+    spec: ModelSpec
     model_labels: Mapping[str, str]
     sources: tuple[str, ...]  # spec files it came from, relative to the source tree
     files: SourceFiles = NO_FILES
@@ -106,13 +114,18 @@ class Release:
     @property
     def context(self) -> dict[str, str]:
         """What string expressions and templates may refer to."""
-        return {
-            "version": self.version,
-            "model": self.model,
-            "environment": self.environment.name,
-            "cluster": self.cluster.name,
-            "namespace": self.environment.namespace,
-        }
+        return release_context(self.environment, self.cluster, self.model, self.version)
+
+
+def release_context(environment: Environment, cluster: Cluster, model: str, version: str) -> dict[str, str]:
+    """The names a spec string's expressions (resolve) and a template file (builders) may use."""
+    return {
+        "version": version,
+        "model": model,
+        "environment": environment.name,
+        "cluster": cluster.name,
+        "namespace": environment.namespace,
+    }
 
 
 @dataclass(frozen=True)
@@ -185,7 +198,7 @@ def resolve(tree: SourceTree) -> Fleet:
                         frozenset((k.apiVersion, k.kind) for k in project.spec.extensions.allowedKinds))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
-        spec: S.EnvironmentSpec = env_doc.doc.spec
+        spec: EnvironmentSpec = env_doc.doc.spec
         env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
                           engines=tuple(spec.engines or project.spec.engines),
                           argocd_project=app_project_name(project.spec.argocd.project, env_name),
@@ -221,7 +234,7 @@ def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]
 
 
 def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
-    spec: S.EnvironmentSpec = env_doc.doc.spec
+    spec: EnvironmentSpec = env_doc.doc.spec
     merged = deep_merge(model_doc.doc.spec, spec.overrides)
     return deep_merge(merged, spec.models[model_doc.name] or {})
 
@@ -249,91 +262,109 @@ class _Origins:
 
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
               files: SourceFiles) -> list[Release]:
-    merged = _merged_spec(env_doc, model_doc)
-    origins = None
+    """The Releases of one model in one environment: one per cluster (with its A/B variants)."""
+    return _ModelInEnvironment(project, env, env_doc, model_doc, files).releases()
 
-    def fail(problems: list[tuple[tuple, str]], located: list[Problem] = ()):
-        nonlocal origins
-        origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*located, *(origins.problem(path, msg) for path, msg in problems))
 
-    if not isinstance(merged, dict):
-        fail([((), "must be a mapping")])
-    version = merged.get("version")
-    if version is None:
-        raise GitopsGenError(env_doc.problem(
-            ("spec", "models", model_doc.name),
-            f"model {model_doc.name!r} has no version in environment {env.name!r}: "
-            "set spec.version in the Model or pin `version:` here"))
-    expressions = [s for s in _strings(merged, skip_version=True) if has_expression(s)]
-    # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
-    # then one evaluation and one validation serve every cluster of the environment.
-    per_cluster = any(_may_read_cluster(s) for s in expressions)
-    hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
-    labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
-    annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
-    own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
-    if own:
-        raise GitopsGenError(*(model_doc.problem(("metadata", "annotations", key),
-                                                 f"set by gitops-gen" + (f" from spec.{S.OWN_ANNOTATIONS[key]}: write that "
-                                                                         "field" if key in S.OWN_ANNOTATIONS else ""))
-                               for key in own))
-    name = model_doc.name
-    specs: dict[tuple, S.ModelSpec] = {}
+class _ModelInEnvironment:
+    """One model's merged spec in one environment, validated once per distinct (version, cluster) it needs."""
 
-    def spec_for(cluster: S.Cluster, version: Any) -> S.ModelSpec:
+    def __init__(self, project: Project, env: Environment, env_doc: Located, model_doc: Located,
+                 files: SourceFiles):
+        self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
+        self.name = model_doc.name
+        self.merged = _merged_spec(env_doc, model_doc)
+        self.origins: _Origins | None = None  # built on the first problem only
+        if not isinstance(self.merged, dict):
+            self.fail([((), "must be a mapping")])
+        self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
+        # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
+        # then one evaluation and one validation serve every cluster of the environment.
+        self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
+        self.hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
+        self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+        self.annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
+        self.specs: dict[tuple, ModelSpec] = {}
+
+    def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
+        """Raise ``located`` and ``problems`` (paths in the merged spec), each located in the file and line
+        it came from."""
+        self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
+        raise GitopsGenError(*(located or ()), *(self.origins.problem(path, msg) for path, msg in problems))
+
+    def releases(self) -> list[Release]:
+        version = self.merged.get("version")
+        if version is None:
+            raise GitopsGenError(self.env_doc.problem(
+                ("spec", "models", self.name),
+                f"model {self.name!r} has no version in environment {self.env.name!r}: "
+                "set spec.version in the Model or pin `version:` here"))
+        own = [key for key in self.annotations if key in OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+        if own:
+            raise GitopsGenError(*(self.model_doc.problem(("metadata", "annotations", key),
+                                                          "set by gitops-gen" + (f" from spec.{OWN_ANNOTATIONS[key]}: "
+                                                                                 "write that field"
+                                                                                 if key in OWN_ANNOTATIONS else ""))
+                                   for key in own))
+        out = []
+        for cluster in self.env.clusters:
+            model_spec = self.spec_for(cluster, version)
+            variants: tuple[Release, ...] = ()
+            ab = model_spec.rollout.ab
+            if model_spec.rollout.strategy == "ab" and ab is not None:
+                # Each variant runs its own version: expressions such as storageUri's
+                # {{ version }} are evaluated again with it.
+                variants = tuple(self.release(cluster, self.spec_for(cluster, v.version), variant=v.name)
+                                 for v in ab.variants)
+            out.append(self.release(cluster, model_spec, variants=variants))
+        if self.per_cluster and any(r.spec.serving == "helm" for r in out):
+            # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
+            # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
+            shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
+            if len(shapes) > 1:
+                self.fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between "
+                                          "the clusters of an environment ({{ cluster }} in one of them?)")])
+        return out
+
+    def release(self, cluster: Cluster, spec: ModelSpec, variants: tuple[Release, ...] = (),
+                variant: str | None = None) -> Release:
+        assert spec.version is not None  # releases() refused a model without a version
+        return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
+                       model_labels=self.labels, sources=self.sources(cluster), files=self.files, variants=variants,
+                       variant=variant, model_annotations=self.annotations)
+
+    def sources(self, cluster: Cluster) -> tuple[str, ...]:
+        """The files a release came from: the spec files, and the Terraform output its cluster was read from."""
+        cluster_file = self.env.cluster_files.get(cluster.name)
+        if cluster_file is None:
+            return self.hand_written_sources
+        return tuple(sorted({*self.hand_written_sources, cluster_file}))
+
+    def spec_for(self, cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).
-        key = (type(version), repr(version), cluster.name if per_cluster else None)
-        spec = specs.get(key)
-        if spec is not None:
-            return spec
-        if not expressions and specs:
-            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
-            shared = next(iter(specs.values()))
-            spec = shared if shared.version == version else shared.model_copy(update={"version": version})
-        else:
-            if expressions:
-                context = {"version": str(version), "model": name, "environment": env.name,
-                           "cluster": cluster.name, "namespace": env.namespace}
-                spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
-            else:
-                spec = _validated(merged, fail)
-            problems = _release_problems(name, spec, files)
-            # The model's own name is to blame, wherever the setting that adds a suffix was written.
-            too_long = [model_doc.problem(("metadata", "name"), message) for message in _model_name_problems(name, spec)]
-            if problems or too_long:
-                fail(problems, too_long)
-        specs[key] = spec
+        key = (type(version), repr(version), cluster.name if self.per_cluster else None)
+        spec = self.specs.get(key)
+        if spec is None:
+            spec = self.specs[key] = self._validated_spec(cluster, version)
         return spec
 
-    out = []
-    for cluster in env.clusters:
-        model_spec = spec_for(cluster, version)
-        if cluster.name in env.cluster_files:  # the cluster's server and labels came from there
-            sources = tuple(sorted({project.file, env.file, model_doc.file, env.cluster_files[cluster.name]}))
-        else:
-            sources = hand_written_sources
-        variants = ()
-        ab = model_spec.rollout.ab
-        if model_spec.rollout.strategy == "ab" and ab is not None:
-            # Each variant runs its own version: expressions such as storageUri's
-            # {{ version }} are evaluated again with it.
-            variants = tuple(
-                Release(environment=env, cluster=cluster, model=name, version=v.version,
-                        spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name, model_annotations=annotations)
-                for v in ab.variants)
-        out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
-                           model_annotations=annotations))
-    if per_cluster and any(r.spec.serving == "helm" for r in out):
-        # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
-        # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
-        shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
-        if len(shapes) > 1:
-            fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between the "
-                                 "clusters of an environment ({{ cluster }} in one of them?)")])
-    return out
+    def _validated_spec(self, cluster: Cluster, version: Any) -> ModelSpec:
+        if not self.expressions and self.specs:
+            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
+            shared = next(iter(self.specs.values()))
+            return shared if shared.version == version else shared.model_copy(update={"version": version})
+        merged = self.merged
+        if self.expressions:
+            context = release_context(self.env, cluster, self.name, str(version))
+            merged = _render_strings({**merged, "version": version}, context, self.fail)
+        spec = _validated(merged, self.fail)
+        problems = _release_problems(self.name, spec, self.files)
+        # The model's own name is to blame, wherever the setting that adds a suffix was written.
+        too_long = [self.model_doc.problem(("metadata", "name"), message)
+                    for message in _model_name_problems(self.name, spec)]
+        if problems or too_long:
+            self.fail(problems, too_long)
+        return spec
 
 
 # Suffixes gitops-gen (Argo Rollouts' second Service) or KServe (the predictor)
@@ -342,9 +373,9 @@ _SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
 _KSERVE_PREDICTOR = "-predictor"
 
 
-def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
+def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[SpecProblem]:
     """Checks that need more than the spec: the model's name, and the files of the source tree."""
-    problems = []
+    problems: list[SpecProblem] = []
     for i, path in enumerate(spec.templates):
         if path not in files.texts:
             problems.append((("templates", i), f"{path} not found in the source tree"))
@@ -360,7 +391,7 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
     return problems
 
 
-def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
+def _model_name_problems(model: str, spec: ModelSpec) -> list[str]:
     """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
         return []  # variants name the objects: checked with them
@@ -376,13 +407,12 @@ def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
             f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
-def _validated(merged: dict, fail) -> S.ModelSpec:
+def _validated(merged: dict, fail) -> ModelSpec:
     try:
-        model_spec = S.ModelSpec.model_validate(merged)
+        model_spec = ModelSpec.model_validate(merged)
     except ValidationError as exc:
-        fail([(tuple(p for p in e["loc"] if isinstance(p, int) or "[" not in p),
-               pydantic_message(e)) for e in exc.errors(include_url=False)])
-    problems = S.model_spec_problems(model_spec)
+        fail([(error_path(e), pydantic_message(e)) for e in exc.errors(include_url=False)])
+    problems = model_spec_problems(model_spec)
     if problems:
         fail(problems)
     return model_spec
@@ -423,11 +453,10 @@ def _render_strings(value: Any, context: dict, fail, path: tuple = ()) -> Any:
 def _unused_model_problems(model_doc: Located) -> list[Problem]:
     """A Model no environment uses is still checked, except for what environments would fill in."""
     try:
-        S.ModelSpec.model_validate(model_doc.doc.spec)
+        ModelSpec.model_validate(model_doc.doc.spec)
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
-        return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
-                                  pydantic_message(e)) for e in errors]
+        return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e)) for e in errors]
     return []
 
 
@@ -470,9 +499,10 @@ def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
     if not graphs:
         return
     placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
-    problems = []
+    problems: list[Problem] = []
     for graph in graphs:
         origins = None
+        assert graph.spec.graph is not None  # serving: graph requires it (spec checks)
         for node_name, node in graph.spec.graph.nodes.items():
             for i, step in enumerate(node.steps):
                 if step.model is None:
@@ -496,7 +526,7 @@ def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
 
 def _check_collisions(releases: list[Release], same_cluster: Mapping[str, str]) -> None:
     """``same_cluster``: each cluster name's canonical name (names ``sharedWith`` joins share one)."""
-    problems = []
+    problems: list[Problem] = []
     names: dict[str, Release] = {}
     places: dict[tuple, Release] = {}
     for r in releases:
