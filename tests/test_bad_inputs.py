@@ -25,8 +25,7 @@ from typing import Callable
 import pytest
 
 from generator.resolve import sandbox
-from tests.helpers import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, edited, small_fleet, tree_bytes
-from tests.lines import assert_lines
+from tests.helpers import DEV, IRIS, PROD, PROJECT, REPO, assert_lines, build_file_tree, edited, small_fleet, tree_bytes
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"
 DNS_LABEL = "is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)"
@@ -60,7 +59,7 @@ class Case:
     id: str
     files: dict[str, str | bytes | None]  # replaces files of the small fleet; None deletes one
     # stderr, line by line; {src} stands for the source tree as given on the command line, and … for words
-    # that come from a dependency (tests/lines.py)
+    # that come from a dependency (tests/helpers.py)
     expected: list[str]
     setup: Callable[[Path], None] | None = field(default=None)  # for what text cannot express (links, FIFOs)
 
