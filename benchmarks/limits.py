@@ -45,16 +45,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
+    from generator.load.yamlpos import load_documents
     from generator.resolve import sandbox
     from generator.resolve.templating import _compile, render_string
-    from generator.load.yamlpos import load_documents
 
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
-        f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+        f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
     deep = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"
     hostile_yaml = {"alias bomb (10**9 leaves)": bomb, "nesting 100000 deep": deep}
     for label, text in hostile_yaml.items():
-        seconds = best_of(args.runs, lambda: refused(lambda: load_documents(text, "f.yaml")))
+        seconds = best_of(args.runs, lambda text=text: refused(lambda: load_documents(text, "f.yaml")))
         print(f"refuse {label:<36} {seconds * 1000:8.2f} ms")
 
     context = {"version": "1.0.0", "model": "m", "environment": "e", "cluster": "c", "namespace": "n"}
@@ -68,7 +68,8 @@ def main() -> None:
         "nested range(100000) loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
     }
     for label, text in hostile_templates.items():
-        seconds = best_of(1 if "nested" in label else args.runs, lambda: refused(lambda: render_string(text, context)))
+        seconds = best_of(1 if "nested" in label else args.runs,
+                          lambda text=text: refused(lambda: render_string(text, context)))
         print(f"refuse {label:<36} {seconds * 1000:8.2f} ms"
               + ("   (the time limit)" if "nested" in label else ""))
 
@@ -95,7 +96,7 @@ def main() -> None:
 def time_budget(context: dict) -> None:
     """Forty expressions of about 0.05 s each against a budget of 0.5 s: refused when the budget is spent."""
     from generator import budgets
-    from generator.templating import TemplateProblem, render_string
+    from generator.resolve.templating import TemplateProblem, render_string
 
     slow = "{% for i in range(1000) %}{% for j in range(300) %}{% endfor %}{% endfor %}"
     budgets.set_current(budgets.Budgets(template_seconds=0.5))
@@ -111,7 +112,7 @@ def time_budget(context: dict) -> None:
 
 
 def user_object_validation(runs: int) -> None:
-    from generator.validation import _validator, schema_problems
+    from generator.builders.validation import _validator, schema_problems
 
     deployment = {
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "namespace": "n", "labels": {"a": "b"}},
@@ -133,8 +134,8 @@ def user_object_validation(runs: int) -> None:
 def jsonnet_child(runs: int) -> None:
     import json
 
-    from generator import jsonnet_worker
-    from generator.resolve import SourceFiles
+    from generator.builders import jsonnet_worker
+    from generator.resolve.fleet import SourceFiles
 
     component = "function(release) { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: release.model } }"
     files = SourceFiles({"c.jsonnet": component})

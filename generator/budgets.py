@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import GitopsGenError
 
@@ -48,7 +48,7 @@ class Budgets:
 
     def with_settings(self, settings: Mapping[str, str], origin: str) -> Budgets:
         """These budgets with ``{name: value}`` applied; a bad name or value is one line naming ``origin``."""
-        changes: dict[str, float | int] = {}
+        changes: dict[str, Any] = {}  # each a value of its field's type (_parse)
         for name, text in settings.items():
             attr = name.strip().lower().replace("-", "_")
             kinds = {f.name: f.type for f in fields(self)}

@@ -14,8 +14,17 @@ from typing import Callable
 import click
 
 from . import __version__
-from .errors import (GitopsGenError, Problem, github_annotation, is_user_os_error, on_github_actions, os_error_line,
-                     printable, end_command, start_command)
+from .errors import (
+    GitopsGenError,
+    Problem,
+    end_command,
+    github_annotation,
+    is_user_os_error,
+    on_github_actions,
+    os_error_line,
+    printable,
+    start_command,
+)
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -211,7 +220,8 @@ def promote(ctx, models: tuple[str, ...], all_models: bool, to: str, from_env: s
         raise click.UsageError("--version pins one model: give one MODEL")
     if message is not None and not commit:
         raise click.UsageError("--message needs --commit (it is the commit's message)")
-    from .commands.promote import GateOptions, promote as run
+    from .commands.promote import GateOptions
+    from .commands.promote import promote as run
     gate = GateOptions(kubeconfig=kubeconfig, timeout=timeout, argocd_context=argocd_context,
                        flux_hub_context=flux_hub_context)
     _finish(ctx, lambda: run(source, models, to, from_env=from_env, version=version, out=out, dry_run=dry_run,

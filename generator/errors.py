@@ -7,10 +7,32 @@ as one line per problem and exit 1; anything else is a bug (exit 3).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import sys
 from dataclasses import dataclass
+
+# A field's place in a document: mapping keys and list indexes, outermost first.
+FieldPath = tuple[str | int, ...]
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
+
+
+def dotted(path: FieldPath) -> str:
+    """How every message names a field: ``('spec', 'clusters', 0, 'name')`` -> ``spec.clusters[0].name``.
+
+    A key that is not a plain word (``app.kubernetes.io/name``, ``..``, an empty key)
+    is bracketed, so a path always reads back as exactly one field.
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out
 
 
 @dataclass(frozen=True, order=True)
@@ -155,9 +177,10 @@ def warn(problem: Problem) -> None:
     if not problem.message.startswith("warning: "):
         problem = Problem(problem.file, problem.line, problem.field, f"warning: {problem.message}")
     line = printable(str(problem))
-    if line in _warned:
-        return
-    _warned.add(line)
+    if _in_command:  # called as a library, each call is its own run
+        if line in _warned:
+            return
+        _warned.add(line)
     print(line, file=sys.stderr)
     if on_github_actions():
         print(github_annotation("warning", problem), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Why: Argo CD starts a fresh process for every request, and compiling a
 source tree starts with importing pydantic and building the spec models
-(about 150 ms of a ~250 ms run here). After a commit, Argo CD asks once per
+(most of a compiling request's time; docs/performance.md). After a commit, Argo CD asks once per
 Application, each time with an identical source tree and a different
 selection, so the first request compiles every release and stores the
 result; the others only hash the tree and read one JSON file.
@@ -45,6 +45,7 @@ import sys
 import time
 from collections.abc import Mapping
 
+from generator.atomicfile import write_atomically
 from generator.digest import add_file
 from generator.paths import resolved_inside
 
@@ -52,6 +53,7 @@ FORMAT = 3  # 2: files the compiler never reads are keyed by size; 3: *.json rea
 MAX_ENTRIES = 64
 STALE_TEMP_SECONDS = 600
 DIR_NAME = "gitops-gen-cmp-cache"
+TEMP_PREFIX = ".tmp-"  # an entry being written
 _SKIP_DIRS = {".git"}
 # What the compiler may read (generator.load, tests/test_hardening_plugin.py checks): every
 # *.yaml/*.yml, every *.json (an Environment's clustersFrom.terraformOutput, which must be named
@@ -144,7 +146,7 @@ def code_fingerprint() -> str:
     """What identifies the installed code: our modules' size/mtime and the installed distributions.
 
     A cheap cousin of generator/emit/record.py compiler_fingerprint (that one reads every module and would
-    cost this hot path ~20 ms of imports); what one must cover, the other must too.
+    cost this hot path its imports); what one must cover, the other must too.
     """
     import generator
 
@@ -259,20 +261,11 @@ class Lock:
 
 def store(directory: str, key: str, index: dict) -> None:
     """Write the entry atomically (temp file + rename), then prune old entries."""
-    import tempfile
-
     data = json.dumps({"key": key, "index": index}, separators=(",", ":"), ensure_ascii=False).encode()
     entry = os.path.join(directory, key + ".json")
     if resolved_inside(entry, directory) is None:
         raise OSError(f"{entry} resolves outside {directory}")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, entry)
-    except BaseException:
-        _unlink(tmp)
-        raise
+    write_atomically(entry, data, temp_prefix=TEMP_PREFIX)
     prune(directory)
 
 
@@ -284,7 +277,7 @@ def prune(directory: str, keep: int = MAX_ENTRIES) -> None:
             mtime = entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        if entry.name.startswith((".tmp-", ".lock-")):
+        if entry.name.startswith((TEMP_PREFIX, ".lock-")):
             if now - mtime > STALE_TEMP_SECONDS:  # left by a process Argo CD killed mid-write
                 _unlink(entry.path)
         elif entry.name.endswith(".json"):

@@ -1,4 +1,4 @@
-"""`gitops-gen-cmp`: the commands Argo CD's repo-server sidecar runs (SPEC.md section 5).
+"""`gitops-gen-cmp`: the commands Argo CD's repo-server sidecar runs (README, "Argo CD plugin mode").
 
     gitops-gen-cmp [--debug] generate | parameters | discover
 

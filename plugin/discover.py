@@ -32,7 +32,7 @@ _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def spec_files(root: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         top = os.path.samefile(dirpath, root)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d in EXTENSION_DIRS))

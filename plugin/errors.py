@@ -1,7 +1,7 @@
 """The plugin's own user-facing error.
 
 Not ``generator.errors.GitopsGenError``: importing that module pulls in
-``dataclasses`` (and ``inspect``), about 14 ms that a cache hit never needs.
+``dataclasses`` (and ``inspect``), imports that a cache hit never needs.
 ``plugin.cmp`` prints both kinds the same way: one line, exit 1.
 """
 from __future__ import annotations

@@ -41,7 +41,7 @@ def build_index(source: str | os.PathLike = ".") -> dict:
     from generator.emit.serialize import dump_stream
     from generator.resolve.fleet import load_fleet
 
-    fleet = load_fleet(source)
+    fleet = load_fleet(os.fspath(source))
     # The whole output tree, as `render` builds it: the plugin prints exactly
     # the files render writes into each release's directory.
     files = build_fleet(fleet)

@@ -21,7 +21,7 @@ cleared field).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping  # not typing: ~8 ms of import time on every sync
+from collections.abc import Mapping  # not typing, slow to import: this runs on every sync
 
 from .errors import CmpError
 

@@ -3,90 +3,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "environments"
-
-
-def build_file_tree(root: Path, files: dict[str, str]) -> Path:
-    """Write ``{relative path: text}`` below ``root`` (text is dedented), so a test reads top to bottom."""
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
-
-
-PROJECT = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Project
-    metadata: {name: demo}
-    spec:
-      repoURL: https://git.example.com/demo.git
-      engines: [argocd, flux]
-      promotion: [dev, prod]
-"""
-
-DEV = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Environment
-    metadata: {name: dev}
-    spec:
-      namespace: ml-dev
-      clusters:
-        - name: dev-1
-      models:
-        iris: {}
-"""
-
-PROD = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Environment
-    metadata: {name: prod}
-    spec:
-      namespace: ml-prod
-      clusters:
-        - name: prod-a
-          server: https://a.example.com:6443
-          labels: {region: eu}
-        - name: prod-b
-          server: https://b.example.com:6443
-          kubeConfigSecret: prod-b-kubeconfig
-          wave: 1
-      sync: {prune: false}
-      overrides:
-        resources: {memory: 4Gi}
-      models:
-        iris:
-          version: "1.0.0"
-          replicas: {min: 2, max: 5}
-"""
-
-IRIS = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata:
-      name: iris
-      labels: {team: demo}
-    spec:
-      version: "1.1.0"
-      format: sklearn
-      storageUri: "s3://models/iris/{{ version }}"
-      runtime: kserve-sklearnserver
-      resources: {cpu: "1", memory: 2Gi}
-"""
-
-
-def small_fleet() -> dict[str, str]:
-    """A valid source tree: two environments, three clusters, one KServe model."""
-    return {"project.yaml": PROJECT, "envs/dev.yaml": DEV, "envs/prod.yaml": PROD, "models/iris.yaml": IRIS}
+from tests.helpers import EXAMPLE, build_file_tree, small_fleet
 
 
 @pytest.fixture(autouse=True)
@@ -140,10 +63,6 @@ def run():
         with contextlib.chdir(where if os.path.isabs(where) and os.path.isdir(where) else os.getcwd()):
             return Result(CliRunner().invoke(cli, argv, catch_exceptions=False))
     return invoke
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def pytest_collection_modifyitems(config, items) -> None:

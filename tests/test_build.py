@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from generator.builders import layout
+from generator.builders.argocd import app_project, application
 from generator.builders.files import build_fleet
-from generator.builders.argocd import application, app_project
 from generator.builders.flux import kustomization
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, release_named, small_fleet
 
 RECOMMENDER = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -32,8 +32,8 @@ RECOMMENDER = """\
 
 def fleet_with(tmp_path, files=None, protocol="v2", max_replicas=6):
     tree = {**small_fleet(), **(files or {})}
-    tree["models/rec.yaml"] = RECOMMENDER.replace("PROTOCOL", protocol).replace("MAX", str(max_replicas))
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        rec: {}")
+    tree["models/rec.yaml"] = edited(edited(RECOMMENDER, "PROTOCOL", protocol), "MAX", str(max_replicas))
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        rec: {}")
     return load_fleet(build_file_tree(tmp_path / "src", tree))
 
 
@@ -42,7 +42,7 @@ def by_kind(objects):
 
 
 def test_inference_service_from_a_kserve_model(source):
-    prod_a = load_fleet(source).releases[1]
+    prod_a = release_named(load_fleet(source), "prod-prod-a-iris")
     [isvc] = workload_objects(prod_a)
     assert isvc["apiVersion"] == "serving.kserve.io/v1beta1"
     assert isvc["metadata"]["namespace"] == "ml-prod"
@@ -59,7 +59,7 @@ def test_inference_service_from_a_kserve_model(source):
 
 
 def test_labels_and_source_annotation_on_workloads(source):
-    [isvc] = workload_objects(load_fleet(source).releases[0])
+    [isvc] = workload_objects(release_named(load_fleet(source), "dev-dev-1-iris"))
     labels = isvc["metadata"]["labels"]
     assert labels["app.kubernetes.io/managed-by"] == "gitops-gen"
     assert (labels["gitops-gen.io/environment"], labels["gitops-gen.io/cluster"], labels["gitops-gen.io/model"]) \
@@ -111,7 +111,7 @@ def test_fixed_replicas_mean_no_hpa_and_v1_probes(tmp_path):
 
 def test_application_points_at_the_release_directory(source):
     fleet = load_fleet(source)
-    prod_b = fleet.releases[2]
+    prod_b = release_named(fleet, "prod-prod-b-iris")
     app = application(fleet, prod_b)
     assert app["metadata"]["namespace"] == "argocd"
     assert app["metadata"]["finalizers"] == ["resources-finalizer.argocd.argoproj.io"]
@@ -125,21 +125,21 @@ def test_application_points_at_the_release_directory(source):
 
 def test_cluster_labels_go_on_applications(source):
     fleet = load_fleet(source)
-    app = application(fleet, fleet.releases[1])
+    app = application(fleet, release_named(fleet, "prod-prod-a-iris"))
     assert app["metadata"]["labels"]["region"] == "eu"
     assert app["metadata"]["labels"]["gitops-gen.io/cluster"] == "prod-a"
 
 
 def test_manual_sync_has_no_automated_block(tmp_path):
-    prod = small_fleet()["envs/prod.yaml"].replace("sync: {prune: false}", "sync: {automated: false}")
+    prod = edited(small_fleet()["envs/prod.yaml"], "sync: {prune: false}", "sync: {automated: false}")
     fleet = load_fleet(build_file_tree(tmp_path / "src", {**small_fleet(), "envs/prod.yaml": prod}))
-    assert "automated" not in application(fleet, fleet.releases[1])["spec"]["syncPolicy"]
+    assert "automated" not in application(fleet, release_named(fleet, "prod-prod-a-iris"))["spec"]["syncPolicy"]
 
 
 def test_plugin_mode_applications(tmp_path):
     project = small_fleet()["project.yaml"] + "      argocd: {mode: plugin}\n"
     fleet = load_fleet(build_file_tree(tmp_path / "src", {**small_fleet(), "project.yaml": project}))
-    source = application(fleet, fleet.releases[2])["spec"]["source"]
+    source = application(fleet, release_named(fleet, "prod-prod-b-iris"))["spec"]["source"]
     assert source["path"] == "environments"
     assert source["plugin"] == {"name": "gitops-gen-v1", "parameters": [
         {"name": "environment", "string": "prod"}, {"name": "model", "string": "iris"},
@@ -160,7 +160,7 @@ def test_app_project_per_environment(source):
 
 def test_flux_kustomization(source):
     fleet = load_fleet(source)
-    prod_a, prod_b = fleet.releases[1], fleet.releases[2]
+    prod_a, prod_b = release_named(fleet, "prod-prod-a-iris"), release_named(fleet, "prod-prod-b-iris")
     k = kustomization(fleet, prod_b)
     assert k["spec"]["path"] == "./rendered/workloads/prod/prod-b/iris"
     assert k["spec"]["sourceRef"] == {"kind": "GitRepository", "name": "demo"}
@@ -178,13 +178,13 @@ def test_output_files_and_kustomizations(source):
     files = {f.path: f.obj for f in build_fleet(load_fleet(source))}
     assert files["workloads/prod/prod-a/iris/kustomization.yaml"]["resources"] == ["inferenceservice-iris.yaml"]
     assert files["flux/hub/kustomization.yaml"]["resources"] == [
-        "gitrepository-demo.yaml", "kustomization-prod-prod-b-iris.yaml"]
+        "gitrepository-demo.yaml", "kustomization-namespaces.prod-b.yaml", "kustomization-prod-prod-b-iris.yaml"]
     assert files["flux/hub/gitrepository-demo.yaml"]["spec"]["ref"] == {"branch": "main"}
     assert files["argocd/prod/kustomization.yaml"]["resources"] == [
         "application-prod-prod-a-iris.yaml", "application-prod-prod-b-iris.yaml", "appproject-prod.yaml"]
 
 
 def test_argocd_only_project_has_no_flux_files(tmp_path):
-    project = small_fleet()["project.yaml"].replace("engines: [argocd, flux]", "engines: [argocd]")
+    project = edited(small_fleet()["project.yaml"], "engines: [argocd, flux]", "engines: [argocd]")
     fleet = load_fleet(build_file_tree(tmp_path / "src", {**small_fleet(), "project.yaml": project}))
-    assert not [f for f in build_fleet(fleet) if f.path.startswith("flux/")]
+    assert not [f for f in build_fleet(fleet) if f.path.startswith(("flux/", "namespaces/"))]

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator import __version__
-from tests.conftest import REPO
+from tests.helpers import REPO, edited
 
 
 def gitops_gen(*args, cwd=REPO, env=None):
@@ -46,7 +46,7 @@ def test_wrong_usage_exits_2(run):
 
 def test_unknown_field_exits_1_with_one_line_and_no_output(source, tmp_path):
     iris = source / "models/iris.yaml"
-    iris.write_text(iris.read_text().replace("format: sklearn", "format: sklearn\n  formt: onnx"))
+    iris.write_text(edited(iris.read_text(), "format: sklearn", "format: sklearn\n  formt: onnx"))
     result = gitops_gen("render", "--source", source, "--out", tmp_path / "out")
     assert result.returncode == 1
     # Named from the current directory (the source tree is elsewhere): a terminal or editor opens it as it is.
@@ -94,13 +94,13 @@ def test_validate_reports_schema_problems_per_file(source, run, monkeypatch):
 
 def test_a_closed_pipe_stops_quietly(tmp_path):
     """`gitops-gen show ... | head -1`: no traceback, no 'internal error' when the reader goes away."""
-    from tests.conftest import IRIS, build_file_tree, small_fleet
+    from tests.helpers import IRIS, build_file_tree, small_fleet
 
     files = small_fleet()
     names = [f"m{i:03d}" for i in range(20)]
     for name in names:
-        files[f"models/{name}.yaml"] = IRIS.replace("name: iris", f"name: {name}")
-    files["envs/dev.yaml"] = files["envs/dev.yaml"].replace("iris: {}", "iris: {}\n" + "".join(
+        files[f"models/{name}.yaml"] = edited(IRIS, "name: iris", f"name: {name}")
+    files["envs/dev.yaml"] = edited(files["envs/dev.yaml"], "iris: {}", "iris: {}\n" + "".join(
         f"        {name}: {{}}\n" for name in names))
     source = build_file_tree(tmp_path / "src", files)
     proc = subprocess.Popen([sys.executable, "-m", "generator", "show", "--source", str(source), "--env", "dev"],

@@ -14,7 +14,7 @@ import tomllib
 import yaml
 
 from generator.builders.validation import schema_errors
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.test_example import kustomize
 
 SIDECAR = REPO / "cmp-sidecar"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import IRIS, build_file_tree, small_fleet
+from tests.helpers import IRIS, build_file_tree, edited, small_fleet
 
 
 def sections(stdout: str) -> dict[str, str]:
@@ -58,8 +58,8 @@ def test_same_model_same_settings_is_equal_and_exit_0(example, run):
 
 
 def test_a_model_in_only_one_environment(tmp_path, run):
-    files = {**small_fleet(), "models/other.yaml": IRIS.replace("name: iris", "name: other")}
-    files["envs/dev.yaml"] = files["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        other: {}")
+    files = {**small_fleet(), "models/other.yaml": edited(IRIS, "name: iris", "name: other")}
+    files["envs/dev.yaml"] = edited(files["envs/dev.yaml"], "iris: {}", "iris: {}\n        other: {}")
     source = build_file_tree(tmp_path / "src", files)
     result = run("diff", "dev", "prod", "--source", source)
     assert result.exit_code == 0

@@ -8,11 +8,9 @@ import subprocess
 import sys
 
 from generator.cli import cli
-from tests.conftest import EXAMPLE, REPO
+from tests.helpers import EXAMPLE, REPO
 
 DOCS = ("README.md", "docs/ci.md")
-# Documented by SPEC.md section 4 and written on their own branches; once merged they are run here too.
-NOT_YET_IN_THIS_CLI = {"diff", "promote"}
 
 
 def documented_commands() -> list[tuple[str, str]]:
@@ -49,9 +47,7 @@ def test_every_documented_command_runs_as_written(tmp_path, monkeypatch, run):
         args = shlex.split(command)[1:]
         if args[0] == "init":
             continue
-        if args[0] not in cli.commands:
-            assert args[0] in NOT_YET_IN_THIS_CLI, f"{doc}: {command}: no such command"
-            continue
+        assert args[0] in cli.commands, f"{doc}: {command}: no such command"
         result = run(*args)
         assert result.exit_code == 0, f"{doc}: {command}: {result.stderr}"
 
@@ -60,7 +56,7 @@ def test_readme_short_example_output_is_what_render_writes(tmp_path):
     """The README's spec blocks, rendered, give exactly the InferenceService the README shows."""
     import re
 
-    from tests.conftest import REPO, build_file_tree
+    from tests.helpers import REPO, build_file_tree
 
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("## A short example"):readme.index("## Commands")]

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.builders.flux import kustomization
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import tree_bytes
+from tests.helpers import tree_bytes
 
 
 def kubectl() -> str:
@@ -31,7 +32,7 @@ def kustomize(directory: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    from tests.conftest import EXAMPLE
+    from tests.helpers import EXAMPLE
 
     repo = tmp_path_factory.mktemp("repo")
     shutil.copytree(EXAMPLE, repo / "environments")
@@ -53,7 +54,9 @@ def test_every_application_path_builds_into_exactly_its_release(rendered):
     fleet = load_fleet(rendered.parent / "environments")
     apps = [obj for _, obj in objects_in(rendered / "argocd") if obj["kind"] == "Application"
             and obj["spec"]["project"] != "gitops-gen-cluster-objects"]
-    assert len(apps) == len(fleet.releases) == 19
+    # Argo CD deploys every cluster but prod-us, which only Flux deploys.
+    assert len(fleet.releases) == 19
+    assert len(apps) == len([r for r in fleet.releases if "argocd" in r.engines]) == 14
     releases = {r.name: r for r in fleet.releases}
     for app in apps:
         release = releases[app["metadata"]["name"]]
@@ -75,20 +78,30 @@ def test_every_flux_kustomization_path_is_a_release_directory(rendered):
     kustomizations = [obj for _, obj in objects_in(rendered / "flux") if obj["kind"] == "Kustomization"
                       and obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")
                       and not obj["metadata"]["name"].endswith("-cluster-objects")]
-    assert len(kustomizations) == 19
-    for k in kustomizations:
+    # Flux deploys prod-us only (from the hub): its 5 releases (llm-chat's Kustomization holds its
+    # PodMonitor, beside its HelmRelease), and its namespaces before them.
+    releases = [k for k in kustomizations if "gitops-gen.io/model" in k["metadata"]["labels"]]
+    [namespaces] = [k for k in kustomizations if k not in releases]
+    assert len(releases) == 5
+    for k in releases:
         directory = rendered.parent / k["spec"]["path"]
         assert (directory / "kustomization.yaml").is_file()
         labels = k["metadata"]["labels"]
         assert directory.parts[-3:] == (labels["gitops-gen.io/environment"], labels["gitops-gen.io/cluster"],
                                         labels["gitops-gen.io/model"])
+        assert k["spec"]["sourceRef"] == {"kind": "GitRepository", "name": "flux-system"}
+        assert k["spec"]["dependsOn"][0] == {"name": namespaces["metadata"]["name"]}
+    [namespace] = kustomize(rendered.parent / namespaces["spec"]["path"])
+    assert (namespace["kind"], namespace["metadata"]["name"]) == ("Namespace", "ml-prod")
+    assert "namespace" not in namespace["metadata"] and "targetNamespace" not in namespaces["spec"]
     remote = [k for k in kustomizations if "kubeConfig" in k["spec"]]
     assert {k["metadata"]["labels"]["gitops-gen.io/cluster"] for k in remote} == {"prod-us"}
 
 
 def test_engine_folders_build_with_kustomize(rendered):
-    for directory in [*sorted((rendered / "argocd").iterdir()), *sorted((rendered / "flux/clusters").iterdir()),
-                      rendered / "flux/hub"]:
+    assert not (rendered / "flux/clusters").exists()  # no cluster runs its own Flux in the example
+    for directory in [*sorted((rendered / "argocd").iterdir()), rendered / "flux/hub",
+                      *sorted((rendered / "namespaces").iterdir())]:
         assert kustomize(directory)
 
 
@@ -99,18 +112,20 @@ def test_every_object_validates_against_its_upstream_schema(rendered):
             continue
         assert schema_errors(obj) == [], path
         checked += 1
-    # 12 Applications, 3 AppProjects, 12 Flux Kustomizations, 4 GitRepositories (one per Flux);
-    # 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
+    # Argo CD deploys every cluster but prod-us: 11 Applications, 3 AppProjects; Flux deploys prod-us from the
+    # hub: 4 Kustomizations of its releases, 1 of its namespaces, and that Namespace (no GitRepository: Flux
+    # reads flux-system); 8 InferenceServices; fraud-detector's PodMonitor, PrometheusRule and dashboard in 4 releases,
     # and a PodDisruptionBudget in the 3 with more than one replica;
     # recommender in dev: Deployment, Service, ServiceMonitor, PrometheusRule, dashboard (no HPA: min == max);
     # in staging (A/B): 2 x (Deployment, Service, HPA), HTTPRoute, ServiceMonitor, PrometheusRule, dashboard;
     # in each prod cluster (canary): Rollout, 2 Services, HPA, PodMonitor, PrometheusRule, dashboard, PDB.
-    # support-assistant (an LLM): 3 Applications and Kustomizations, 4 LLMInferenceServices (2 A/B variants in
-    # staging), PodMonitor, PrometheusRule and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in
-    # staging-eu, one each in prod-eu and prod-us) with an Application and a Kustomization per cluster and one AppProject.
-    # llm-chat (a Helm chart) in 4 releases: an Application, a Flux Kustomization for its PodMonitor, the
-    # PodMonitor, a HelmRelease and an OCIRepository.
-    assert checked == 12 + 3 + 12 + 4 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 3 + 3 + 4 + 9 + 4 + 3 + 3 + 1 + 4 * 5
+    # support-assistant (an LLM): 4 LLMInferenceServices (2 A/B variants in staging), PodMonitor, PrometheusRule
+    # and dashboard in 3 releases; its cluster-scoped LocalModelCaches (2 in staging-eu, one each in prod-eu and
+    # prod-us), applied by an Application on each of the 2 Argo CD clusters (and their AppProject) and a
+    # Kustomization on prod-us.
+    # llm-chat (a Helm chart) in 4 releases: an Application on each of the 3 Argo CD clusters; on prod-us a
+    # HelmRelease, its OCIRepository and a Kustomization for its PodMonitor; the PodMonitor in every release.
+    assert checked == 11 + 3 + 4 + 1 + 1 + 8 + 4 * 3 + 3 + 5 + 10 + 2 * 8 + 4 + 9 + 4 + 2 + 1 + 1 + 3 + 3 + 4
 
 
 def test_every_object_is_labelled_and_annotated(rendered):
@@ -155,11 +170,13 @@ def test_recommender_is_a_canary_in_prod_with_flux_health_checks(rendered):
     assert canary["steps"] == [{"setWeight": 10}, {"pause": {"duration": "10m"}},
                                {"setWeight": 50}, {"pause": {"duration": "10m"}}]
     assert rollout["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/acme/recommender:0.9.1"
-    flux = load(rendered, "flux/clusters/prod-eu/kustomization-prod-prod-eu-recommender.yaml")["spec"]
+    flux = load(rendered, "flux/hub/kustomization-prod-prod-us-recommender.yaml")["spec"]
     assert "wait" not in flux and {"kind": "Rollout", "name": "recommender"}.items() <= flux["healthChecks"][0].items()
-    # dev turns the canary off: a plain Deployment, and Flux waits on it as usual.
+    # dev turns the canary off: a plain Deployment, and Flux would wait on it as usual (Argo CD deploys dev).
     assert (rendered / "workloads/dev/dev-local/recommender/deployment-recommender.yaml").is_file()
-    assert load(rendered, "flux/clusters/dev-local/kustomization-dev-dev-local-recommender.yaml")["spec"]["wait"]
+    fleet = load_fleet(rendered.parent / "environments")
+    [dev] = fleet.select("dev", model="recommender")
+    assert kustomization(fleet, dev)["spec"]["wait"]
 
 
 def test_recommender_is_an_ab_test_in_staging(rendered):

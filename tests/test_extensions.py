@@ -6,12 +6,11 @@ import os
 import pytest
 
 from generator.builders import extensions
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import build_file_tree, small_fleet
-from tests.lines import line_matches
+from tests.helpers import build_file_tree, edited, line_matches, release_named, small_fleet
 
 PDB = """\
     apiVersion: policy/v1
@@ -64,7 +63,7 @@ def iris_with_templates(tmp_path, *templates: str, files: dict | None = None):
 def component_fleet(tmp_path, component: str = COMPONENT, files: dict | None = None):
     tree = {**small_fleet(), "models/rec.yaml": COMPONENT_MODEL, "components/rec.jsonnet": component,
             "components/lib/ports.libsonnet": "{ http: 8080 }\n", **(files or {})}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        rec: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        rec: {}")
     return load_fleet(build_file_tree(tmp_path / "src", tree))
 
 
@@ -76,7 +75,7 @@ def build_error(release) -> list[str]:
 
 def test_template_objects_see_the_release_and_get_our_labels_and_annotations(tmp_path):
     fleet = iris_with_templates(tmp_path, "templates/pdb.yaml.j2", files={"templates/pdb.yaml.j2": PDB})
-    prod_a = fleet.releases[1]
+    prod_a = release_named(fleet, "prod-prod-a-iris")
     isvc, pdb = workload_objects(prod_a)
     assert schema_errors(pdb) == []
     assert pdb["metadata"]["namespace"] == "ml-prod"
@@ -92,7 +91,7 @@ def test_templates_can_include_each_other(tmp_path):
     files = {"templates/cm.yaml.j2": "{% include 'templates/_meta.j2' %}\ndata: {v: '{{ version }}'}\n",
              "templates/_meta.j2": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ model }}-info}"}
     fleet = iris_with_templates(tmp_path, "templates/cm.yaml.j2", files=files)
-    cm = workload_objects(fleet.releases[0])[1]
+    cm = workload_objects(release_named(fleet, "dev-dev-1-iris"))[1]
     assert (cm["metadata"]["name"], cm["data"]) == ("iris-info", {"v": "1.1.0"})
 
 
@@ -113,7 +112,7 @@ def test_templates_can_include_each_other(tmp_path):
 ])
 def test_template_problems_name_the_template_and_line(tmp_path, template, expected):
     fleet = iris_with_templates(tmp_path, "templates/bad.j2", files={"templates/bad.j2": template})
-    [found] = build_error(fleet.releases[0])
+    [found] = build_error(release_named(fleet, "dev-dev-1-iris"))
     assert line_matches(expected + "…", found), found
 
 
@@ -182,4 +181,4 @@ def test_template_time_is_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(extensions, "EVALUATION_SECONDS", 0.05)
     busy = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     fleet = iris_with_templates(tmp_path, "templates/busy.j2", files={"templates/busy.j2": busy})
-    assert build_error(fleet.releases[0]) == ["templates/busy.j2: the template did not finish within 0.05s"]
+    assert build_error(release_named(fleet, "dev-dev-1-iris")) == ["templates/busy.j2: the template did not finish within 0.05s"]

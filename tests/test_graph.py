@@ -10,7 +10,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, small_fleet
 
 XGB = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -21,16 +21,14 @@ XGB = """\
       format: xgboost
       storageUri: "gs://kfserving-examples/models/xgboost/iris"
 """
-SKL = XGB.replace("xgboost-iris", "sklearn-iris").replace("format: xgboost", "format: sklearn").replace(
-    "models/xgboost/iris", "models/sklearn/1.0/model")
+SKL = edited(edited(edited(XGB, "xgboost-iris", "sklearn-iris"), "format: xgboost", "format: sklearn"), "models/xgboost/iris", "models/sklearn/1.0/model")
 
 
 def graph_fleet(tmp_path, nodes: str, dev_models: str = "sklearn-iris: {}\n        xgboost-iris: {}"):
     graph = ("apiVersion: gitops-gen.io/v1alpha1\nkind: Model\nmetadata: {name: model-chainer}\nspec:\n"
              "  version: \"1\"\n  serving: graph\n  graph:\n    nodes:\n" + textwrap.indent(textwrap.dedent(nodes), "      "))
     tree = {**small_fleet(), "models/xgb.yaml": XGB, "models/skl.yaml": SKL, "models/graph.yaml": graph}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace(
-        "iris: {}", f"iris: {{}}\n        model-chainer: {{}}\n        {dev_models}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", f"iris: {{}}\n        model-chainer: {{}}\n        {dev_models}")
     return load_fleet(build_file_tree(tmp_path / "src", tree))
 
 

@@ -2,7 +2,7 @@
 its own way), is refused with exactly one located line and exit 1, and the rendered tree is left as it was.
 
 What is asserted is what a user relies on (exit code, one line, file, line, field, nothing written), not
-the exact wording. Line numbers are those of the small fleet (tests/conftest.py; see tests/test_bad_inputs.py):
+the exact wording. Line numbers are those of the small fleet (tests/helpers.py; see tests/test_bad_inputs.py):
 
     models/iris.yaml    4 name  5 labels  6 spec  7 version  8 format  9 storageUri  10 runtime  11 resources
                         (12: the first line appended to spec)
@@ -20,15 +20,10 @@ from pathlib import Path
 import pytest
 
 from generator import budgets
-from tests.conftest import DEV, IRIS, PROD, PROJECT, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, IRIS, PROD, PROJECT, build_file_tree, edited, small_fleet, tree_bytes
 
 MODEL, PROD_ENV = "models/iris.yaml", "envs/prod.yaml"
 CMP = str(Path(sys.executable).parent / "gitops-gen-cmp")
-
-
-def change(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} is not in the text: the case would test nothing"
-    return text.replace(old, new, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -115,8 +110,8 @@ def test_the_budget_is_for_all_spec_files_together_and_counts_expanded_aliases(r
     # 100 copies of a 1000-character annotation: a 2 KB file, 100 KB once read.
     annotations = "      annotations:\n        a0: &note " + "n" * 1000 + "\n" + "".join(
         f"        a{i}: *note\n" for i in range(1, 100))
-    break_tree(rendered, {MODEL: change(IRIS, "      labels: {team: demo}\n", "      labels: {team: demo}\n"
-                                        + annotations)})
+    break_tree(rendered, {MODEL: edited(IRIS, "      labels: {team: demo}\n", "      labels: {team: demo}\n"
+                                        + annotations, 1)})
     line = one_refusal(run, rendered, "--limit", "input-bytes=50Ki")
     assert line.startswith("models/iris.yaml:3: metadata: ")
     # The budget is the command's: every file counts, and the first file past it is named.
@@ -138,7 +133,7 @@ def test_the_plugin_takes_the_budget_from_its_own_environment(tmp_path):
 
 @pytest.mark.parametrize("written", ["017", "0x10", "0b11", "1:30", "1_000", "+1", "1_0.5", "1:30.5"])
 def test_a_number_yaml_would_rewrite_is_refused_not_changed(rendered, run, written):
-    break_tree(rendered, {MODEL: change(IRIS, 'version: "1.1.0"', f"version: {written}")})
+    break_tree(rendered, {MODEL: edited(IRIS, 'version: "1.1.0"', f"version: {written}", 1)})
     line = one_refusal(run, rendered)
     assert line.startswith("models/iris.yaml:7: spec.version: ")
     assert f'"{written}"' in line  # how to keep it: quote it
@@ -156,13 +151,13 @@ def test_a_number_yaml_would_rewrite_is_refused_not_changed(rendered, run, writt
 ])
 def test_every_string_field_keeps_what_was_written_or_refuses(rendered, run, file, old, new, where):
     text = {MODEL: IRIS, PROD_ENV: PROD}[file]
-    break_tree(rendered, {file: change(text, old, new)})
+    break_tree(rendered, {file: edited(text, old, new, 1)})
     assert one_refusal(run, rendered).startswith(where)
 
 
 def test_quoted_and_canonical_numbers_are_kept_exactly(rendered, run):
-    src = break_tree(rendered, {MODEL: change(change(IRIS, 'version: "1.1.0"', 'version: "017"'),
-                                              "labels: {team: demo}", "labels: {team: '1.10', tier: 3}")})
+    src = break_tree(rendered, {MODEL: edited(edited(IRIS, 'version: "1.1.0"', 'version: "017"', 1),
+                                              "labels: {team: demo}", "labels: {team: '1.10', tier: 3}", 1)})
     shown = run("show", "--env", "dev", "--source", src)
     assert shown.exit_code == 0, shown.stderr
     assert "app.kubernetes.io/version: '017'" in shown.stdout
@@ -175,7 +170,7 @@ def test_quoted_and_canonical_numbers_are_kept_exactly(rendered, run):
 @pytest.mark.parametrize("tagged", ['!!bool maybe', '!!bool ""', '!!int ""', '!!float ""', "!!int 0x", "!!null x",
                                     "!!int ١٢"])
 def test_a_tag_on_a_value_not_of_its_kind_is_a_located_line(rendered, run, tagged):
-    break_tree(rendered, {MODEL: change(IRIS, 'version: "1.1.0"', f"version: {tagged}")})
+    break_tree(rendered, {MODEL: edited(IRIS, 'version: "1.1.0"', f"version: {tagged}", 1)})
     assert one_refusal(run, rendered).startswith("models/iris.yaml:7: spec.version: ")
 
 
@@ -185,7 +180,7 @@ def test_a_file_name_that_is_not_utf8_is_one_line(rendered, run, name):
     path = os.fsencode(src) + b"/" + name
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as fh:
-        fh.write(IRIS.replace("    ", "", 1) if name.endswith(b".yaml") else "kind: ConfigMap\n")
+        fh.write(edited(IRIS, "    ", "", 1) if name.endswith(b".yaml") else "kind: ConfigMap\n")
     line = one_refusal(run, rendered)
     shown = name.decode("utf-8", "backslashreplace")
     assert line.startswith(f"{shown}: ")
@@ -213,7 +208,7 @@ def test_the_plugin_refuses_a_file_name_that_is_not_utf8(tmp_path):
      "models/iris.yaml:11: spec.port: "),
 ])
 def test_numbers_in_spec_fields_take_only_ascii_digits(rendered, run, old, new, where):
-    break_tree(rendered, {MODEL: change(IRIS, old, new)})
+    break_tree(rendered, {MODEL: edited(IRIS, old, new, 1)})
     assert one_refusal(run, rendered).startswith(where)
 
 
@@ -225,13 +220,13 @@ def test_numbers_in_spec_fields_take_only_ascii_digits(rendered, run, old, new, 
 ])
 def test_durations_and_waves_take_only_ascii_digits(rendered, run, file, old, new, where):
     text = {MODEL: IRIS, PROD_ENV: PROD}[file]
-    break_tree(rendered, {file: change(text, old, new)})
+    break_tree(rendered, {file: edited(text, old, new, 1)})
     assert one_refusal(run, rendered).startswith(where)
 
 
 def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
-    src = break_tree(rendered, {MODEL: change(IRIS, "runtime: kserve-sklearnserver",
-                                              'runtime: kserve-sklearnserver\n      replicas: {min: "2", max: 3}')})
+    src = break_tree(rendered, {MODEL: edited(IRIS, "runtime: kserve-sklearnserver",
+                                              'runtime: kserve-sklearnserver\n      replicas: {min: "2", max: 3}', 1)})
     shown = run("show", "--env", "dev", "--source", src)
     assert shown.exit_code == 0, shown.stderr
     assert "minReplicas: 2" in shown.stdout
@@ -243,11 +238,11 @@ def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
                                                        "      rollout: {strategy: canary}\n", 57)])
 def test_a_name_too_long_for_the_objects_named_after_it_blames_the_name(rendered, run, extra, length):
     name = "m" * length
-    model = change(IRIS, "name: iris", f"name: {name}") + extra
+    model = edited(IRIS, "name: iris", f"name: {name}", 1) + extra
     if extra:
-        model = change(model, "format: sklearn", "format: custom")
-    break_tree(rendered, {MODEL: model, "envs/dev.yaml": change(DEV, "iris: {}", f"{name}: {{}}"),
-                          PROD_ENV: change(PROD, "    iris:\n", f"    {name}:\n")})
+        model = edited(model, "format: sklearn", "format: custom", 1)
+    break_tree(rendered, {MODEL: model, "envs/dev.yaml": edited(DEV, "iris: {}", f"{name}: {{}}", 1),
+                          PROD_ENV: edited(PROD, "    iris:\n", f"    {name}:\n", 1)})
     line = one_refusal(run, rendered)
     assert line.startswith("models/iris.yaml:4: metadata.name: ")
     assert "63" in line and ("-predictor" in line if not extra else "-canary" in line)
@@ -285,16 +280,16 @@ def test_an_upper_case_extension_is_refused_not_ignored(rendered, run, name):
 # --- (10) ApplicationSet names ----------------------------------------------------------------------------------
 
 def model_named(name: str) -> str:
-    return change(change(IRIS, "name: iris", f"name: {name}"), "models/iris/", f"models/{name}/")
+    return edited(edited(IRIS, "name: iris", f"name: {name}", 1), "models/iris/", f"models/{name}/", 1)
 
 
 def environment(name: str, model: str) -> str:
-    return change(change(change(DEV, "{name: dev}", f"{{name: {name}}}"), "dev-1", f"{name}-1"),
-                  "iris: {}", f"{model}: {{}}")
+    return edited(edited(edited(DEV, "{name: dev}", f"{{name: {name}}}", 1), "dev-1", f"{name}-1", 1),
+                  "iris: {}", f"{model}: {{}}", 1)
 
 
 def test_two_applicationsets_with_one_name_are_refused_naming_both(tmp_path, run):
-    project = change(PROJECT, "promotion: [dev, prod]", "promotion: []\n      argocd: {applicationSets: true}")
+    project = edited(PROJECT, "promotion: [dev, prod]", "promotion: []\n      argocd: {applicationSets: true}", 1)
     files = {"project.yaml": project, "models/c.yaml": model_named("c"), "models/b-c.yaml": model_named("b-c"),
              "envs/a.yaml": environment("a", "b-c"), "envs/a-b.yaml": environment("a-b", "c")}
     src = build_file_tree(tmp_path / "src", files)
@@ -307,5 +302,5 @@ def test_two_applicationsets_with_one_name_are_refused_naming_both(tmp_path, run
         assert "'a-b-c'" in line and ("envs/a-b.yaml:9" in line or "envs/a.yaml:9" in line)
     assert not out.exists()
     # One Application per release instead: their names differ (a-a-1-b-c, a-b-a-b-1-c), so this renders.
-    build_file_tree(src, {"project.yaml": change(PROJECT, "promotion: [dev, prod]", "promotion: []")})
+    build_file_tree(src, {"project.yaml": edited(PROJECT, "promotion: [dev, prod]", "promotion: []", 1)})
     assert run("render", "--source", src, "--out", out).exit_code == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.emit import tree
-from tests.conftest import PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import PROJECT, REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 
 def project(source_path: str, rendered_path: str) -> str:
@@ -139,7 +139,7 @@ def wait_until_it_waits(proc: subprocess.Popen) -> None:
 
 def set_iris_version(source: Path, version: str) -> None:
     iris = source / "models/iris.yaml"
-    iris.write_text(iris.read_text().replace('version: "1.1.0"', f'version: "{version}"'))
+    iris.write_text(edited(iris.read_text(), 'version: "1.1.0"', f'version: "{version}"'))
 
 
 def test_a_render_waits_for_the_lock_and_then_reads_the_specs_as_they_are(source, tmp_path, held_source_lock):

@@ -17,10 +17,22 @@ from pathlib import Path
 import pytest
 
 from generator.load import source as load
-from plugin import cache, discover as plugin_discover
-from tests.conftest import EXAMPLE, build_file_tree
-from tests.test_plugin import (SOURCE_PATH, assert_same_as_render, cmp_env, exec_step, make_repo, one_line, pack,
-                               params, plugin_argv, rendered_release_files, request)
+from plugin import cache
+from plugin import discover as plugin_discover
+from tests.helpers import EXAMPLE, build_file_tree
+from tests.test_plugin import (
+    SOURCE_PATH,
+    assert_same_as_render,
+    cmp_env,
+    exec_step,
+    make_repo,
+    one_line,
+    pack,
+    params,
+    plugin_argv,
+    rendered_release_files,
+    request,
+)
 
 RELEASE = "prod/prod-eu/fraud-detector"
 SELECTION = params("prod", "prod-eu", "fraud-detector")

@@ -19,7 +19,7 @@ import pytest
 from generator import budgets, timelimit
 from generator.builders import extensions
 from generator.resolve.templating import TemplateProblem, render_string
-from tests.conftest import DEV, IRIS, PROD, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
 from tests.test_plugin import make_repo, one_line, pack, params, request
 
 MEMORY = "128Mi"  # enough for the Go runtime and ordinary components; the attacks need gigabytes
@@ -47,8 +47,8 @@ def fleet_with(tmp_path: Path, component: str | None = None, template: str | Non
     if component is not None:
         tree["models/rec.yaml"] = COMPONENT_MODEL
         tree["components/rec.jsonnet"] = component
-        tree["envs/dev.yaml"] = DEV.replace("iris: {}", "iris: {}\n        rec: {}")
-        tree["envs/prod.yaml"] = PROD.replace("      models:\n", "      models:\n        rec: {}\n")
+        tree["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        rec: {}")
+        tree["envs/prod.yaml"] = edited(PROD, "      models:\n", "      models:\n        rec: {}\n")
     if template is not None:
         tree["models/iris.yaml"] = IRIS + "      templates: [templates/x.yaml.j2]\n"
         tree["templates/x.yaml.j2"] = template
@@ -99,7 +99,7 @@ spec:
 def test_an_invalid_object_from_a_template_is_refused_by_render_and_show(replicas, expected, tmp_path, run,
                                                                          rendered_before):
     out, before = rendered_before
-    src = fleet_with(tmp_path, template=DEPLOYMENT.replace("REPLICAS", replicas))
+    src = fleet_with(tmp_path, template=edited(DEPLOYMENT, "REPLICAS", replicas))
     line = refused(run, src, out)
     assert line.startswith(expected) and "Deployment iris-extra of release dev-dev-1-iris" in line
     assert tree_bytes(out) == before
@@ -108,7 +108,7 @@ def test_an_invalid_object_from_a_template_is_refused_by_render_and_show(replica
 
 
 def test_a_valid_object_from_a_template_is_written(tmp_path, run):
-    src = fleet_with(tmp_path, template=DEPLOYMENT.replace("REPLICAS", "2"))
+    src = fleet_with(tmp_path, template=edited(DEPLOYMENT, "REPLICAS", "2"))
     result = run("render", "--source", src, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out/workloads/dev/dev-1/iris/deployment-iris-extra.yaml").is_file()
@@ -219,7 +219,7 @@ def empty_component_repo(tmp_path: Path) -> bytes:
             "apiVersion: gitops-gen.io/v1alpha1\nkind: Model\nmetadata: {name: rec}\n"
             "spec: {version: '1', format: custom, serving: jsonnet, component: components/rec.jsonnet}\n")
         dev = source / "environments/dev.yaml"
-        dev.write_text(dev.read_text().replace("  models:\n", "  models:\n    rec: {}\n"))
+        dev.write_text(edited(dev.read_text(), "  models:\n", "  models:\n    rec: {}\n"))
 
     return pack(make_repo(tmp_path / "repo", edit=add_empty_component))
 
@@ -230,7 +230,7 @@ def test_the_plugin_refuses_an_empty_release_for_every_selection(selection, tmp_
     done = request(empty_component_repo(tmp_path), tmp_path / "tmp", parameters=selection,
                    GITOPS_GEN_LIMIT_JSONNET_MEMORY_BYTES=MEMORY)
     assert (done.returncode, done.stdout) == (1, "")
-    assert one_line(done.stderr).startswith(EMPTY_LINE.replace("dev-dev-1-rec", "dev-dev-local-rec"))
+    assert one_line(done.stderr).startswith(edited(EMPTY_LINE, "dev-dev-1-rec", "dev-dev-local-rec"))
 
 
 # --- (6) format widths taken from arguments are refused before the string is built --------------------
@@ -276,7 +276,7 @@ def test_the_nested_format_attack_fails_render_with_one_line(tmp_path, run, rend
     out, before = rendered_before
     src = fleet_with(tmp_path)
     model = src / "models/iris.yaml"
-    model.write_text(model.read_text().replace("{{ version }}", "{{ '{0:{1}}'.format('a','300000000') }}"))
+    model.write_text(edited(model.read_text(), "{{ version }}", "{{ '{0:{1}}'.format('a','300000000') }}"))
     assert refused(run, src, out) == ("models/iris.yaml:9: spec.storageUri: refused by the template sandbox: a format "
                                       "width of 300000000 is larger than the sandbox allows (1048576)")
     assert tree_bytes(out) == before
@@ -314,7 +314,7 @@ def test_a_jsonnet_memory_bomb_is_one_line_through_the_plugin(tmp_path):
             "apiVersion: gitops-gen.io/v1alpha1\nkind: Model\nmetadata: {name: rec}\n"
             "spec: {version: '1', format: custom, serving: jsonnet, component: components/rec.jsonnet}\n")
         dev = source / "environments/dev.yaml"
-        dev.write_text(dev.read_text().replace("  models:\n", "  models:\n    rec: {}\n"))
+        dev.write_text(edited(dev.read_text(), "  models:\n", "  models:\n    rec: {}\n"))
 
     done = request(pack(make_repo(tmp_path / "repo", edit=add_bomb)), tmp_path / "tmp", parameters=params("dev"),
                    GITOPS_GEN_LIMIT_JSONNET_MEMORY_BYTES=MEMORY)
@@ -470,6 +470,6 @@ def test_validation_is_imported_only_when_user_code_produced_objects(tmp_path):
             "print(*(name in sys.modules for name in ('generator.builders.validation', 'jsonschema', 'jsonschema_rs')))")
     done = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True, cwd=REPO)
     assert (done.returncode, done.stdout) == (0, "False False False\n"), done.stderr
-    with_template = fleet_with(tmp_path / "t", template=DEPLOYMENT.replace("REPLICAS", "2"))
+    with_template = fleet_with(tmp_path / "t", template=edited(DEPLOYMENT, "REPLICAS", "2"))
     done = subprocess.run([sys.executable, "-c", code, str(with_template)], capture_output=True, text=True, cwd=REPO)
     assert (done.returncode, done.stdout) == (0, "True False True\n"), done.stderr

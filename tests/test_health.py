@@ -10,11 +10,11 @@ import pytest
 from generator.builders.argocd import application
 from generator.builders.flux import kustomization
 from generator.builders.workloads import workload_objects
-from generator.errors import GitopsGenError
 from generator.commands.promote_health import check_release_health
+from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
-from tests.conftest import DEV, PROD, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 REC = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -30,9 +30,8 @@ REC = """\
 
 def gate_tree(root):
     files = {**small_fleet(), "models/rec.yaml": REC}
-    files["envs/prod.yaml"] = PROD.replace("server: https://a.example.com:6443",
-                                           "server: https://a.example.com:6443\n          context: ctx-a")
-    files["envs/dev.yaml"] = DEV.replace("iris: {}", "iris: {}\n        rec: {}")
+    files["envs/prod.yaml"] = edited(PROD, "server: https://a.example.com:6443", "server: https://a.example.com:6443\n          context: ctx-a")
+    files["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        rec: {}")
     return build_file_tree(root, files)
 
 

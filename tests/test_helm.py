@@ -6,15 +6,14 @@ import json
 import pytest
 import yaml
 
+from generator.builders.argocd import application
 from generator.builders.files import build_fleet
+from generator.builders.flux import helm_release, kustomization
 from generator.builders.validation import schema_errors
 from generator.commands.promote_health import check_release_health
-from generator.builders.argocd import application
-from generator.builders.flux import helm_release, kustomization
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
-from tests.conftest import DEV, PROD, build_file_tree, small_fleet, tree_bytes
-from tests.lines import ANY, assert_lines
+from tests.helpers import ANY, DEV, PROD, assert_lines, build_file_tree, edited, small_fleet, tree_bytes
 from tests.test_example import kustomize
 
 CHAT = """\
@@ -47,8 +46,8 @@ TRITON = """\
 
 def helm_tree(root, project_extra: str = "", chat_prod: str = "{}", files: dict | None = None):
     tree = {**small_fleet(), "models/chat.yaml": CHAT, "models/triton.yaml": TRITON}
-    tree["envs/dev.yaml"] = DEV.replace("iris: {}", "iris: {}\n        chat: {}\n        triton: {}")
-    tree["envs/prod.yaml"] = PROD.replace("      models:\n", f"      models:\n        chat: {chat_prod}\n"
+    tree["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        chat: {}\n        triton: {}")
+    tree["envs/prod.yaml"] = edited(PROD, "      models:\n", f"      models:\n        chat: {chat_prod}\n"
                                                                "        triton: {}\n")
     if project_extra:
         tree["project.yaml"] = tree["project.yaml"] + project_extra
@@ -100,7 +99,7 @@ def test_a_chart_with_monitors_has_two_sources_and_a_release_directory(fleet):
 
 
 def test_a_chart_monitor_without_a_port_scrapes_8080(tmp_path):
-    src = helm_tree(tmp_path / "src", files={"models/triton.yaml": TRITON.replace("      port: 8002\n", "")})
+    src = helm_tree(tmp_path / "src", files={"models/triton.yaml": edited(TRITON, "      port: 8002\n", "")})
     files = by_path(load_fleet(src))
     [endpoint] = files["workloads/dev/dev-1/triton/podmonitor-triton.yaml"]["spec"]["podMetricsEndpoints"]
     assert endpoint["portNumber"] == 8080
@@ -114,7 +113,8 @@ def test_flux_gets_chart_sources_and_helmreleases_with_waves(fleet):
     assert release["releaseName"] == "chat" and release["targetNamespace"] == "ml-prod"
     assert release["storageNamespace"] == "ml-prod"
     assert release["values"]["resources"] == {"gpu": 2}
-    assert release["install"] == {"remediation": {"retries": 3}}
+    # Its dependsOn may only name HelmReleases, so it cannot wait for namespaces.<cluster>: Helm creates it.
+    assert release["install"] == {"createNamespace": True, "remediation": {"retries": 3}}
     assert release["upgrade"] == {"remediation": {"retries": 3, "strategy": "rollback"}}
     assert release["timeout"] == "10m" and release["kubeConfig"] == {"secretRef": {"name": "prod-b-kubeconfig"}}
     oci = hub["ocirepository-prod-prod-b-chat.yaml"]["spec"]
@@ -135,11 +135,10 @@ def test_flux_gets_chart_sources_and_helmreleases_with_waves(fleet):
 
 
 def test_hub_waves_link_helmreleases(tmp_path):
-    prod = PROD.replace("          wave: 1\n", "          wave: 1\n        - name: prod-c\n"
+    prod = edited(PROD, "          wave: 1\n", "          wave: 1\n        - name: prod-c\n"
                         "          server: https://c.example.com:6443\n          kubeConfigSecret: prod-c-kubeconfig\n"
                         "          wave: 2\n")
-    fleet = load_fleet(helm_tree(tmp_path / "src", files={"envs/prod.yaml": prod.replace(
-        "      models:\n", "      models:\n        chat: {}\n")}))
+    fleet = load_fleet(helm_tree(tmp_path / "src", files={"envs/prod.yaml": edited(prod, "      models:\n", "      models:\n        chat: {}\n")}))
     files = by_path(fleet)
     assert files["flux/hub/helmrelease-prod-prod-c-chat.yaml"]["spec"]["dependsOn"] == [{"name": "prod-prod-b-chat"}]
     assert "dependsOn" not in files["flux/hub/helmrelease-prod-prod-b-chat.yaml"]["spec"]
@@ -205,13 +204,12 @@ def test_plugin_index_answers_a_chart_release(tmp_path):
 
 
 BAD = [
-    ("chart-without-version", {"models/chat.yaml": CHAT.replace(', version: "{{ version }}"', "")},
+    ("chart-without-version", {"models/chat.yaml": edited(CHAT, ', version: "{{ version }}"', "")},
      "models/chat.yaml:7: spec.chart.version: required field is missing"),
-    ("values-not-a-mapping", {"models/chat.yaml": CHAT.replace(
-        "      values:\n        model: meta-llama/Llama-3.1-8B-Instruct\n"
+    ("values-not-a-mapping", {"models/chat.yaml": edited(CHAT, "      values:\n        model: meta-llama/Llama-3.1-8B-Instruct\n"
         "        servedName: \"chat-{{ environment }}\"\n        resources: {gpu: 1}\n", "      values: [1, 2]\n")},
      "models/chat.yaml:8: spec.values: must be a mapping, not a list"),
-    ("repo-neither-https-nor-oci", {"models/chat.yaml": CHAT.replace("oci://ghcr.io", "http://ghcr.io")},
+    ("repo-neither-https-nor-oci", {"models/chat.yaml": edited(CHAT, "oci://ghcr.io", "http://ghcr.io")},
      "models/chat.yaml:7: spec.chart.repo: 'http://ghcr.io/acme/charts' is not an https:// Helm repository or an "
      "oci:// registry path"),
     ("canary", {"models/chat.yaml": CHAT + "      rollout: {strategy: canary}\n"},
@@ -220,8 +218,7 @@ BAD = [
     ("chart-without-helm", {"models/iris.yaml": small_fleet()["models/iris.yaml"]
                             + "      chart: {repo: https://c.example.com, name: x, version: '1'}\n"},
      f"models/iris.yaml:{ANY}: spec.chart: only for serving: helm"),
-    ("helm-without-chart", {"models/chat.yaml": CHAT.replace(
-        '      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}\n', "")},
+    ("helm-without-chart", {"models/chat.yaml": edited(CHAT, '      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}\n', "")},
      "models/chat.yaml:4: spec.chart: required for serving: helm ({repo, name, version})"),
     # The chart builds its own pods: their container fields go in values, never silently dropped.
     ("container-field", {"models/chat.yaml": CHAT + "      command: [vllm, serve]\n"},
@@ -230,7 +227,7 @@ BAD = [
     ("kserve-only-field", {"models/chat.yaml": CHAT + "      workers: {tensorParallelSize: 2}\n"},
      "models/chat.yaml:12: spec.workers: does not apply to serving: helm: multi-node serving is KServe's "
      "(serving: kserve with format: huggingface, or serving: llm)"),
-    ("alerts", {"models/triton.yaml": TRITON.replace("path: /metrics}", "path: /metrics, alerts: {latencyP99: 1s}}")},
+    ("alerts", {"models/triton.yaml": edited(TRITON, "path: /metrics}", "path: /metrics, alerts: {latencyP99: 1s}}")},
      "models/triton.yaml:9: spec.monitoring.alerts.latencyP99: a Helm chart's server (chart triton-inference-server) "
      "exports no latency histogram to take a percentile of (docs/rollouts.md, Which metrics)"),
 ]
@@ -333,3 +330,86 @@ def test_render_is_deterministic_with_charts(tmp_path, run):
         assert run("render", "--source", src, "--out", tmp_path / out).exit_code == 0
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
     assert json.dumps(sorted(tree_bytes(tmp_path / "a")))  # sanity: something was written
+
+
+# --- Helm beside engines per cluster, namespaces, Flux sources and Argo CD settings --------------------------
+
+ONE_ENGINE_PER_CLUSTER = PROD.replace("          kubeConfigSecret: prod-b-kubeconfig\n",
+                                      "          kubeConfigSecret: prod-b-kubeconfig\n          engine: flux\n")
+
+
+def test_chart_objects_follow_each_clusters_engine(tmp_path):
+    src = helm_tree(tmp_path / "src", files={"envs/prod.yaml": ONE_ENGINE_PER_CLUSTER.replace(
+        "          labels: {region: eu}\n", "          labels: {region: eu}\n          engine: argocd\n").replace(
+        "      models:\n", "      models:\n        chat: {}\n")})
+    files = by_path(load_fleet(src))
+    # prod-a: Argo CD only: an Application, no HelmRelease or chart source for it.
+    assert "argocd/prod/application-prod-prod-a-chat.yaml" in files
+    assert not [p for p in files if p.startswith("flux/") and "prod-a" in p]
+    # prod-b: Flux only (from the hub): a HelmRelease and its OCIRepository, no Application.
+    assert "argocd/prod/application-prod-prod-b-chat.yaml" not in files
+    assert {"flux/hub/helmrelease-prod-prod-b-chat.yaml", "flux/hub/ocirepository-prod-prod-b-chat.yaml"} <= set(files)
+
+
+def test_chart_only_flux_folders_need_no_git_source_nor_namespaces(tmp_path):
+    # prod-b by Flux with only the chart (no monitors): no GitRepository, no namespaces Kustomization.
+    prod = ONE_ENGINE_PER_CLUSTER.replace("      models:\n        iris:\n          version: \"1.0.0\"\n"
+                                          "          replicas: {min: 2, max: 5}\n", "      models:\n        chat: {}\n")
+    src = helm_tree(tmp_path / "src", files={"envs/prod.yaml": prod})
+    hub = {p.rsplit("/", 1)[1]: o for p, o in by_path(load_fleet(src)).items() if p.startswith("flux/hub/")}
+    assert sorted(hub) == ["helmrelease-prod-prod-b-chat.yaml", "kustomization.yaml",
+                           "ocirepository-prod-prod-b-chat.yaml"]
+    assert hub["helmrelease-prod-prod-b-chat.yaml"]["spec"]["install"]["createNamespace"] is True
+
+
+def test_a_charts_kustomization_waits_for_the_namespaces_and_its_namespace_is_written(fleet):
+    files = by_path(fleet)
+    local = {p.rsplit("/", 1)[1]: o for p, o in files.items() if p.startswith("flux/clusters/dev-1/")}
+    # triton has monitors: its Kustomization dependsOn namespaces.dev-1 as every release Kustomization does,
+    # and ml-dev is a Namespace of dev-1 (the HelmRelease's createNamespace only covers a race).
+    assert local["kustomization-dev-dev-1-triton.yaml"]["spec"]["dependsOn"] == [{"name": "namespaces.dev-1"}]
+    assert "namespaces/dev-1/namespace-ml-dev.yaml" in files
+    assert "dependsOn" not in local["helmrelease-dev-dev-1-triton.yaml"]["spec"]
+
+
+def test_helmreleases_run_as_the_flux_service_account_and_ignore_the_git_source(tmp_path):
+    src = helm_tree(tmp_path / "src", project_extra=(
+        "      flux:\n        serviceAccountName: ml-deployer\n"
+        "        sourceRef: {kind: GitRepository, name: flux-system}\n"))
+    files = by_path(load_fleet(src))
+    release = files["flux/hub/helmrelease-prod-prod-b-chat.yaml"]["spec"]
+    assert release["serviceAccountName"] == "ml-deployer"
+    assert "sourceRef" not in release and release["chartRef"]["kind"] == "OCIRepository"
+    assert not [p for p in files if p.startswith("flux/") and "/gitrepository-" in p]
+    triton = files["flux/clusters/dev-1/kustomization-dev-dev-1-triton.yaml"]["spec"]
+    assert triton["sourceRef"] == {"kind": "GitRepository", "name": "flux-system"}
+    for path, obj in files.items():
+        if not path.endswith("/kustomization.yaml"):
+            assert schema_errors(obj) == [], path
+
+
+def test_chart_applications_follow_the_argocd_settings(tmp_path):
+    chat = CHAT + """\
+      argocd:
+        ignoreDifferences: [{group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}]
+        syncOptions: [ServerSideApply=true]
+"""
+    for application_sets in (False, True):
+        src = helm_tree(tmp_path / f"src-{application_sets}", files={"models/chat.yaml": chat}, project_extra=(
+            "      argocd:\n        project: \"ml-{{ environment }}\"\n        destination: name\n"
+            f"        applicationSets: {str(application_sets).lower()}\n"))
+        files = by_path(load_fleet(src))
+        if application_sets:
+            spec = files["argocd/prod/applicationset-prod-chat.yaml"]["spec"]["template"]["spec"]
+            assert spec["destination"] == {"name": "{{ .name }}", "namespace": "ml-prod"}
+        else:
+            spec = files["argocd/prod/application-prod-prod-a-chat.yaml"]["spec"]
+            assert spec["destination"] == {"name": "prod-a", "namespace": "ml-prod"}
+        assert spec["project"] == "ml-prod"
+        assert spec["source"]["chart"] == "vllm-server"
+        assert spec["syncPolicy"]["syncOptions"] == ["CreateNamespace=true", "PruneLast=true", "ServerSideApply=true"]
+        assert spec["ignoreDifferences"] == [{"group": "apps", "kind": "Deployment", "jsonPointers": ["/spec/replicas"]}]
+        project = files["argocd/prod/appproject-ml-prod.yaml"]
+        assert project["metadata"]["name"] == "ml-prod"
+        assert "ghcr.io/acme/charts" in project["spec"]["sourceRepos"]
+        assert {"name": "prod-a", "namespace": "ml-prod"} in project["spec"]["destinations"]

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import IRIS, build_file_tree, small_fleet
+from tests.helpers import IRIS, build_file_tree, edited, small_fleet
 
 
 @pytest.fixture
@@ -50,10 +50,10 @@ def repo(tmp_path, git_env):
     git(root, "init", "-q", "-b", "main")
     shas = {"initial": commit(root, "Ann", "specs: dev runs iris's default, prod pins 1.0.0", 1)}
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.1.0"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.1.0"'))
     shas["promote"] = commit(root, "Bob", "promote iris 1.1.0 from dev to prod", 2)
     model = source / "models/iris.yaml"
-    model.write_text(model.read_text().replace('version: "1.1.0"', 'version: "1.2.0"'))
+    model.write_text(edited(model.read_text(), 'version: "1.1.0"', 'version: "1.2.0"'))
     shas["default"] = commit(root, "Ann", "iris 1.2.0", 3)  # moves dev (no pin), not prod
     git(root, "mv", "environments/envs/prod.yaml", "environments/envs/production.yaml")
     shas["rename"] = commit(root, "Cy", "one file name per environment", 4)
@@ -62,7 +62,7 @@ def repo(tmp_path, git_env):
     commit(root, "Cy", "docs", 5)
     git(root, "switch", "-q", "-c", "hotfix")
     production = source / "envs/production.yaml"
-    production.write_text(production.read_text().replace('version: "1.1.0"', 'version: "1.1.1"'))
+    production.write_text(edited(production.read_text(), 'version: "1.1.0"', 'version: "1.1.1"'))
     shas["branch"] = commit(root, "Dee", "hotfix iris 1.1.1 in prod", 6)
     git(root, "switch", "-q", "main")
     subprocess.run(["git", "merge", "-q", "--no-ff", "hotfix", "-m", "Merge branch 'hotfix'"], cwd=root, check=True,
@@ -71,10 +71,10 @@ def repo(tmp_path, git_env):
                         "GIT_COMMITTER_DATE": "2025-03-07T10:00:00+00:00"})
     shas["merge"] = git(root, "rev-parse", "HEAD").strip()
     dev = source / "envs/dev.yaml"
-    dev.write_text(dev.read_text().replace("    iris: {}\n", "    iris: {}\n    rec: {}\n"))
-    (source / "models/rec.yaml").write_text(textwrap.dedent(IRIS).replace("name: iris", "name: rec"))
+    dev.write_text(edited(dev.read_text(), "    iris: {}\n", "    iris: {}\n    rec: {}\n"))
+    (source / "models/rec.yaml").write_text(edited(textwrap.dedent(IRIS), "name: iris", "name: rec"))
     shas["add"] = commit(root, "Fay", "rec in dev", 8)
-    dev.write_text(dev.read_text().replace("    rec: {}\n", ""))
+    dev.write_text(edited(dev.read_text(), "    rec: {}\n", ""))
     (source / "models/rec.yaml").unlink()
     shas["remove"] = commit(root, "Fay", "rec is gone", 9)
     return source, shas
@@ -119,9 +119,9 @@ def test_a_file_that_does_not_parse_keeps_its_last_readable_versions(repo, run):
     root = source.parent
     production = source / "envs/production.yaml"
     good = production.read_text()
-    production.write_text(good.replace("models:", "models: [", 1))
+    production.write_text(edited(good, "models:", "models: [", 1))
     commit(root, "Gus", "oops", 10)
-    production.write_text(good.replace('version: "1.1.1"', 'version: "1.2.0"'))
+    production.write_text(edited(good, 'version: "1.1.1"', 'version: "1.2.0"'))
     fixed = commit(root, "Gus", "fix and promote", 11)
     lines = run("history", "iris", "--env", "prod", "--source", source).stdout.splitlines()
     assert lines[0].startswith("2025-03-11 10:00 UTC  prod  iris  1.1.1 -> 1.2.0")

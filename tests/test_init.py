@@ -7,7 +7,7 @@ import subprocess
 
 import yaml
 
-from tests.conftest import tree_bytes
+from tests.helpers import tree_bytes
 
 
 def git_repo(path):

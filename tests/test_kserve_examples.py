@@ -13,6 +13,7 @@ import yaml
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
+from tests.helpers import edited
 from tests.test_kserve_full import model_tree
 
 OURS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
@@ -108,14 +109,14 @@ spec:
         requests: {cpu: "100m", memory: "256Mi"}
         limits: {cpu: "1", memory: "1Gi"}
 """
-example("tensorflow", TF, TF_OFFICIAL.replace("NAME", "flower-sample"))
+example("tensorflow", TF, edited(TF_OFFICIAL, "NAME", "flower-sample"))
 # model-serving/predictive-inference/frameworks/tensorflow/tensorflow.md:125
 example("tensorflow-grpc", {**TF, "deploymentMode": "Knative", "grpcPort": 9000},
-        TF_OFFICIAL.replace("NAME", "flower-grpc") + "      ports: [{containerPort: 9000, name: h2c, protocol: TCP}]\n")
+        edited(TF_OFFICIAL, "NAME", "flower-grpc") + "      ports: [{containerPort: 9000, name: h2c, protocol: TCP}]\n")
 # model-serving/predictive-inference/frameworks/tensorflow/tensorflow.md:152: grpc-v1 picks the
 # runtime's gRPC port (TensorFlow Serving's 9000) by itself.
 example("tensorflow-grpc-v1", {**TF, "protocol": "grpc-v1"},
-        TF_OFFICIAL.replace("NAME", "flower-grpc").replace("      storageUri", "      protocolVersion: grpc-v1\n"
+        edited(edited(TF_OFFICIAL, "NAME", "flower-grpc"), "      storageUri", "      protocolVersion: grpc-v1\n"
                                                                                "      storageUri")
         + "      ports: [{containerPort: 9000, name: grpc-port, protocol: TCP}]\n")
 # model-serving/predictive-inference/frameworks/overview.md:116

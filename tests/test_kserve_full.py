@@ -2,7 +2,6 @@
 annotations, transformers and explainers, and the located errors for fields that do not apply."""
 from __future__ import annotations
 
-
 import pytest
 import yaml
 
@@ -10,7 +9,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.conftest import build_file_tree
+from tests.helpers import build_file_tree
 
 PROJECT = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -131,7 +130,7 @@ def test_a_request_above_its_limit_is_refused(tmp_path):
 
 def test_an_accelerator_request_must_equal_its_limit(tmp_path):
     problems = problems_of(tmp_path, {**SKLEARN, "resources": {"requests": {"nvidia.com/gpu": "1"}}})
-    assert problems == ["models/m.yaml:11: spec.resources.requests.nvidia.com/gpu: nvidia.com/gpu is an extended "
+    assert problems == ["models/m.yaml:11: spec.resources.requests[\"nvidia.com/gpu\"]: nvidia.com/gpu is an extended "
                         "resource: its request must equal its limit (set resources.limits.nvidia.com/gpu, or leave "
                         "the request out)"]
 
@@ -163,7 +162,7 @@ def test_resources_merge_per_environment(tmp_path):
     ({**CUSTOM, "replicas": {"min": 2}, "autoscaling": {"metric": "cpu"}},
      "spec.autoscaling: a HorizontalPodAutoscaler needs a maximum: set replicas.max"),
     ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
-     "spec.annotations.serving.kserve.io/deploymentMode: set by gitops-gen from deploymentMode: write that field"),
+     "spec.annotations[\"serving.kserve.io/deploymentMode\"]: set by gitops-gen from deploymentMode: write that field"),
     ({"format": "huggingface"}, "spec.storageUri: required for serving: kserve (or args naming --model_id)"),
 ])
 def test_a_field_that_does_not_apply_is_one_located_line(tmp_path, spec, expected):

@@ -10,7 +10,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, small_fleet
 
 QWEN = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -42,7 +42,7 @@ probes:
 def llm_fleet(tmp_path, model: str = QWEN, extra: str = "", env: str = "{}"):
     tree = {**small_fleet(), "models/llm.yaml": model + textwrap.indent(textwrap.dedent(extra), "      ")}
     name = yaml.safe_load(textwrap.dedent(model))["metadata"]["name"]
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", f"iris: {{}}\n        {name}: {env}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", f"iris: {{}}\n        {name}: {env}")
     return load_fleet(build_file_tree(tmp_path / "src", tree))
 
 
@@ -118,8 +118,7 @@ def test_llm_is_kserves_single_node_gpu_sample(tmp_path):
 
 
 # https://github.com/kserve/kserve/blob/v0.20.0/docs/samples/llmisvc/single-node-gpu/llm-inference-service-qwen2-7b-gpu-no-scheduler.yaml
-QWEN_NO_SCHEDULER = QWEN_SINGLE.replace("qwen2-7b-instruct-single", "qwen2-7b-instruct-single-no-scheduler").replace(
-    """    scheduler: { }  # Default scheduler with default load balancing
+QWEN_NO_SCHEDULER = edited(edited(QWEN_SINGLE, "qwen2-7b-instruct-single", "qwen2-7b-instruct-single-no-scheduler"), """    scheduler: { }  # Default scheduler with default load balancing
     route: { }
     gateway: { }
 """, """    # No scheduler - routing handled by Kubernetes service
@@ -128,15 +127,13 @@ QWEN_NO_SCHEDULER = QWEN_SINGLE.replace("qwen2-7b-instruct-single", "qwen2-7b-in
 
 
 def test_llm_without_scheduler_is_kserves_sample(tmp_path):
-    model = QWEN.replace("qwen2-7b-instruct-single", "qwen2-7b-instruct-single-no-scheduler").replace(
-        "router: {scheduler: {}, route: {}, gateway: {}}", "router: {route: {}}")
+    model = edited(edited(QWEN, "qwen2-7b-instruct-single", "qwen2-7b-instruct-single-no-scheduler"), "router: {scheduler: {}, route: {}, gateway: {}}", "router: {route: {}}")
     [llmisvc] = llm_objects(tmp_path, model, extra=QWEN_CONTAINER)
     assert comparable(llmisvc) == official(QWEN_NO_SCHEDULER)
 
 
 def test_defaults_model_name_format_and_pod_labels(tmp_path):
-    model = QWEN.replace("llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}",
-                         "args: [--max-model-len=8192]\n      env: {VLLM_LOGGING_LEVEL: DEBUG}")
+    model = edited(QWEN, "llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}", "args: [--max-model-len=8192]\n      env: {VLLM_LOGGING_LEVEL: DEBUG}")
     [llmisvc] = llm_objects(tmp_path, model)
     spec = llmisvc["spec"]
     assert spec["model"]["name"] == "qwen2-7b-instruct-single"  # the Model's name
@@ -161,9 +158,8 @@ def test_ab_variants_form_one_kserve_routing_group(tmp_path):
     # KServe's "Canary Rollout for LLMInferenceService": two services, the same model name and route group,
     # proportional weights. (https://github.com/kserve/website/blob/main/docs/model-serving/generative-inference/
     # llmisvc/canary-rollout.md; its baseRefs name configs of its own and are left out here.)
-    model = QWEN.replace('storageUri: hf://Qwen/Qwen2.5-7B-Instruct', 'storageUri: "hf://Qwen/Qwen2.5-7B-Instruct:{{ version }}"')
-    model = model.replace("llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}",
-                          "llm: {modelName: my-model, router: {scheduler: {}}}")
+    model = edited(QWEN, 'storageUri: hf://Qwen/Qwen2.5-7B-Instruct', 'storageUri: "hf://Qwen/Qwen2.5-7B-Instruct:{{ version }}"')
+    model = edited(model, "llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}", "llm: {modelName: my-model, router: {scheduler: {}}}")
     extra = """\
         rollout:
           strategy: ab
@@ -221,7 +217,7 @@ def test_fields_that_do_not_apply_are_one_located_line(tmp_path, extra, expected
 
 
 def test_llm_replicas_must_be_fixed(tmp_path):
-    [line] = problems(tmp_path, model=QWEN.replace("replicas: {min: 3, max: 3}", "replicas: {min: 1, max: 3}"))
+    [line] = problems(tmp_path, model=edited(QWEN, "replicas: {min: 3, max: 3}", "replicas: {min: 1, max: 3}"))
     assert line.startswith("models/llm.yaml:9: spec.replicas: serving: llm runs a fixed number of replicas")
 
 
@@ -244,10 +240,9 @@ def test_llm_field_needs_serving_llm(tmp_path):
 ])
 def test_workers_with_kserve_where_kserve_refuses_them(tmp_path, extra, expected):
     tree = {**small_fleet()}
-    tree["models/iris.yaml"] = tree["models/iris.yaml"].replace("      format: sklearn\n", "").replace(
-        "      runtime: kserve-sklearnserver\n", "") + textwrap.indent(extra, "      ")
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {replicas: {min: 1, max: 1}}")
-    tree["envs/prod.yaml"] = tree["envs/prod.yaml"].replace("replicas: {min: 2, max: 5}", "replicas: {min: 1, max: 1}")
+    tree["models/iris.yaml"] = edited(edited(tree["models/iris.yaml"], "      format: sklearn\n", ""), "      runtime: kserve-sklearnserver\n", "") + textwrap.indent(extra, "      ")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {replicas: {min: 1, max: 1}}")
+    tree["envs/prod.yaml"] = edited(tree["envs/prod.yaml"], "replicas: {min: 2, max: 5}", "replicas: {min: 1, max: 1}")
     with pytest.raises(GitopsGenError) as info:
         load_fleet(build_file_tree(tmp_path / "src", tree))
     assert [p for p in map(str, info.value.problems) if expected in p], info.value.problems
@@ -287,7 +282,7 @@ def test_workers_with_kserve_are_kserves_multi_node_example(tmp_path):
           workers: {pipelineParallelSize: 2, tensorParallelSize: 1}
     """
     tree = {**small_fleet(), "models/llama.yaml": model}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        huggingface-llama3: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        huggingface-llama3: {}")
     fleet = load_fleet(build_file_tree(tmp_path / "src", tree))
     [release] = [r for r in fleet.releases if r.model == "huggingface-llama3"]
     [isvc] = workload_objects(release)
@@ -302,7 +297,7 @@ def test_the_examples_llm_and_its_caches(tmp_path):
     import shutil
 
     from generator.commands.render import render
-    from tests.conftest import EXAMPLE
+    from tests.helpers import EXAMPLE
     from tests.test_example import kustomize
 
     shutil.copytree(EXAMPLE, tmp_path / "environments")

@@ -10,7 +10,7 @@ import pytest
 from generator.errors import GitopsGenError
 from generator.load.source import load_tree
 from generator.load.yamlpos import load_documents
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, small_fleet
 
 
 def problems_of(tmp_path, **changes) -> list[str]:
@@ -58,14 +58,14 @@ def test_yaml_problems_name_file_and_line(text, expected):
 
 def test_alias_bomb_is_refused():
     lines = ["a: &a [1,1,1,1,1,1,1,1,1,1]"]
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
     with pytest.raises(GitopsGenError, match="alias"):
         load_documents("\n".join(lines) + "\n", "bomb.yaml")
 
 
 def test_unknown_field_names_file_line_and_path_with_a_hint(tmp_path):
-    prod = small_fleet()["envs/prod.yaml"].replace("          wave: 1", "          wave: 1\n          waev: 2")
+    prod = edited(small_fleet()["envs/prod.yaml"], "          wave: 1", "          wave: 1\n          waev: 2")
     assert problems_of(tmp_path, **{"envs/prod.yaml": prod}) == [
         "envs/prod.yaml:14: spec.clusters[1].waev: unknown field (did you mean 'wave'?)"]
 
@@ -76,11 +76,11 @@ def test_unknown_field_names_file_line_and_path_with_a_hint(tmp_path):
     ({"models/iris.yaml": "apiVersion: gitops-gen.io/v1alpha1\nkind: Modle\n"},
      "models/iris.yaml:2: kind: 'Modle' is not one of Project, Environment, Model"),
     ({"models/iris.yaml": "- a list\n"}, "models/iris.yaml:1: a spec document must be a mapping"),
-    ({"envs/dev.yaml": small_fleet()["envs/dev.yaml"].replace("name: dev-1", "name: Dev_1")},
+    ({"envs/dev.yaml": edited(small_fleet()["envs/dev.yaml"], "name: dev-1", "name: Dev_1")},
      "envs/dev.yaml:7: spec.clusters[0].name: 'Dev_1' is not a DNS-1123 label"),
-    ({"envs/dev.yaml": small_fleet()["envs/dev.yaml"].replace("iris: {}", "tulip: {}")},
+    ({"envs/dev.yaml": edited(small_fleet()["envs/dev.yaml"], "iris: {}", "tulip: {}")},
      "envs/dev.yaml:9: spec.models.tulip: model 'tulip' has no Model document"),
-    ({"envs/dev.yaml": small_fleet()["envs/dev.yaml"].replace("- name: dev-1", "- name: dev-1\n          server: http://x")},
+    ({"envs/dev.yaml": edited(small_fleet()["envs/dev.yaml"], "- name: dev-1", "- name: dev-1\n          server: http://x")},
      "envs/dev.yaml:8: spec.clusters[0].server: 'http://x' is not an https:// URL"),
     ({"envs/qa.yaml": "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\nmetadata: {name: qa}\nspec: null\n"},
      "envs/qa.yaml:4: spec: must be a mapping, not empty (null)"),
@@ -111,7 +111,7 @@ def test_second_project_and_duplicate_environment(tmp_path):
 
 
 def test_promotion_must_name_existing_environments(tmp_path):
-    project = small_fleet()["project.yaml"].replace("[dev, prod]", "[dev, qa, prod]")
+    project = edited(small_fleet()["project.yaml"], "[dev, prod]", "[dev, qa, prod]")
     assert problems_of(tmp_path, **{"project.yaml": project}) == [
         "project.yaml:7: spec.promotion[1]: environment 'qa' is not defined"]
 

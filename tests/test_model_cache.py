@@ -11,7 +11,7 @@ from generator.builders.validation import schema_errors
 from generator.commands.render import render
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, small_fleet
 from tests.test_example import kustomize
 
 LLAMA = """\
@@ -41,7 +41,7 @@ QA = """\
 def fleet_files(tmp_path, extra: dict | None = None, llama_extra: str = "") -> dict[str, dict]:
     tree = {**small_fleet(), "models/llama.yaml": LLAMA + textwrap.indent(textwrap.dedent(llama_extra), "      "),
             **(extra or {})}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        llama3: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        llama3: {}")
     files = {f.path: f.obj for f in build_fleet(load_fleet(build_file_tree(tmp_path / "src", tree)))}
     for path, obj in files.items():
         if obj["apiVersion"] != "kustomize.config.k8s.io/v1beta1":
@@ -90,7 +90,7 @@ def test_cluster_objects_are_applied_once_per_cluster_without_a_target_namespace
 def test_rendered_cluster_directory_builds_without_a_namespace(tmp_path):
     source = build_file_tree(tmp_path / "src", {**small_fleet(), "models/llama.yaml": LLAMA})
     dev = source / "envs/dev.yaml"
-    dev.write_text(dev.read_text().replace("iris: {}", "iris: {}\n    llama3: {}"))
+    dev.write_text(edited(dev.read_text(), "iris: {}", "iris: {}\n    llama3: {}"))
     out = tmp_path / "out"
     assert render(source, out, quiet=True) == 0
     [cache] = kustomize(out / "workloads/_cluster/dev-1")
@@ -115,7 +115,7 @@ def test_environments_on_one_cluster_share_one_cache(tmp_path):
 
 
 def test_the_same_cache_with_different_content_is_an_error(tmp_path):
-    qa = QA.replace("llama3: {}", "llama3: {modelCache: {size: 20Gi, nodeGroups: [workers], name: llama3-8b}}")
+    qa = edited(QA, "llama3: {}", "llama3: {modelCache: {size: 20Gi, nodeGroups: [workers], name: llama3-8b}}")
     with pytest.raises(GitopsGenError) as info:
         fleet_files(tmp_path, {"envs/qa.yaml": qa})
     [problem] = info.value.problems
@@ -124,7 +124,7 @@ def test_the_same_cache_with_different_content_is_an_error(tmp_path):
 
 
 def test_default_name_follows_the_uri(tmp_path):
-    files = fleet_files(tmp_path, {"models/llama.yaml": LLAMA.replace(", name: llama3-8b", "")})
+    files = fleet_files(tmp_path, {"models/llama.yaml": edited(LLAMA, ", name: llama3-8b", "")})
     [cache] = [p for p in files if "localmodelcache" in p]
     assert cache.startswith("workloads/_cluster/dev-1/localmodelcache-llama3-")
 
@@ -148,19 +148,18 @@ def test_template_may_not_namespace_a_cluster_scoped_kind(tmp_path):
      "spec.modelCache: does not apply to serving: deployment"),
 ])
 def test_model_cache_where_it_means_nothing_is_refused(tmp_path, model_extra, expected):
-    model = LLAMA.replace('      format: huggingface\n', "")
+    model = edited(LLAMA, '      format: huggingface\n', "")
     tree = {**small_fleet(), "models/llama.yaml": model + textwrap.indent(model_extra, "      ")}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        llama3: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        llama3: {}")
     with pytest.raises(GitopsGenError) as info:
         load_fleet(build_file_tree(tmp_path / "src", tree))
     assert [p for p in info.value.problems if expected in str(p)], info.value.problems
 
 
 def test_model_cache_without_a_uri_is_refused(tmp_path):
-    model = LLAMA.replace('      storageUri: "hf://meta-llama/Meta-Llama-3-8B"\n', "").replace(
-        "format: huggingface", "format: custom\n      image: ghcr.io/x:1")
+    model = edited(edited(LLAMA, '      storageUri: "hf://meta-llama/Meta-Llama-3-8B"\n', ""), "format: huggingface", "format: custom\n      image: ghcr.io/x:1")
     tree = {**small_fleet(), "models/llama.yaml": model}
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        llama3: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        llama3: {}")
     with pytest.raises(GitopsGenError) as info:
         load_fleet(build_file_tree(tmp_path / "src", tree))
     assert [str(p) for p in info.value.problems] == [

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from generator.builders.monitoring import seconds
+from tests.helpers import edited
 from tests.test_rollouts import AB, DEPLOYMENT_MODEL, KSERVE_MODEL, problems, rec_objects
 
 MONITORING = "monitoring: {metrics: true, path: /stats, alerts: {errorRate: 0.02, latencyP99: 750ms}, dashboard: true}\n"
@@ -99,8 +100,7 @@ def test_dashboard_is_a_labelled_config_map_with_deterministic_json(tmp_path):
 
 
 def test_a_runtime_without_latency_histogram_gets_no_latency_panel(tmp_path):
-    model = KSERVE_MODEL.replace("format: sklearn", "format: onnx").replace("runtime: kserve-sklearnserver",
-                                                                            "runtime: kserve-tritonserver")
+    model = edited(edited(KSERVE_MODEL, "format: sklearn", "format: onnx"), "runtime: kserve-sklearnserver", "runtime: kserve-tritonserver")
     objects = rec_objects(tmp_path, model, "monitoring: {metrics: true, alerts: {errorRate: 0.1}, dashboard: true}\n")
     [rule] = objects[("PrometheusRule", "rec")]["spec"]["groups"][0]["rules"]
     assert "nv_inference_request_failure" in rule["expr"]
@@ -112,10 +112,10 @@ def test_a_runtime_without_latency_histogram_gets_no_latency_panel(tmp_path):
     (KSERVE_MODEL, "monitoring: {metrics: true, alerts: {errorRate: 0.1}}\n",
      "models/rec.yaml:10: spec.monitoring.alerts.errorRate: KServe's Python model server exports no count of "
      "failed requests to alert on; with deploymentMode: Knative"),
-    (KSERVE_MODEL.replace("runtime: kserve-sklearnserver", "runtime: kserve-tritonserver"),
+    (edited(KSERVE_MODEL, "runtime: kserve-sklearnserver", "runtime: kserve-tritonserver"),
      "monitoring: {metrics: true, alerts: {latencyP99: 1s}}\n",
      "models/rec.yaml:10: spec.monitoring.alerts.latencyP99: NVIDIA Triton exports no latency histogram"),
-    (KSERVE_MODEL.replace("runtime: kserve-sklearnserver", "runtime: my-runtime"),
+    (edited(KSERVE_MODEL, "runtime: kserve-sklearnserver", "runtime: my-runtime"),
      "monitoring: {metrics: true, alerts: {latencyP99: 1s}}\n",
      "models/rec.yaml:10: spec.monitoring.alerts.latencyP99: this runtime (runtime my-runtime) exports no"),
     (DEPLOYMENT_MODEL, "monitoring: {alerts: {errorRate: 0.1}}\n",

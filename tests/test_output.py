@@ -13,14 +13,17 @@ import pytest
 
 import generator
 from generator import console as progress_module
-from generator.console import Progress
 from generator.commands.render import render
-from tests.conftest import REPO
+from generator.console import Progress
+from tests.helpers import BOTH_ENGINES_WARNINGS, REPO
 
 # The small fleet: 3 releases (dev-1, prod-a, prod-b) of one KServe model. Objects: 3 InferenceServices,
-# 2 AppProjects + 3 Applications, 3 GitRepositories (dev-1, prod-a, hub) + 3 Flux Kustomizations = 14;
-# files: those plus 8 kustomization.yaml (3 releases, 2 argocd, 3 flux folders) = 22, plus the marker = 23.
-SUMMARY = re.compile(r"rendered 3 releases \(14 objects\) into \S+: 23 files, \d+ written, 0 removed, in \d+\.\d\ds")
+# 2 AppProjects + 3 Applications, 3 GitRepositories (dev-1, prod-a, hub) + 3 Flux Kustomizations,
+# 3 Namespaces and the 3 Flux Kustomizations that apply them = 20; files: those plus 11 kustomization.yaml
+# (3 releases, 2 argocd, 3 flux folders, 3 namespaces folders) = 31, plus the marker = 32.
+SUMMARY = re.compile(r"rendered 3 releases \(20 objects\) into \S+: 32 files, \d+ written, 0 removed, in \d+\.\d\ds")
+# Its project gives every cluster both engines: render warns, quiet or not, before the summary.
+WARNINGS = "".join(line + "\n" for line in BOTH_ENGINES_WARNINGS)
 
 
 class Terminal:
@@ -59,9 +62,11 @@ def test_render_on_a_terminal_shows_progress_then_erases_it(source, tmp_path, te
     assert render(source, tmp_path / "out") == 0
     shown = terminal.read()
     # Each stage ends on its total; the progress line is erased before the summary.
-    for stage in ("building releases: 3/3", "serializing files: 22/22", "writing files: 23/23"):
+    for stage in ("building releases: 3/3", "serializing files: 31/31", "writing files: 32/32"):
         assert stage in shown
-    status, summary = shown.rsplit("\r\033[K", 1)
+    status, after = shown.rsplit("\r\033[K", 1)
+    assert after.startswith(WARNINGS)
+    summary = after[len(WARNINGS):]
     assert SUMMARY.fullmatch(summary.rstrip("\n")), summary
 
 
@@ -69,17 +74,19 @@ def test_quiet_on_a_terminal_shows_nothing(source, tmp_path, terminal, monkeypat
     monkeypatch.setattr(progress_module, "DELAY", 0)
     monkeypatch.setattr(sys, "stderr", terminal.stream)
     assert render(source, tmp_path / "out", quiet=True) == 0
-    assert terminal.read() == ""
+    assert terminal.read() == WARNINGS
 
 
 def test_not_on_a_terminal_only_the_summary_line(source, tmp_path, run, monkeypatch):
     monkeypatch.setattr(progress_module, "DELAY", 0)
     result = run("render", "--source", source, "--out", tmp_path / "out")
     assert result.exit_code == 0
-    assert SUMMARY.fullmatch(result.stderr.rstrip("\n")) and result.stderr.count("\n") == 1
-    assert "23 files, 23 written, 0 removed" in result.stderr
+    assert result.stderr.startswith(WARNINGS)
+    summary = result.stderr[len(WARNINGS):]
+    assert SUMMARY.fullmatch(summary.rstrip("\n")) and summary.count("\n") == 1
+    assert "32 files, 32 written, 0 removed" in result.stderr
     again = run("render", "--source", source, "--out", tmp_path / "out")
-    assert "23 files, 0 written, 0 removed" in again.stderr
+    assert "32 files, 0 written, 0 removed" in again.stderr
 
 
 def test_progress_waits_for_a_long_render_and_throttles(terminal):
@@ -164,7 +171,7 @@ def test_python_dash_m_generator_works_like_gitops_gen(source, tmp_path):
     assert by_module.returncode == by_script.returncode == 0
     assert by_module.stderr.replace(str(tmp_path / "a"), "OUT").split(" in ")[0] == \
         by_script.stderr.replace(str(tmp_path / "b"), "OUT").split(" in ")[0]
-    from tests.conftest import tree_bytes
+    from tests.helpers import tree_bytes
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
     usage = [subprocess.run([*cmd, "--help"], capture_output=True, text=True).stdout
              for cmd in ([sys.executable, "-m", "generator"], [console_script("gitops-gen")])]

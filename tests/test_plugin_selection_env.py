@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 
 from plugin.selection import read_selector
-from tests.test_plugin import assert_same_as_render, one_line, params, request
-from tests.test_plugin import example_repo, rendered, sidecar_tmp, tarball  # noqa: F401 (fixtures)
+from tests.test_plugin import (  # noqa: F401 (fixtures)
+    assert_same_as_render,
+    example_repo,
+    one_line,
+    params,
+    rendered,
+    request,
+    sidecar_tmp,
+    tarball,
+)
 
 
 def test_a_field_missing_from_the_parameters_comes_from_plugin_env(tarball, rendered, sidecar_tmp):  # noqa: F811

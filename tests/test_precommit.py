@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build_file_tree, small_fleet
+from tests.helpers import REPO, build_file_tree, edited, small_fleet
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
                 "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
@@ -70,7 +70,7 @@ def user_repo(tmp_path, hook_env, head) -> Path:
 
 def bump_prod_version(repo: Path) -> None:
     prod = repo / "environments/envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
 
 
 def test_hooks_pass_on_a_current_tree_and_fail_on_a_stale_one(user_repo, hook_env):
@@ -122,7 +122,7 @@ def test_render_hook_fails_on_new_files_and_on_rendered_files_not_added_to_git(u
 
 def test_both_hooks_fail_on_a_broken_spec_with_a_one_line_error(user_repo, hook_env):
     iris = user_repo / "environments/models/iris.yaml"
-    iris.write_text(iris.read_text().replace("format: sklearn", "format: sklearn\n  formt: onnx"))
+    iris.write_text(edited(iris.read_text(), "format: sklearn", "format: sklearn\n  formt: onnx"))
     git(user_repo, hook_env, "add", "-A")
     before = git(user_repo, hook_env, "status", "--porcelain")
     code, output = pre_commit(user_repo, hook_env)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLE, REPO
+from tests.helpers import EXAMPLE, REPO
 from tests.test_precommit import GIT_IDENTITY, git, status
 
 CI_DOC = REPO / "docs/ci.md"
@@ -64,8 +64,9 @@ def test_the_recipe_as_written_passes_on_a_current_tree_and_fails_on_a_stale_one
     # Only a Terraform output changed (prod's clusters come from it): the hooks run, and the render hook
     # re-renders what it feeds.
     outputs = repo / "environments/infra/outputs.json"
-    outputs.write_text(outputs.read_text().replace("https://prod-us.k8s.example.com:6443",
-                                                   "https://prod-us-2.k8s.example.com:6443"))
+    changed = outputs.read_text().replace("https://prod-eu.k8s.example.com:6443", "https://prod-eu-2.k8s.example.com:6443")
+    assert changed != outputs.read_text()
+    outputs.write_text(changed)
     git(repo, env, "add", "environments/infra/outputs.json")
     code, output = pre_commit(repo, env)  # the staged files only, as on `git commit`
     assert code == 1, output

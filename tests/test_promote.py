@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import EXAMPLE, IRIS, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import EXAMPLE, IRIS, build_file_tree, edited, small_fleet, tree_bytes
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_promote_to_prod_changes_exactly_the_version_line_and_the_rendered_tree(
     assert result.exit_code == 0, result.stderr
     assert "promote fraud-detector 1.5.0 from staging to prod (was 1.4.2)" in result.stderr
     # Exactly one line of the spec: every comment, key and quote is where it was.
-    assert prod.read_text() == before.replace('version: "1.4.2"', 'version: "1.5.0"')
+    assert prod.read_text() == edited(before, 'version: "1.4.2"', 'version: "1.5.0"')
     assert git(repo.parent, "diff", "--numstat", "--", "environments") == "1\t1\tenvironments/environments/prod.yaml\n"
     # The rendered tree follows: every object of prod's two fraud-detector releases carries the version
     # (label, storageUri), so exactly those files change; their kustomization.yaml and everything else do not.
@@ -155,9 +155,9 @@ def test_rollback_pins_an_explicit_version(repo, run):
 
 
 def test_a_model_new_to_the_target_gets_an_entry(tmp_path, run, git_env):
-    other = IRIS.replace("name: iris", "name: other").replace("/iris/", "/other/")
+    other = edited(edited(IRIS, "name: iris", "name: other"), "/iris/", "/other/")
     files = {**small_fleet(), "models/other.yaml": other}
-    files["envs/dev.yaml"] = files["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        other:\n"
+    files["envs/dev.yaml"] = edited(files["envs/dev.yaml"], "iris: {}", "iris: {}\n        other:\n"
                                                             "          version: \"0.3.0\"")
     source = committed_repo(tmp_path / "repo", run, files)
     missing = run("promote", "other", "--to", "dev", "--from", "prod", "--force", "--source", source)
@@ -187,7 +187,7 @@ def test_a_failed_render_puts_the_spec_back(repo, run, tmp_path):
 
 def test_without_a_promotion_order_from_is_required_and_any_order_is_allowed(tmp_path, run, git_env):
     files = {**small_fleet()}
-    files["project.yaml"] = files["project.yaml"].replace("promotion: [dev, prod]", "promotion: []")
+    files["project.yaml"] = edited(files["project.yaml"], "promotion: [dev, prod]", "promotion: []")
     source = committed_repo(tmp_path / "repo", run, files)
     no_from = run("promote", "iris", "--to", "prod", "--source", source)
     assert (no_from.exit_code, no_from.stderr) == (1, "gitops-gen: environment 'prod' is not a stage of "

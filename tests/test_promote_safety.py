@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import EXAMPLE, tree_bytes
+from tests.helpers import EXAMPLE, tree_bytes
 from tests.test_promote import committed_repo, git, git_env, repo  # noqa: F401 (fixtures)
 
 NEVER_RAN = ("gitops-gen: --version 9.9.9-never-deployed of fraud-detector has not run in staging, the stage before "

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, small_fleet
 
 FILES = small_fleet()
 DOCUMENTS = {rel: yaml.safe_load(textwrap.dedent(text)) for rel, text in FILES.items()}

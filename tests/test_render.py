@@ -11,7 +11,7 @@ import pytest
 
 from generator.emit import serialize, tree
 from generator.errors import GitopsGenError
-from tests.conftest import REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 
 def test_render_writes_next_to_the_source_tree_by_default(source, run):
@@ -30,7 +30,7 @@ def test_check_is_clean_after_render_and_stale_after_a_spec_change(source, tmp_p
 
     before = tree_bytes(out)
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
     result = run("render", "--source", source, "--out", out, "--check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -141,7 +141,7 @@ def test_output_is_deterministic_whatever_the_file_order_and_hash_seed(tmp_path)
                        check=True, env=env, cwd=REPO, capture_output=True)
         outs.append(tree_bytes(out))
     # The source annotation names files, which differ here by design; the rest is byte-identical.
-    strip = [{k: b"\n".join(l for l in v.splitlines() if b"gitops-gen.io/source" not in l) for k, v in o.items()}
+    strip = [{k: b"\n".join(line for line in v.splitlines() if b"gitops-gen.io/source" not in line) for k, v in o.items()}
              for o in outs]
     assert strip[0] == strip[1]
     assert len(outs[0]) > 10
@@ -172,7 +172,7 @@ def test_disk_full_while_writing_is_one_line_and_keeps_the_old_tree(source, tmp_
     out = tmp_path / "out"
     run("render", "--source", source, "--out", out)
     before = tree_bytes(out)
-    (source / "models/iris.yaml").write_text((source / "models/iris.yaml").read_text().replace("1.1.0", "1.2.0"))
+    (source / "models/iris.yaml").write_text(edited((source / "models/iris.yaml").read_text(), "1.1.0", "1.2.0"))
     written = []
 
     def fill_the_disk(path, *args, **kwargs):

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from generator.emit import reader, record, serialize, tree
-from tests.conftest import build_file_tree, small_fleet, tree_bytes
+from tests.helpers import build_file_tree, edited, small_fleet, tree_bytes
 
 TEMPLATE = """\
 apiVersion: policy/v1
@@ -67,7 +67,7 @@ def test_an_unchanged_tree_is_confirmed_without_compiling_and_left_alone(source,
 
 def test_a_spec_change_is_seen(source, rendered, run, compiling):
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
     result = run("render", "--source", source, "--out", rendered, "--check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["stale: workloads/prod/prod-a/iris/inferenceservice-iris.yaml",
@@ -82,7 +82,7 @@ def test_a_template_change_is_seen(tmp_path, run):
     out = tmp_path / "out"
     assert run("render", "--source", source, "--out", out).exit_code == 0
     assert run("render", "--source", source, "--out", out, "--check").exit_code == 0
-    (source / "templates/pdb.yaml.j2").write_text(TEMPLATE.replace("maxUnavailable: 1", "maxUnavailable: 2"))
+    (source / "templates/pdb.yaml.j2").write_text(edited(TEMPLATE, "maxUnavailable: 1", "maxUnavailable: 2"))
     result = run("render", "--source", source, "--out", out, "--check")
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 3  # the PDB of each of the three releases
@@ -101,9 +101,9 @@ def test_every_change_to_the_tree_is_seen_and_undone_by_render(source, rendered,
     good = tree_bytes(rendered)
     target = rendered / "workloads/dev/dev-1/iris/inferenceservice-iris.yaml"
     if change == "edit":
-        target.write_text(target.read_text().replace("storageUri", "storageURI"))
+        target.write_text(edited(target.read_text(), "storageUri", "storageURI"))
     elif change == "same-size edit":
-        target.write_bytes(target.read_bytes().replace(b"iris", b"IRIS", 1))
+        target.write_bytes(edited(target.read_bytes(), b"iris", b"IRIS", 1))
     elif change == "extra":
         (target.parent / "notes.yaml").write_text("a: 1\n")
     elif change == "missing":
@@ -143,7 +143,7 @@ def test_unchanged_files_are_shared_with_the_old_tree_changed_ones_written(sourc
     inodes = {p.relative_to(rendered).as_posix(): p.stat().st_ino for p in rendered.rglob("*") if p.is_file()}
     (rendered / "workloads/dev/dev-1/iris/kustomization.yaml").chmod(0o755)  # a mode Git would record
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
     result = run("render", "--source", source, "--out", rendered)
     assert "2 written, 0 removed" in result.stderr
     now = {p.relative_to(rendered).as_posix(): p.stat() for p in rendered.rglob("*") if p.is_file()}
@@ -169,7 +169,7 @@ def test_a_large_old_tree_is_deleted_in_the_background_where_git_does_not_see_it
     out = tmp_path / "out"
     run("render", "--source", source, "--out", out)
     prod = source / "envs/prod.yaml"
-    prod.write_text(prod.read_text().replace('version: "1.0.0"', 'version: "1.0.1"'))
+    prod.write_text(edited(prod.read_text(), 'version: "1.0.0"', 'version: "1.0.1"'))
     assert run("render", "--source", source, "--out", out).exit_code == 0
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
                             capture_output=True, text=True, check=True).stdout
@@ -265,7 +265,7 @@ def test_a_file_edited_while_compiling_is_written_not_shared(source, rendered):
 
     read_earlier = ReadEarlier()
     target = rendered / "workloads/dev/dev-1/iris/inferenceservice-iris.yaml"
-    target.write_bytes(target.read_bytes().replace(b"iris", b"IRIS", 1))  # same size, other bytes
+    target.write_bytes(edited(target.read_bytes(), b"iris", b"IRIS", 1))  # same size, other bytes
     (rendered / "workloads/stray.yaml").write_text("a: 1\n")
     tree.render_tree(contents, rendered, reader=read_earlier)
     assert target.read_bytes() == contents["workloads/dev/dev-1/iris/inferenceservice-iris.yaml"]

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pydantic
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.resolve import templating
 from generator.errors import GitopsGenError
+from generator.resolve import templating
 from generator.resolve.fleet import deep_merge, load_fleet
-from tests.conftest import DEV, build_file_tree, small_fleet
-from tests.lines import assert_lines
+from tests.helpers import DEV, assert_lines, build_file_tree, edited, release_named, small_fleet
 
 
 def without(text: str, field: str) -> str:
@@ -52,17 +52,15 @@ def test_one_release_per_environment_cluster_model_in_merge_order(source):
 
 
 def test_releases_are_immutable(source):
-    release = load_fleet(source).releases[0]
+    release = release_named(load_fleet(source), "dev-dev-1-iris")
     with pytest.raises(dataclasses.FrozenInstanceError):
         release.version = "9"
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):  # a frozen model
         release.spec.port = 1
 
 
 def test_cluster_expressions_are_evaluated_per_cluster(tmp_path):
-    iris = small_fleet()["models/iris.yaml"].replace(
-        'storageUri: "s3://models/iris/{{ version }}"',
-        'storageUri: "s3://{{ cluster }}/{{ environment }}/{{ namespace }}/{{ model }}"')
+    iris = edited(small_fleet()["models/iris.yaml"], 'storageUri: "s3://models/iris/{{ version }}"', 'storageUri: "s3://{{ cluster }}/{{ environment }}/{{ namespace }}/{{ model }}"')
     fleet = fleet_of(tmp_path, **{"models/iris.yaml": iris})
     assert [r.spec.storageUri for r in fleet.releases] == [
         "s3://dev-1/dev/ml-dev/iris", "s3://prod-a/prod/ml-prod/iris", "s3://prod-b/prod/ml-prod/iris"]
@@ -71,9 +69,7 @@ def test_cluster_expressions_are_evaluated_per_cluster(tmp_path):
 def test_cluster_named_anywhere_in_an_expression_is_evaluated_per_cluster(tmp_path):
     # Expressions that do not name the cluster are evaluated once per environment and model;
     # any that does, however written, once per cluster.
-    iris = small_fleet()["models/iris.yaml"].replace(
-        'storageUri: "s3://models/iris/{{ version }}"',
-        'storageUri: "s3://{% if cluster == \'prod-b\' %}b{% else %}{{ cluster | upper }}{% endif %}/{{ version }}"')
+    iris = edited(small_fleet()["models/iris.yaml"], 'storageUri: "s3://models/iris/{{ version }}"', 'storageUri: "s3://{% if cluster == \'prod-b\' %}b{% else %}{{ cluster | upper }}{% endif %}/{{ version }}"')
     iris += "      env: {SITE: \"{{ [cluster, environment] | join('@') }}\", MODEL: \"{{ model }}\"}\n"
     fleet = fleet_of(tmp_path, **{"models/iris.yaml": iris})
     assert [r.spec.storageUri for r in fleet.releases] == ["s3://DEV-1/1.1.0", "s3://PROD-A/1.0.0", "s3://b/1.0.0"]
@@ -114,7 +110,7 @@ def test_plain_names_are_substituted_exactly_as_jinja2_renders_them(text):
 
 
 def test_unknown_name_in_expression_is_an_error_at_its_line(tmp_path):
-    iris = small_fleet()["models/iris.yaml"].replace("{{ version }}", "{{ verison }}")
+    iris = edited(small_fleet()["models/iris.yaml"], "{{ version }}", "{{ verison }}")
     assert_lines("\n".join(problems(tmp_path, **{"models/iris.yaml": iris})), [
         "models/iris.yaml:9: spec.storageUri: …'verison'… "
         "(known names: cluster, environment, model, namespace, version)"])
@@ -128,14 +124,14 @@ def test_missing_version_is_reported_at_the_environment_entry(tmp_path):
 
 
 def test_bad_value_in_an_override_is_reported_in_the_environment_file(tmp_path):
-    prod = small_fleet()["envs/prod.yaml"].replace("resources: {memory: 4Gi}", "resources: {memory: lots}")
+    prod = edited(small_fleet()["envs/prod.yaml"], "resources: {memory: 4Gi}", "resources: {memory: lots}")
     assert problems(tmp_path, **{"envs/prod.yaml": prod}) == [
         "envs/prod.yaml:16: spec.overrides.resources.memory: 'lots' is not a Kubernetes quantity such as "
         "500m, 2, 1.5 or 4Gi"]
 
 
 def test_unknown_field_in_model_entry_and_float_version(tmp_path):
-    prod = small_fleet()["envs/prod.yaml"].replace('version: "1.0.0"', "version: 1.10\n          replica: 3")
+    prod = edited(small_fleet()["envs/prod.yaml"], 'version: "1.0.0"', "version: 1.10\n          replica: 3")
     assert problems(tmp_path, **{"envs/prod.yaml": prod}) == [
         "envs/prod.yaml:19: spec.models.iris.version: must be a string: YAML read this as the number 1.1; "
         "quote it, e.g. \"1.10\"",
@@ -163,10 +159,10 @@ def test_kserve_needs_storage_uri(tmp_path):
 
 
 def test_two_environments_in_one_namespace_of_one_cluster_collide(tmp_path):
-    qa = DEV.replace("name: dev}", "name: qa}")
+    qa = edited(DEV, "name: dev}", "name: qa}")
     found = problems(tmp_path, **{"envs/qa.yaml": qa})
     assert found == ["envs/qa.yaml: spec.namespace: environments 'dev' and 'qa' both deploy model 'iris' "
-                     "to namespace 'ml-dev' on https://kubernetes.default.svc"]
+                     "to namespace 'ml-dev' on cluster 'dev-1'"]
 
 
 def test_select_refuses_unknown_names(source):

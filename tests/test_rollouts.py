@@ -7,11 +7,11 @@ import pytest
 
 from generator.builders.files import build_fleet
 from generator.builders.flux import kustomization
+from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import build_file_tree, small_fleet
+from tests.helpers import build_file_tree, edited, release_named, small_fleet
 
 DEPLOYMENT_MODEL = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -42,7 +42,7 @@ def with_model(tmp_path, model: str, extra: str = "", files: dict | None = None)
     """The small fleet plus model ``rec`` (``extra`` appended to its spec) in the dev environment."""
     tree = {**small_fleet(), **(files or {})}
     tree["models/rec.yaml"] = model + textwrap.indent(textwrap.dedent(extra), "      ")
-    tree["envs/dev.yaml"] = tree["envs/dev.yaml"].replace("iris: {}", "iris: {}\n        rec: {}")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        rec: {}")
     return load_fleet(build_file_tree(tmp_path / "src", tree))
 
 
@@ -166,7 +166,7 @@ def test_flux_health_checks_replace_wait_when_a_release_has_a_rollout(tmp_path):
     [expr] = spec["healthCheckExprs"]
     assert (expr["apiVersion"], expr["kind"]) == ("argoproj.io/v1alpha1", "Rollout")
     assert "Degraded" in expr["failed"] and "Healthy" in expr["current"]
-    assert kustomization(fleet, fleet.releases[0])["spec"]["wait"] is True  # iris: no Rollout
+    assert kustomization(fleet, release_named(fleet, "dev-dev-1-iris"))["spec"]["wait"] is True  # iris: no Rollout
     for f in build_fleet(fleet):
         if f.obj["kind"] == "Kustomization" and f.obj["apiVersion"].startswith("kustomize.toolkit"):
             assert schema_errors(f.obj) == []
@@ -185,11 +185,11 @@ def test_flux_health_checks_replace_wait_when_a_release_has_a_rollout(tmp_path):
      "models/rec.yaml:10: spec.rollout.canary.steps[1]: must be less than or equal to 100"),
     (DEPLOYMENT_MODEL, "rollout: {strategy: ab}\n",
      "models/rec.yaml:10: spec.rollout.ab: required for strategy: ab"),
-    (DEPLOYMENT_MODEL, AB.replace("weight: 10", "weight: 20"),
+    (DEPLOYMENT_MODEL, edited(AB, "weight: 10", "weight: 20"),
      "models/rec.yaml:15: spec.rollout.ab.variants: weights must add up to 100, not 110"),
-    (DEPLOYMENT_MODEL, AB.replace("name: b", "name: a"),
+    (DEPLOYMENT_MODEL, edited(AB, "name: b", "name: a"),
      "models/rec.yaml:17: spec.rollout.ab.variants[1].name: variant 'a' is listed twice"),
-    (DEPLOYMENT_MODEL, AB.replace('          - {name: b, version: "1.1.0", weight: 10}\n', "").replace("90", "100"),
+    (DEPLOYMENT_MODEL, edited(edited(AB, '          - {name: b, version: "1.1.0", weight: 10}\n', ""), "90", "100"),
      "models/rec.yaml:15: spec.rollout.ab.variants: an A/B test has exactly two variants, not 1"),
     (KSERVE_MODEL, "deploymentMode: Knative\n" + textwrap.dedent(AB),
      "models/rec.yaml:12: spec.rollout.strategy: ab with serving: kserve needs deploymentMode: Standard"),
@@ -220,6 +220,6 @@ def test_an_environment_can_switch_the_strategy_and_its_errors_point_there(tmp_p
 
 def test_names_that_would_outgrow_63_characters_are_refused_at_the_variant(tmp_path):
     long_variant = "v" * 60
-    found = problems(tmp_path, DEPLOYMENT_MODEL, AB.replace("name: b,", f"name: {long_variant},"))
+    found = problems(tmp_path, DEPLOYMENT_MODEL, edited(AB, "name: b,", f"name: {long_variant},"))
     assert found == [f"models/rec.yaml:17: spec.rollout.ab.variants[1].name: the object name 'rec-{long_variant}' "
                      "would be longer than 63 characters; shorten the model or variant name"]

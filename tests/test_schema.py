@@ -9,10 +9,9 @@ import pytest
 import yaml
 
 from generator.errors import GitopsGenError
-from generator.resolve.fleet import load_fleet
 from generator.load.spec_schema import spec_schema
-from tests.conftest import EXAMPLE, build_file_tree, small_fleet
-from tests.lines import line_matches
+from generator.resolve.fleet import load_fleet
+from tests.helpers import EXAMPLE, build_file_tree, edited, line_matches, small_fleet
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +178,7 @@ def test_invalid_documents_are_rejected_by_schema_and_loader(validator, tmp_path
     root = build_file_tree(tmp_path / "src", small_fleet())
     path = root / file
     text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    path.write_text(edited(text, old, new, 1))
     assert loader_problems(root) != []
     doc = yaml.safe_load(path.read_text())
     assert schema_problems(validator, doc) != []

@@ -6,9 +6,10 @@ import stat
 
 import pytest
 
+from generator.atomicfile import write_atomically
+from generator.commands.promote_edit import set_model_version
 from generator.errors import GitopsGenError
-from generator.commands.promote_edit import set_model_version, write_atomically
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE, edited
 
 HEADER = "apiVersion: gitops-gen.io/v1alpha1\nkind: Environment\n"
 
@@ -23,7 +24,7 @@ def test_example_prod_changes_only_the_version_line_and_keeps_every_comment():
     text = (EXAMPLE / "environments/prod.yaml").read_text()
     edit = set_model_version(text, "environments/prod.yaml", "prod", "fraud-detector", "1.5.0")
     assert edit.previous == "1.4.2"
-    assert edit.new_text == text.replace('version: "1.4.2"', 'version: "1.5.0"')  # the only 1.4.2 in the file
+    assert edit.new_text == edited(text, 'version: "1.4.2"', 'version: "1.5.0"')  # the only 1.4.2 in the file
     assert [line for line in edit.new_text.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in text.splitlines() if line.lstrip().startswith("#")]
 
@@ -72,7 +73,7 @@ def test_four_space_indentation_and_document_markers_are_kept():
     text = ("---\n" + HEADER + "metadata:\n    name: dev\nspec:\n    namespace: ml\n    clusters:\n"
             "        -   name: c\n    models:\n        iris:\n            version: \"1\"\n")
     edit = set_model_version(text, "dev.yaml", "dev", "iris", "2")
-    assert edit.new_text == text.replace('"1"', '"2"')
+    assert edit.new_text == edited(text, '"1"', '"2"')
 
 
 def test_a_layout_that_cannot_round_trip_is_refused_not_reformatted():
@@ -94,7 +95,7 @@ def test_write_atomically_replaces_the_file_and_keeps_its_mode(tmp_path):
     path = tmp_path / "prod.yaml"
     path.write_text("old\n")
     os.chmod(path, 0o640)
-    write_atomically(path, "new\n")
+    write_atomically(path, b"new\n")
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prod.yaml"]  # no temp file left behind

@@ -12,7 +12,7 @@ import pytest
 
 from generator.report.versions import compare
 from tests import kubeapi
-from tests.conftest import DEV, IRIS, PROD, REPO, build_file_tree, small_fleet
+from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet
 
 # The shipped example: dev -> staging -> prod. fraud-detector waits in staging for prod (1.5.0 vs 1.4.2),
 # llm-chat (a Helm chart) too (0.3.0 vs 0.2.1), recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev
@@ -107,9 +107,9 @@ def test_versions_compare_by_semver_precedence_and_otherwise_only_differ(version
 
 def test_a_pin_ahead_and_a_version_that_cannot_be_ordered_are_marked(tmp_path, run):
     files = small_fleet()
-    files["envs/dev.yaml"] = DEV.replace("iris: {}", 'iris: {version: "1.0.0"}\n        other: {}')
-    files["envs/prod.yaml"] = PROD.replace('version: "1.0.0"', 'version: "1.0.1"')  # a hotfix in prod
-    files["models/other.yaml"] = IRIS.replace("name: iris", "name: other").replace('"1.1.0"', '"nightly-42"')
+    files["envs/dev.yaml"] = edited(DEV, "iris: {}", 'iris: {version: "1.0.0"}\n        other: {}')
+    files["envs/prod.yaml"] = edited(PROD, 'version: "1.0.0"', 'version: "1.0.1"')  # a hotfix in prod
+    files["models/other.yaml"] = edited(edited(IRIS, "name: iris", "name: other"), '"1.1.0"', '"nightly-42"')
     files["envs/prod.yaml"] += '        other: {version: "nightly-41"}\n'
     source = build_file_tree(tmp_path / "src", files)
     result = run("status", "--source", source)
@@ -166,7 +166,7 @@ def test_many_environments_and_long_names_still_fit_80_columns(tmp_path, run):
         kind: Project
         metadata: {{name: wide}}
         spec: {{repoURL: https://git.example.com/w.git, promotion: [{", ".join(envs)}]}}
-    """, "models/iris.yaml": IRIS, "models/long.yaml": IRIS.replace("name: iris", f"name: {long_model}")}
+    """, "models/iris.yaml": IRIS, "models/long.yaml": edited(IRIS, "name: iris", f"name: {long_model}")}
     for i, env in enumerate(envs):
         files[f"envs/{env}.yaml"] = f"""\
             apiVersion: gitops-gen.io/v1alpha1
@@ -234,8 +234,7 @@ def stand_ins():
 
 def live_tree(root):
     files = small_fleet()
-    files["envs/prod.yaml"] = PROD.replace("server: https://a.example.com:6443",
-                                           "server: https://a.example.com:6443\n          context: ctx-a")
+    files["envs/prod.yaml"] = edited(PROD, "server: https://a.example.com:6443", "server: https://a.example.com:6443\n          context: ctx-a")
     return build_file_tree(root, files)
 
 

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from generator.resolve.fleet import load_fleet
-from tests.conftest import PROD, build_file_tree, small_fleet
-from tests.lines import ANY, assert_lines
+from tests.helpers import ANY, PROD, assert_lines, build_file_tree, edited, small_fleet
 
 # What `terraform output -json` writes: every output with its value, type and sensitivity.
 OUTPUTS = {
@@ -27,12 +26,11 @@ OUTPUTS = {
 }
 
 # prod-a by hand, prod-b and prod-c from Terraform.
-PROD_FROM_TERRAFORM = PROD.replace(
-    """        - name: prod-b
+PROD_FROM_TERRAFORM = edited(edited(PROD, """        - name: prod-b
           server: https://b.example.com:6443
           kubeConfigSecret: prod-b-kubeconfig
           wave: 1
-""", "").replace("      sync:", "      clustersFrom: {terraformOutput: infra/outputs.json, output: clusters}\n      sync:")
+""", ""), "      sync:", "      clustersFrom: {terraformOutput: infra/outputs.json, output: clusters}\n      sync:")
 
 
 def tree(root, outputs=OUTPUTS, text: str | None = None, env: str = PROD_FROM_TERRAFORM):
@@ -65,7 +63,7 @@ def test_rendered_objects_follow_the_output(tmp_path, run):
     project = yaml.safe_load((out / "argocd/prod/appproject-prod.yaml").read_text())
     assert "infra/outputs.json" in project["metadata"]["annotations"]["gitops-gen.io/source"]
     hub = yaml.safe_load((out / "flux/hub/kustomization-prod-prod-c-iris.yaml").read_text())
-    assert hub["spec"]["dependsOn"] == [{"name": "prod-prod-b-iris"}]
+    assert hub["spec"]["dependsOn"] == [{"name": "namespaces.prod-c"}, {"name": "prod-prod-b-iris"}]
 
 
 def test_check_notices_a_changed_output(tmp_path, run):
@@ -89,7 +87,7 @@ def test_a_map_of_clusters_by_name(tmp_path):
 
 
 def test_an_environment_of_terraform_clusters_only(tmp_path):
-    env = PROD_FROM_TERRAFORM.replace("""      clusters:
+    env = edited(PROD_FROM_TERRAFORM, """      clusters:
         - name: prod-a
           server: https://a.example.com:6443
           labels: {region: eu}
@@ -98,7 +96,8 @@ def test_an_environment_of_terraform_clusters_only(tmp_path):
     assert [c.name for c in next(e for e in fleet.environments if e.name == "prod").clusters] == ["prod-b", "prod-c"]
 
 
-def edited(**changes):
+def outputs_with(**changes):
+    """OUTPUTS with the first cluster's fields changed."""
     outputs = json.loads(json.dumps(OUTPUTS))
     outputs["clusters"]["value"][0].update(changes)
     return outputs
@@ -122,18 +121,18 @@ BAD = [
     ("sensitive", dict(outputs={"clusters": {**OUTPUTS["clusters"], "sensitive": True}}),
      "infra/outputs.json:3: clusters.sensitive: this output is sensitive; gitops-gen writes cluster fields into "
      "committed files: output only what is not secret, with sensitive = false"),
-    ("missing-server", dict(outputs=edited(server=None)),
+    ("missing-server", dict(outputs=outputs_with(server=None)),
      "infra/outputs.json:19: clusters.value[0].server: required field is missing"),
-    ("unknown-field", dict(outputs=edited(endpoint="x")),
+    ("unknown-field", dict(outputs=outputs_with(endpoint="x")),
      "infra/outputs.json:26: clusters.value[0].endpoint: unknown field; a cluster has name, server, "
-     "kubeConfigSecret, context, labels, wave"),
-    ("bad-server", dict(outputs=edited(server="10.0.0.1:6443")),
+     "kubeConfigSecret, context, labels, wave, engine, sharedWith"),
+    ("bad-server", dict(outputs=outputs_with(server="10.0.0.1:6443")),
      "infra/outputs.json:19: clusters.value[0].server: '10.0.0.1:6443' is not an https:// URL"),
-    ("bad-wave", dict(outputs=edited(wave="first")),
+    ("bad-wave", dict(outputs=outputs_with(wave="first")),
      f"infra/outputs.json:21: clusters.value[0].wave: {ANY}"),
     ("duplicate-key", dict(text='{"clusters": {"value": [], "value": []}}'),
      "infra/outputs.json:1: clusters.value: duplicate key"),
-    ("name-also-by-hand", dict(outputs=edited(name="prod-a")),
+    ("name-also-by-hand", dict(outputs=outputs_with(name="prod-a")),
      "infra/outputs.json:18: clusters.value[0].name: cluster 'prod-a' is also written in envs/prod.yaml; list each cluster once"),
 ]
 
@@ -163,20 +162,20 @@ def test_an_output_outside_the_source_tree_is_refused(tmp_path, run):
 
 
 def test_a_path_that_leaves_the_tree_is_refused(tmp_path, run):
-    src = tree(tmp_path / "src", env=PROD_FROM_TERRAFORM.replace("infra/outputs.json", "../outputs.json"))
+    src = tree(tmp_path / "src", env=edited(PROD_FROM_TERRAFORM, "infra/outputs.json", "../outputs.json"))
     result = run("validate", "--source", src)
     assert result.exit_code == 1
-    assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: '../outputs.json' is not "
-                                 f"a relative path of a .json file inside the source tree (no '..')"])
+    assert_lines(result.stderr, ["envs/prod.yaml:10: spec.clustersFrom.terraformOutput: '../outputs.json' is not "
+                                 "a relative path of a .json file inside the source tree (no '..')"])
 
 
 def test_an_output_file_not_named_json_is_refused(tmp_path, run):
     # The plugin's cache hashes *.json files in full, and keys files it never reads by their size alone.
-    src = tree(tmp_path / "src", env=PROD_FROM_TERRAFORM.replace("infra/outputs.json", "infra/outputs.tfout"))
+    src = tree(tmp_path / "src", env=edited(PROD_FROM_TERRAFORM, "infra/outputs.json", "infra/outputs.tfout"))
     result = run("validate", "--source", src)
     assert result.exit_code == 1
-    assert_lines(result.stderr, [f"envs/prod.yaml:10: spec.clustersFrom.terraformOutput: 'infra/outputs.tfout' is "
-                                 f"not a relative path of a .json file inside the source tree (no '..')"])
+    assert_lines(result.stderr, ["envs/prod.yaml:10: spec.clustersFrom.terraformOutput: 'infra/outputs.tfout' is "
+                                 "not a relative path of a .json file inside the source tree (no '..')"])
 
 
 def test_the_output_file_counts_in_the_input_budget(tmp_path, run):
@@ -207,3 +206,50 @@ def test_the_plugin_reads_the_same_file(tmp_path):
 
     index = build_index(tree(tmp_path / "src"))
     assert index["environments"]["prod"]["clusters"] == ["prod-a", "prod-b", "prod-c"]
+
+
+# --- Clusters from Terraform beside engines and cluster identity ---------------------------------------------
+
+def test_a_terraform_cluster_may_choose_its_engine(tmp_path, run):
+    outputs = json.loads(json.dumps(OUTPUTS))
+    outputs["clusters"]["value"][0]["engine"] = "flux"  # prod-b: the hub's spoke only
+    outputs["clusters"]["value"][1]["engine"] = "argocd"
+    fleet = load_fleet(tree(tmp_path / "src", outputs))
+    engines = {r.cluster.name: r.engines for r in fleet.select(environment="prod")}
+    assert engines == {"prod-a": ("argocd", "flux"), "prod-b": ("flux",), "prod-c": ("argocd",)}
+    out = tmp_path / "out"
+    assert run("render", "--source", tmp_path / "src", "--out", out).exit_code == 0
+    assert not (out / "argocd/prod/application-prod-prod-b-iris.yaml").exists()
+    assert not (out / "flux/hub/kustomization-prod-prod-c-iris.yaml").exists()
+    assert (out / "namespaces/prod-b/namespace-ml-prod.yaml").is_file()
+    # Waves on the hub only link clusters Flux deploys.
+    hub = yaml.safe_load((out / "flux/hub/kustomization-prod-prod-b-iris.yaml").read_text())
+    assert hub["spec"]["dependsOn"] == [{"name": "namespaces.prod-b"}]
+
+
+def test_a_terraform_cluster_takes_part_in_the_identity_checks(tmp_path, run):
+    # dev's cluster has prod-c's server under another name: the problem points into the output file.
+    src = tree(tmp_path / "src")
+    dev = (src / "envs/dev.yaml").read_text().replace(
+        "- name: dev-1\n", "- name: dev-1\n      server: https://c.example.com:6443\n")
+    (src / "envs/dev.yaml").write_text(dev)
+    result = run("validate", "--source", src)
+    assert result.exit_code == 1
+    assert_lines(result.stderr, [
+        "infra/outputs.json:29: clusters.value[1].server: server https://c.example.com:6443 is also the server of "
+        "cluster 'dev-1' (envs/dev.yaml:8): one cluster under two names gets two Flux folders and two owners of "
+        "its namespaces; use one name, or say it is on purpose with sharedWith: [dev-1]"])
+    # sharedWith, written in the output file, says it is on purpose (the names are Argo CD's only here).
+    outputs = json.loads(json.dumps(OUTPUTS))
+    outputs["clusters"]["value"][1].update(sharedWith=["dev-1"], engine="argocd")
+    (src / "infra/outputs.json").write_text(json.dumps(outputs, indent=2))
+    (src / "envs/dev.yaml").write_text(dev.replace("  clusters:\n", "  engines: [argocd]\n  clusters:\n"))
+    result = run("validate", "--source", src)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_terraform_cluster_shared_with_itself_is_refused(tmp_path, run):
+    outputs = outputs_with(sharedWith=["prod-b"])
+    result = run("validate", "--source", tree(tmp_path / "src", outputs))
+    assert result.exit_code == 1
+    assert_lines(result.stderr, [f"infra/outputs.json:{ANY}: clusters.value[0].sharedWith[0]: names the cluster itself"])

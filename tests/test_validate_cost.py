@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE
 
 PROBE = """
 import sys

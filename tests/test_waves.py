@@ -9,13 +9,13 @@ import subprocess
 import pytest
 import yaml
 
-from generator.builders.files import build_fleet
 from generator.builders.argocd import application
+from generator.builders.files import build_fleet
+from generator.builders.validation import schema_errors
 from generator.emit.serialize import file_contents
 from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
-from generator.builders.validation import schema_errors
-from tests.conftest import IRIS, PROJECT, build_file_tree, small_fleet
+from tests.helpers import IRIS, PROJECT, build_file_tree, edited, small_fleet
 from tests.test_example import kubectl
 
 # Four clusters in three waves, one reached from the Flux hub per wave and one with its own Flux.
@@ -30,17 +30,17 @@ STAGED = """\
           server: https://own.example.com:6443
           wave: 0
         - name: hub-b
-          server: https://b.example.com:6443
+          server: https://hub-b.example.com:6443
           kubeConfigSecret: hub-b-kubeconfig
           labels: {region: us, gitops-gen.io/cluster: spoofed}
           wave: 1
         - name: hub-a
-          server: https://a.example.com:6443
+          server: https://hub-a.example.com:6443
           kubeConfigSecret: hub-a-kubeconfig
           labels: {region: eu}
           wave: 1
         - name: hub-c
-          server: https://c.example.com:6443
+          server: https://hub-c.example.com:6443
           kubeConfigSecret: hub-c-kubeconfig
           wave: 5
       models:
@@ -48,11 +48,11 @@ STAGED = """\
         other: {}
 """
 
-OTHER = IRIS.replace("name: iris", "name: other").replace("/iris/", "/other/")
+OTHER = edited(edited(IRIS, "name: iris", "name: other"), "/iris/", "/other/")
 
 
 def staged_fleet(tmp_path, mode="rendered", application_sets=True):
-    project = PROJECT.replace("promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
+    project = edited(PROJECT, "promotion: [dev, prod]", "promotion: [dev, prod]\n      argocd:\n"
                               f"        mode: {mode}\n        applicationSets: {str(application_sets).lower()}")
     files = {**small_fleet(), "project.yaml": project, "envs/staged.yaml": STAGED, "models/other.yaml": OTHER}
     return load_fleet(build_file_tree(tmp_path / "src", files))
@@ -160,7 +160,11 @@ def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
                       if obj["apiVersion"].startswith("kustomize.toolkit.fluxcd.io")}
 
     def depends(name):
-        return kustomizations[name][1]["spec"].get("dependsOn")
+        """What a release waits for besides its cluster's namespaces, which every release waits for first."""
+        cluster = kustomizations[name][1]["metadata"]["labels"]["gitops-gen.io/cluster"]
+        first, *rest = kustomizations[name][1]["spec"]["dependsOn"]
+        assert first == {"name": f"namespaces.{cluster}"}
+        return rest or None
 
     # Wave 1 on the hub: the only lower cluster runs its own Flux, which a hub Kustomization cannot wait for.
     assert depends("staged-hub-a-iris") is None and depends("staged-hub-b-iris") is None
@@ -170,7 +174,7 @@ def test_flux_hub_kustomizations_depend_on_the_previous_hub_wave(tmp_path):
     assert depends("staged-own-flux-iris") is None
     # prod-b is the only hub cluster of prod: nothing to wait for inside its Flux.
     assert depends("prod-prod-b-iris") is None
-    for name, (path, obj) in kustomizations.items():
+    for path, obj in kustomizations.values():
         for dependency in obj["spec"].get("dependsOn", []):
             # Same Flux instance: the dependency is in the same folder (and so the same namespace).
             assert kustomizations[dependency["name"]][0].rsplit("/", 1)[0] == path.rsplit("/", 1)[0]

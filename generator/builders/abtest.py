@@ -8,6 +8,8 @@ Service that KServe creates in Standard mode.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from ..resolve.fleet import Release
 from . import deployment, kserve, meta
 
@@ -22,6 +24,7 @@ def backend(variant: Release, weight: int) -> dict:
 
 def http_route(release: Release) -> dict:
     ab = release.spec.rollout.ab
+    assert ab is not None  # rollout.strategy: ab (workloads.py builds this only then)
     weights = {v.name: v.weight for v in ab.variants}
     parent = {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": ab.gateway.name}
     if ab.gateway.namespace:
@@ -29,5 +32,6 @@ def http_route(release: Release) -> dict:
     spec: dict = {"parentRefs": [parent]}
     if ab.hostnames:
         spec["hostnames"] = list(ab.hostnames)
-    spec["rules"] = [{"backendRefs": [backend(v, weights[v.variant]) for v in release.variants]}]
+    # Every Release in release.variants names its variant.
+    spec["rules"] = [{"backendRefs": [backend(v, weights[cast(str, v.variant)]) for v in release.variants]}]
     return {"apiVersion": API_VERSION, "kind": "HTTPRoute", "metadata": meta.workload_metadata(release), "spec": spec}

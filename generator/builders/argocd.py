@@ -2,10 +2,12 @@
 with ``argocd.applicationSets``, an ApplicationSet per (environment, model)."""
 from __future__ import annotations
 
-from . import layout
+from typing import Any
+
 from ..errors import GitopsGenError
+from ..load.spec import IN_CLUSTER, Cluster, ModelSpec
 from ..resolve.fleet import Environment, Fleet, Release, application_set_name
-from . import helm, meta
+from . import helm, layout, meta
 
 API_VERSION = "argoproj.io/v1alpha1"
 PLUGIN_NAME = "gitops-gen-v1"  # <ConfigManagementPlugin name>-<spec.version>, see cmp-sidecar/plugin.yaml
@@ -13,44 +15,56 @@ PLUGIN_NAME = "gitops-gen-v1"  # <ConfigManagementPlugin name>-<spec.version>, s
 CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
 
-def app_projects(fleet: Fleet) -> list[dict]:
+def argocd_clusters(env: Environment) -> list[Cluster]:
+    """The clusters of an environment that Argo CD deploys to."""
+    return [c for c in env.clusters if "argocd" in env.engines_of(c)]
+
+
+def app_projects(fleet: Fleet) -> list[tuple[str, dict]]:
+    """(environment name, AppProject) of every environment Argo CD deploys some release of."""
     chart_repos: dict[str, set[str]] = {}
     for release in fleet.releases:
-        if helm.is_chart(release):
-            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(release.spec.chart.repo))
-    return [app_project(fleet, env, chart_repos.get(env.name, ())) for env in fleet.environments]
+        if "argocd" in release.engines and helm.is_chart(release):
+            chart_repos.setdefault(release.environment.name, set()).add(helm.argocd_repo_url(helm.chart_of(release).repo))
+    return [(env.name, app_project(fleet, env, chart_repos.get(env.name, ())))
+            for env in fleet.environments if argocd_clusters(env)]
+
+
+def destination(fleet: Fleet, cluster: Cluster, namespace: str) -> dict:
+    """An Argo CD destination: by server URL, or by the name the cluster is registered under."""
+    if fleet.project.spec.argocd.destination == "name":
+        return {"name": cluster.name, "namespace": namespace}
+    return {"server": cluster.server, "namespace": namespace}
 
 
 def app_project(fleet: Fleet, env: Environment, chart_repos=()) -> dict:
-    """``chart_repos``: the Helm chart repositories (spec.chart.repo, as Argo CD spells them) of its releases."""
-    destinations = sorted({(c.server, env.namespace) for c in env.clusters})
+    """``chart_repos``: the Helm chart repositories (spec.chart.repo, as Argo CD spells them) of its releases
+    that Argo CD deploys."""
+    destinations = sorted({tuple(destination(fleet, c, env.namespace).items()) for c in argocd_clusters(env)})
     return {
         "apiVersion": API_VERSION,
         "kind": "AppProject",
-        "metadata": meta.metadata(env.name, meta.scope_labels(env.name),
+        "metadata": meta.metadata(env.argocd_project, meta.scope_labels(env.name),
                                   [fleet.project.file, env.file, *env.cluster_files.values()],
                                   namespace=fleet.project.spec.argocd.namespace),
         "spec": {
             "description": f"gitops-gen environment {env.name}",
             # Argo CD refuses a source whose repoURL the project does not list: the charts' too.
             "sourceRepos": [fleet.project.spec.repoURL, *sorted(set(chart_repos) - {fleet.project.spec.repoURL})],
-            "destinations": [{"server": server, "namespace": ns} for server, ns in destinations],
+            "destinations": [dict(d) for d in destinations],
             # CreateNamespace=true creates the environment's namespace: a cluster-scoped kind.
             "clusterResourceWhitelist": [{"group": "", "kind": "Namespace"}],
         },
     }
 
 
-def applications(fleet: Fleet) -> list[dict]:
-    return [application(fleet, release) for release in fleet.releases]
-
-
 def release_objects(fleet: Fleet) -> list[tuple[str, dict]]:
     """(environment name, object) for what deploys the releases: Applications, or ApplicationSets."""
+    releases = [release for release in fleet.releases if "argocd" in release.engines]
     if not fleet.project.spec.argocd.applicationSets:
-        return [(release.environment.name, application(fleet, release)) for release in fleet.releases]
+        return [(release.environment.name, application(fleet, release)) for release in releases]
     by_pair: dict[tuple[str, str], list[Release]] = {}
-    for release in fleet.releases:
+    for release in releases:
         by_pair.setdefault((release.environment.name, release.model), []).append(release)
     return [(env_name, application_set(fleet, releases)) for (env_name, _), releases in by_pair.items()]
 
@@ -65,7 +79,7 @@ def argocd_labels(release: Release) -> dict[str, str]:
 def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
     """Where Argo CD reads the release's manifests; ``cluster`` replaces the cluster name (a template)."""
     project = fleet.project.spec
-    src = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
+    src: dict[str, Any] = {"repoURL": project.repoURL, "targetRevision": project.targetRevision}
     if project.argocd.mode == "plugin":
         # Argo CD runs gitops-gen-cmp in sourcePath at every sync (see plugin/).
         src["path"] = project.sourcePath
@@ -84,7 +98,7 @@ def source(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
 
 def chart_source(release: Release) -> dict:
     """serving: helm: the chart as an Argo CD Helm source (spec.chart, spec.values, spec.releaseName)."""
-    chart = release.spec.chart
+    chart = helm.chart_of(release)
     src: dict = {"repoURL": helm.argocd_repo_url(chart.repo), "chart": chart.name, "targetRevision": chart.version,
                  "helm": {"releaseName": helm.release_name(release)}}
     if release.spec.values:
@@ -102,28 +116,79 @@ def sources(fleet: Fleet, release: Release, cluster: str | None = None) -> dict:
     return {"sources": [chart_source(release), source(fleet, release, cluster)]}
 
 
-def sync_policy(env: Environment) -> dict:
+def sync_policy(env: Environment, spec: ModelSpec | None = None) -> dict:
+    """The environment's sync policy, plus the model's own ``argocd.syncOptions``."""
     policy: dict = {}
     if env.sync.automated:
         policy["automated"] = {"prune": env.sync.prune, "selfHeal": env.sync.selfHeal}
-    policy["syncOptions"] = ["CreateNamespace=true"] + ([] if env.sync.prune else ["PruneLast=true"])
+    # Argo CD creates the namespace when it is missing, before the sync, and leaves it alone after.
+    options = ["CreateNamespace=true"] + ([] if env.sync.prune else ["PruneLast=true"])
+    if spec is not None and spec.argocd is not None:
+        options += [o for o in spec.argocd.syncOptions if o not in options]
+    policy["syncOptions"] = options
     policy["retry"] = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}}
     return policy
+
+
+def ignore_differences(spec: ModelSpec) -> list[dict]:
+    """``argocd.ignoreDifferences`` as Argo CD writes it: empty fields left out."""
+    if spec.argocd is None:
+        return []
+    return [{k: v for k, v in rule.model_dump().items() if v not in ("", [], None)}
+            for rule in spec.argocd.ignoreDifferences]
 
 
 def application(fleet: Fleet, release: Release) -> dict:
     metadata = meta.metadata(release.name, argocd_labels(release), release.sources,
                              namespace=fleet.project.spec.argocd.namespace)
     metadata["finalizers"] = [CASCADE_FINALIZER]
+    spec = {
+        "project": release.environment.argocd_project,
+        **sources(fleet, release),
+        "destination": destination(fleet, release.cluster, release.namespace),
+        "syncPolicy": sync_policy(release.environment, release.spec),
+    }
+    ignored = ignore_differences(release.spec)
+    if ignored:
+        spec["ignoreDifferences"] = ignored
+    return {"apiVersion": API_VERSION, "kind": "Application", "metadata": metadata, "spec": spec}
+
+
+# --- Root Applications (app of apps) ------------------------------------------
+
+def root_applications(fleet: Fleet) -> list[dict]:
+    """With ``argocd.rootApplications``: per environment Argo CD deploys to, an Application over its
+    folder ``argocd/<environment>/``, so new releases become Applications with nothing applied by hand."""
+    if not fleet.project.spec.argocd.rootApplications:
+        return []
+    return [root_application(fleet, env) for env in fleet.environments if argocd_clusters(env)]
+
+
+def root_name(env: Environment) -> str:
+    """A root Application is named after its environment's AppProject (``argocd.project``)."""
+    return env.argocd_project
+
+
+def root_application(fleet: Fleet, env: Environment) -> dict:
+    project = fleet.project.spec
+    # No cascade finalizer: deleting a root must not delete every Application it made, and
+    # with them every workload of the environment.
     return {
         "apiVersion": API_VERSION,
         "kind": "Application",
-        "metadata": metadata,
+        "metadata": meta.metadata(root_name(env), meta.scope_labels(env.name), [fleet.project.file, env.file],
+                                  namespace=project.argocd.namespace),
         "spec": {
-            "project": release.environment.name,
-            **sources(fleet, release),
-            "destination": {"server": release.cluster.server, "namespace": release.namespace},
-            "syncPolicy": sync_policy(release.environment),
+            "project": project.argocd.rootProject,
+            "source": {"repoURL": project.repoURL, "targetRevision": project.targetRevision,
+                       "path": layout.repo_path(fleet.project, layout.argocd_dir(env.name))},
+            # The AppProject and Applications live in Argo CD's own cluster and namespace.
+            "destination": {"server": IN_CLUSTER, "namespace": project.argocd.namespace},
+            "syncPolicy": {
+                **({"automated": {"prune": env.sync.prune, "selfHeal": env.sync.selfHeal}}
+                   if env.sync.automated else {}),
+                "retry": {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}},
+            },
         },
     }
 
@@ -171,11 +236,15 @@ def application_set(fleet: Fleet, releases: list[Release]) -> dict:
                 "annotations": {meta.SOURCE_ANNOTATION: ",".join(sorted(set(first.sources)))},
             },
             "spec": {
-                "project": env.name,
+                "project": env.argocd_project,
                 **sources(fleet, first, cluster=ELEMENT["name"]),
-                "destination": {"server": ELEMENT["server"], "namespace": first.namespace},
+                "destination": (
+                    {"name": ELEMENT["name"], "namespace": first.namespace}
+                    if fleet.project.spec.argocd.destination == "name"
+                    else {"server": ELEMENT["server"], "namespace": first.namespace}),
                 # Booleans cannot be templated; they are the environment's, so literal here.
-                "syncPolicy": sync_policy(env),
+                "syncPolicy": sync_policy(env, first.spec),
+                **({"ignoreDifferences": ignore_differences(first.spec)} if ignore_differences(first.spec) else {}),
             },
         },
         "syncPolicy": {"preserveResourcesOnDeletion": True},

@@ -27,9 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import GitopsGenError, Problem, raise_if
-from ..load import spec as S
+from ..load.spec import Cluster, Sync
 from ..resolve.fleet import Fleet, Release
 from . import layout, meta
+from .flux import source_ref as flux_source_ref
 
 APP_PROJECT = "gitops-gen-cluster-objects"
 NAME_SUFFIX = "-cluster-objects"
@@ -39,7 +40,7 @@ NAME_SUFFIX = "-cluster-objects"
 class ClusterObjects:
     """One cluster's cluster-scoped objects, and the releases that asked for them."""
 
-    cluster: S.Cluster
+    cluster: Cluster
     objects: dict[str, dict] = field(default_factory=dict)  # file name -> object
     owners: dict[str, Release] = field(default_factory=dict)  # file name -> the first release that wrote it
     releases: list[Release] = field(default_factory=list)
@@ -126,10 +127,10 @@ def _sources(group: ClusterObjects) -> list[str]:
     return sorted({s for r in group.releases for s in r.sources})
 
 
-def _sync(group: ClusterObjects) -> S.Sync:
+def _sync(group: ClusterObjects) -> Sync:
     """The strictest of the environments' policies: prune or heal only where every environment would."""
     syncs = [r.environment.sync for r in group.releases]
-    return S.Sync(automated=all(s.automated for s in syncs), prune=all(s.prune for s in syncs),
+    return Sync(automated=all(s.automated for s in syncs), prune=all(s.prune for s in syncs),
                   selfHeal=all(s.selfHeal for s in syncs))
 
 
@@ -137,7 +138,7 @@ def app_project(fleet: Fleet, groups: list[ClusterObjects]) -> dict:
     from .argocd import API_VERSION
 
     kinds = sorted({(obj["apiVersion"].rpartition("/")[0], obj["kind"]) for g in groups for obj in g.objects.values()})
-    servers = sorted({g.cluster.server for g in groups})
+    destinations = sorted({tuple(_destination(fleet, g.cluster).items()) for g in groups})
     return {
         "apiVersion": API_VERSION,
         "kind": "AppProject",
@@ -146,14 +147,14 @@ def app_project(fleet: Fleet, groups: list[ClusterObjects]) -> dict:
         "spec": {
             "description": "gitops-gen: cluster-scoped objects, one Application per cluster",
             "sourceRepos": [fleet.project.spec.repoURL],
-            "destinations": [{"server": server, "namespace": "*"} for server in servers],
+            "destinations": [{**dict(d), "namespace": "*"} for d in destinations],
             "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in kinds],
         },
     }
 
 
 def application(fleet: Fleet, group: ClusterObjects) -> dict:
-    from .argocd import CASCADE_FINALIZER, API_VERSION
+    from .argocd import API_VERSION, CASCADE_FINALIZER
 
     project = fleet.project.spec
     sync = _sync(group)
@@ -172,7 +173,7 @@ def application(fleet: Fleet, group: ClusterObjects) -> dict:
             # Always the rendered directory, in plugin mode too: these objects belong to no one release.
             "source": {"repoURL": project.repoURL, "targetRevision": project.targetRevision,
                        "path": layout.repo_path(fleet.project, layout.cluster_dir(group.cluster.name))},
-            "destination": {"server": group.cluster.server},
+            "destination": _destination(fleet, group.cluster),
             "syncPolicy": policy,
         },
     }
@@ -185,7 +186,7 @@ def flux_kustomization(fleet: Fleet, group: ClusterObjects) -> dict:
         "timeout": flux.timeout,
         "path": "./" + layout.repo_path(fleet.project, layout.cluster_dir(group.cluster.name)),
         "prune": _sync(group).prune,
-        "sourceRef": {"kind": "GitRepository", "name": fleet.project.name},
+        "sourceRef": flux_source_ref(fleet),
         # No targetNamespace: see the module docstring.
         "wait": True,
     }
@@ -197,6 +198,13 @@ def flux_kustomization(fleet: Fleet, group: ClusterObjects) -> dict:
         "metadata": meta.metadata(group.name, _labels(group), _sources(group), namespace=flux.namespace),
         "spec": spec,
     }
+
+
+def _destination(fleet: Fleet, cluster: Cluster) -> dict:
+    """The cluster, as ``argocd.destination`` says: by server URL or by its registered name."""
+    if fleet.project.spec.argocd.destination == "name":
+        return {"name": cluster.name}
+    return {"server": cluster.server}
 
 
 def check_names(fleet: Fleet, groups: list[ClusterObjects]) -> None:

@@ -1,8 +1,8 @@
 """serving: deployment -> Deployment + Service (+ HorizontalPodAutoscaler when it may scale)."""
 from __future__ import annotations
 
-from ..resolve.fleet import Release
 from ..load.spec import ModelSpec
+from ..resolve.fleet import Release
 from . import meta, pods
 
 HTTP_PORT_NAME = "http"  # the Service port name monitors and probes refer to

@@ -18,9 +18,9 @@ import re
 from typing import Any
 
 from ..errors import GitopsGenError, Problem
+from ..load.yamlpos import load_documents
 from ..resolve.fleet import Release
 from ..timelimit import TimeLimitExceeded, budget_message, time_limit
-from ..load.yamlpos import load_documents
 from . import meta
 from .scopes import is_cluster_scoped
 
@@ -112,6 +112,7 @@ def component_objects(release: Release) -> list[dict]:
     from . import jsonnet_worker
 
     path = release.spec.component
+    assert path is not None  # serving: jsonnet requires one (spec.model_spec_problems)
     texts = release.files.texts
     tla = json.dumps(context(release), sort_keys=True)
     memory = budgets.current().jsonnet_memory_bytes
@@ -147,6 +148,7 @@ def component_objects(release: Release) -> list[dict]:
     if answer.error is not None:
         file, line = _jsonnet_location(answer.error, texts, path)
         raise GitopsGenError.at(file, line, "", f"{_jsonnet_message(answer.error)} (evaluating release {release.name})")
+    assert answer.output is not None  # an answer without an error, memory or size problem has output
     value = json.loads(answer.output)
     items = value if isinstance(value, list) else [value]
     if not items:

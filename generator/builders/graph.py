@@ -36,6 +36,7 @@ def step(given) -> dict:
 
 def inference_graph(release: Release) -> dict:
     spec = release.spec
+    assert spec.graph is not None  # serving: graph requires it (spec checks)
     nodes = {name: {"routerType": node.routerType, "steps": [step(s) for s in node.steps]}
              for name, node in sorted(spec.graph.nodes.items())}
     body: dict = {"nodes": nodes}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..load.spec import Chart
 from ..resolve.fleet import Release
 
 OCI_SCHEME = "oci://"
@@ -26,6 +27,13 @@ def objects(release: Release) -> list[dict]:
 
 def is_chart(release: Release) -> bool:
     return release.spec.serving == "helm"
+
+
+def chart_of(release: Release) -> Chart:
+    """spec.chart of a serving: helm release (required there: spec checks)."""
+    chart = release.spec.chart
+    assert chart is not None
+    return chart
 
 
 def has_extras(release: Release) -> bool:

@@ -152,6 +152,8 @@ class Worker:
         self._process = subprocess.Popen([sys.executable, "-I", "-S", __file__, str(memory_bytes), _gojsonnet_dir()],
                                          env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          close_fds=True, cwd="/")
+        assert self._process.stdin and self._process.stdout and self._process.stderr  # all three are pipes
+        self._stdin, self._stdout, self._stderr = self._process.stdin, self._process.stdout, self._process.stderr
         self.pid = self._process.pid
 
     def alive(self) -> bool:
@@ -175,21 +177,21 @@ class Worker:
         return Answer(header, output)
 
     def _send(self, message: dict) -> None:
-        _write_frame(self._process.stdin, json.dumps(message).encode())
-        self._process.stdin.flush()
+        _write_frame(self._stdin, json.dumps(message).encode())
+        self._stdin.flush()
 
     def _receive(self, deadline: float) -> bytes:
         import selectors
         import time
 
-        stream = self._process.stdout
+        stream = self._stdout
         head = self._read_exactly(stream, _HEADER.size, deadline, selectors, time)
         (size,) = _HEADER.unpack(head)
         return self._read_exactly(stream, size, deadline, selectors, time)
 
     def _read_exactly(self, stream, size: int, deadline: float, selectors, time) -> bytes:
         chunks, missing = [], size
-        fd, err = stream.fileno(), self._process.stderr.fileno()
+        fd, err = stream.fileno(), self._stderr.fileno()
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             selector.register(err, selectors.EVENT_READ)
@@ -217,7 +219,7 @@ class Worker:
         return chunk
 
     def _died(self) -> WorkerDied:
-        err = self._process.stderr.fileno()
+        err = self._stderr.fileno()
         while self._keep_stderr(err):  # the child is gone: its stderr ends
             pass
         status = self._process.wait()
@@ -230,7 +232,7 @@ class Worker:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+        for stream in (self._stdin, self._stdout, self._stderr):
             try:
                 stream.close()
             except OSError:

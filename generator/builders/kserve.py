@@ -6,6 +6,8 @@ always set, because its default differs between KServe install methods.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..load.runtimes import grpc_port
 from ..load.spec import Autoscaling, Component, ModelSpec, Replicas
 from ..resolve.fleet import Release
@@ -136,7 +138,7 @@ def autoscaling_fields(scaling: Autoscaling | None) -> dict:
 
 def _keda_metric(scaling: Autoscaling) -> dict:
     if scaling.metric == "prometheus":
-        metric = {"backend": "prometheus"}
+        metric: dict[str, Any] = {"backend": "prometheus"}
         if scaling.serverAddress:
             metric["serverAddress"] = scaling.serverAddress
         metric["query"] = scaling.query

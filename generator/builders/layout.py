@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import posixpath
 
+from ..load.spec import Cluster
 from ..resolve.fleet import Project, Release
 
 WORKLOADS = "workloads"
 ARGOCD = "argocd"
+# Outside argocd/ so no environment's folder can be named like it.
+ARGOCD_ROOTS = "argocd-roots"
 FLUX = "flux"
+NAMESPACES = "namespaces"
 
 
 def release_dir(release: Release) -> str:
@@ -50,7 +54,7 @@ def flux_dir(release: Release) -> str:
     return flux_dir_of(release.cluster)
 
 
-def flux_dir_of(cluster) -> str:
+def flux_dir_of(cluster: Cluster) -> str:
     """Which Flux applies a release's Kustomization.
 
     A cluster reached through ``kubeConfigSecret`` is reconciled from the hub
@@ -60,6 +64,15 @@ def flux_dir_of(cluster) -> str:
     if cluster.kubeConfigSecret:
         return f"{FLUX}/hub"
     return f"{FLUX}/clusters/{cluster.name}"
+
+
+def namespaces_dir(cluster: str) -> str:
+    """``namespaces/<cluster>``: the Namespace objects Flux applies on a cluster before its releases.
+
+    A folder of its own, with no ``namespace:`` in its kustomization.yaml and no
+    ``targetNamespace`` on its Flux Kustomization: either would rename a Namespace.
+    """
+    return f"{NAMESPACES}/{cluster}"
 
 
 def repo_path(project: Project, relative: str) -> str:

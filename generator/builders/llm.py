@@ -10,6 +10,8 @@ to run a canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
+from typing import cast
+
 from ..resolve.fleet import Release
 from . import meta, pods
 
@@ -79,7 +81,10 @@ def is_multi_node(release: Release) -> bool:
         return False
     if (workers.pipelineParallelSize or 1) > 1:
         return True
-    return workers.dataParallelSize is not None and workers.dataParallelSize > workers.dataLocalParallelSize
+    if workers.dataParallelSize is None:
+        return False
+    assert workers.dataLocalParallelSize is not None  # the two are set together (spec checks)
+    return workers.dataParallelSize > workers.dataLocalParallelSize
 
 
 def router(release: Release) -> dict | None:
@@ -93,8 +98,9 @@ def router(release: Release) -> dict | None:
                 out[part] = dict(value)
     group = routing_group(release)
     if group is not None:
+        assert spec.rollout.ab is not None  # a routing group is an A/B test's
         weights = {v.name: v.weight for v in spec.rollout.ab.variants}
-        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[release.variant]}
+        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[cast(str, release.variant)]}
         gateway = spec.rollout.ab.gateway
         ref = {"name": gateway.name}
         if gateway.namespace:

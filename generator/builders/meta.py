@@ -1,4 +1,4 @@
-"""The labels and annotations every generated object carries (SPEC.md section 3)."""
+"""The labels and annotations every generated object carries (docs/spec.md, "Output")."""
 from __future__ import annotations
 
 import re

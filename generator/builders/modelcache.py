@@ -26,14 +26,17 @@ def cache_name(release: Release) -> str:
     """modelCache.name, else ``<model>-<digest of the URI>``: each version's artifacts get their own cache,
     and environments on one cluster running the same version share it."""
     cache = release.spec.modelCache
+    assert cache is not None  # asked only for a model with modelCache
     if cache.name:
         return cache.name
+    assert release.spec.storageUri is not None  # a model cache caches what storageUri names (spec checks)
     digest = hashlib.sha256(release.spec.storageUri.encode()).hexdigest()[:8]
     return f"{release.model[:54]}-{digest}"
 
 
 def local_model_cache(release: Release) -> dict:
     cache = release.spec.modelCache
+    assert cache is not None  # asked only for a model with modelCache
     body: dict = {"sourceModelUri": release.spec.storageUri, "modelSize": cache.size,
                   "nodeGroups": list(cache.nodeGroups)}
     if cache.serviceAccountName:

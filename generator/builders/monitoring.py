@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
-from ..resolve.fleet import Release
 from ..load.runtimes import RATE_WINDOW, MetricFamily, metric_family
+from ..resolve.fleet import Release
 from . import deployment, helm, llm, meta
 
 API_VERSION = "monitoring.coreos.com/v1"
@@ -86,7 +87,7 @@ def _kserve_pod_monitor(release: Release) -> dict:
     spec = release.spec
     if spec.format == "custom":
         # Our own container declares its port (kserve.py): scrape it by name.
-        endpoints = [{"port": "http1", "path": spec.monitoring.path}]
+        endpoints: list[dict[str, Any]] = [{"port": "http1", "path": spec.monitoring.path}]
     else:
         endpoints = [{"path": spec.monitoring.path, "relabelings": [
             {"action": "keep", "sourceLabels": ["__meta_kubernetes_pod_container_name"], "regex": KSERVE_CONTAINER},
@@ -156,6 +157,7 @@ def seconds(duration: str) -> float:
 
 def prometheus_rule(release: Release) -> dict:
     alerts = release.spec.monitoring.alerts
+    assert alerts is not None  # objects() asks for this rule only when alerts are set
     metrics, selector, by = family(release), series_selector(release), group_by(release)
     who = f"{release.model} {{{{ $labels.{_metric_label(VERSION_LABEL)} }}}} in {{{{ $labels.namespace }}}}"
     rules = []

@@ -9,21 +9,28 @@ from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence
 
-from ..resolve.fleet import Release
 from ..load.spec import ModelSpec, Probe, Probes, Resources, SecretEnv
+from ..resolve.fleet import Release
 
 PROBE_FIELDS = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
 
 
 class ContainerSpec(Protocol):
-    """The container fields of a spec: a ModelSpec, or a transformer's or explainer's block."""
+    """The container fields of a spec: a ModelSpec, or a transformer's or explainer's block (read-only,
+    as the frozen spec models are)."""
 
-    command: Sequence[str]
-    args: Sequence[str]
-    env: Mapping[str, str]
-    secretEnv: Sequence[SecretEnv]
-    resources: Resources
-    probes: Probes
+    @property
+    def command(self) -> Sequence[str]: ...
+    @property
+    def args(self) -> Sequence[str]: ...
+    @property
+    def env(self) -> Mapping[str, str]: ...
+    @property
+    def secretEnv(self) -> Sequence[SecretEnv]: ...
+    @property
+    def resources(self) -> Resources: ...
+    @property
+    def probes(self) -> Probes: ...
 
 
 def container(spec: ContainerSpec, *, name: str | None = None, image: str | None = None,

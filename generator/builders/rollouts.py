@@ -7,8 +7,10 @@ Argo Rollouts approximates a canary's weight by the ratio of pod counts.
 """
 from __future__ import annotations
 
-from ..resolve.fleet import Release
+from typing import Any
+
 from ..load.spec import Canary
+from ..resolve.fleet import Release
 from . import deployment, meta
 
 API_VERSION = "argoproj.io/v1alpha1"
@@ -24,7 +26,7 @@ def objects(release: Release) -> list[dict]:
     name = release.workload_name
     if release.spec.rollout.strategy == "canary":
         second = f"{name}-canary"
-        strategy = {"canary": {"canaryService": second, "stableService": name,
+        strategy: dict[str, Any] = {"canary": {"canaryService": second, "stableService": name,
                                "steps": canary_steps(canary_settings(release))}}
     else:
         # Argo Rollouts' default, written out: the preview becomes active as soon as its pods are ready.

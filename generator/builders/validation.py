@@ -24,13 +24,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..errors import dotted
+
 __all__ = ["schema_errors", "schema_problems", "has_schema", "known_kinds"]
 
 _MAX_REPR = 60
 _MAX_MESSAGE = 200
 _LOCK = threading.Lock()
 _VALIDATORS: dict[tuple[str, str], Any] = {}  # (apiVersion, kind) -> _Compiled, or None
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -69,13 +70,9 @@ def known_kinds() -> set[tuple[str, str]]:
 
 
 def _import_jsonschema():
-    try:
-        from jsonschema import exceptions, validators
-    except ImportError as exc:  # a runtime dependency, but be defensive
-        raise ImportError(
-            "validating against the Kubernetes schemas needs the 'jsonschema' package: "
-            "pip install jsonschema"
-        ) from exc
+    # Here, not at the top: only `gitops-gen validate` needs jsonschema (a dependency), and it is slow to import.
+    from jsonschema import exceptions, validators
+
     return validators, exceptions
 
 
@@ -146,16 +143,8 @@ def has_schema(api_version: Any, kind: Any) -> bool:
 # ----------------------------------------------------------------- formatting
 
 
-def _path(parts) -> str:
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        elif _PLAIN_KEY.match(p):
-            out += f".{p}" if out else p
-        else:
-            out += f"[{json.dumps(p)}]"
-    return out or "(root)"
+def _field(path: tuple) -> str:
+    return dotted(path) or "(root)"
 
 
 def _short(value: Any, limit: int = _MAX_REPR) -> str:
@@ -183,16 +172,16 @@ def _lines(error, exceptions) -> list[tuple[str, str]]:
     """One error (anyOf/oneOf reduced to the most relevant branch) -> (field path, message) pairs."""
     while error.validator in ("anyOf", "oneOf") and error.context:
         error = exceptions.best_match(error.context)
-    path = list(error.absolute_path)
+    path = tuple(error.absolute_path)
     v, value, inst = error.validator, error.validator_value, error.instance
     if v == "additionalProperties" and value is False:
         extra = _unknown_fields(error)
         if extra:
-            return [(_path(path + [k]), "unknown field") for k in extra]
+            return [(_field((*path, k)), "unknown field") for k in extra]
     if v == "required":
         missing = [k for k in value if isinstance(inst, dict) and k not in inst]
         if missing:
-            return [(_path(path + [k]), "required field is missing") for k in missing]
+            return [(_field((*path, k)), "required field is missing") for k in missing]
     if v == "type":
         want = value if isinstance(value, str) else ", ".join(value)
         msg = f"{_short(inst)} is not of type {want}"
@@ -209,7 +198,7 @@ def _lines(error, exceptions) -> list[tuple[str, str]]:
         msg = "matches a forbidden combination of fields"
     else:
         msg = error.message
-    return [(_path(path), _one_line(msg))]
+    return [(_field(path), _one_line(msg))]
 
 
 def schema_problems(obj: dict) -> list[tuple[str, str]] | None:

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import layout
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
-from . import abtest, deployment, extensions, graph, helm, kserve, llm, modelcache, monitoring, rollouts
+from . import abtest, deployment, extensions, graph, helm, kserve, layout, llm, modelcache, monitoring, rollouts
 from .scopes import cluster_scoped_kinds
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {

@@ -7,8 +7,6 @@ from pathlib import Path
 from .. import paths
 from ..resolve.fleet import Fleet
 
-DEFAULT_SOURCE = "environments"
-
 
 def default_output(source: Path, fleet: Fleet) -> Path:
     """The local directory that ``renderedPath`` names, relative to ``sourcePath``."""

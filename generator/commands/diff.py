@@ -43,8 +43,9 @@ def diff(source: Path, env_a: str, env_b: str, model: str | None = None, exit_co
             print(f"{name}: in neither {env_a} nor {env_b}")
             continue
         if a is None or b is None:
-            there, release = (env_b, b) if a is None else (env_a, a)
-            print(f"{name}: only in {there} ({release.version})")
+            there, only = (env_b, b) if a is None else (env_a, a)
+            assert only is not None
+            print(f"{name}: only in {there} ({only.version})")
             differ = True
             continue
         fields = spec_differences(a, b)

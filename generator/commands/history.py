@@ -30,7 +30,7 @@ def history(source: Path, model: str | None = None, environment: str | None = No
     rows = [(_date(c.date), c.environment, c.model, describe(c), c.author, c.commit[:10], c.subject) for c in chosen]
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[6])
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[6])
     return 0
 
 

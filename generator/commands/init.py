@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import GitopsGenError
-from ..resolve.spec_warnings import PLACEHOLDER_REPO_URL
 from ..load.spec import _REL_PATH
 from ..load.spec_schema import spec_schema
 from ..paths import output_dir
+from ..resolve.spec_warnings import PLACEHOLDER_REPO_URL
 from .common import info
 
 SCHEMA_FILE = ".gitops-gen.schema.json"
@@ -43,8 +43,10 @@ spec:
   # writes (the generated Applications and Kustomizations point there).
   sourcePath: {source_path}
   renderedPath: {rendered_path}
-  # Keep the engine(s) you run.
-  engines: [argocd, flux]
+  # The engine of every cluster unless its environment (`engines`) or the
+  # cluster itself (`engine`) says otherwise: keep one engine per cluster,
+  # or two controllers apply the same objects.
+  engines: [argocd]
   # The order a version moves through environments (`gitops-gen promote`).
   promotion: [dev, prod]
   argocd:
@@ -96,10 +98,12 @@ spec:
       server: https://prod-eu.k8s.example.com:6443
       labels: {region: eu}
     # Reached through a kubeconfig Secret: Flux reconciles this cluster from
-    # the hub (rendered under flux/hub) instead of running in it.
+    # the hub (rendered under flux/hub) instead of running in it, and is the
+    # only engine deploying it.
     - name: prod-us
       server: https://prod-us.k8s.example.com:6443
       kubeConfigSecret: prod-us-kubeconfig
+      engine: flux
       labels: {region: us}
       wave: 1
   sync: {automated: true, prune: true, selfHeal: true}

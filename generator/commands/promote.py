@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..emit import record
+from ..atomicfile import write_atomically
 from ..builders.files import build_fleet
+from ..emit import record
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
 from ..emit.tree import contents_digest, render_tree, source_lock
@@ -29,8 +30,8 @@ from ..errors import GitopsGenError, files_relative_to
 from ..load.source import load_tree
 from ..paths import inside
 from ..resolve.fleet import Fleet, load_fleet, resolve
-from .promote_edit import VersionEdit, set_model_version, write_atomically
 from .common import default_output, info, waiting_for
+from .promote_edit import VersionEdit, set_model_version
 
 _VERSION = re.compile(r"^[^\s{}]+$")
 
@@ -108,51 +109,60 @@ def _promote(source: Path, models: tuple[str, ...], all_models: bool, to: str, f
     edit = VersionEdit(old_text=text, new_text=edited, previous=None)
     # Compiled also when there is no tree to render: a promotion never leaves specs that do not compile.
     contents, source_digest = _compile_edited(source, spec_file, edit.new_text)
-    if not rendering:
-        contents = None
     if dry_run:
-        _print_diffs(source, spec_file, edit, out, contents)
+        _print_diffs(source, spec_file, edit, out, contents if rendering else None)
         for plan in plans:
             info(f"dry run: would {describe(plan)}; nothing changed")
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
     inside(spec_path, source, "the promoted spec file")
-    write_atomically(spec_path, edit.new_text)
-    written = 0
-    if contents is not None:
-        try:
-            written = render_tree(contents, out, source=source).written
-        except BaseException:
-            write_atomically(spec_path, edit.old_text)  # spec and output change together or not at all
-            raise
-        # The edited copy had the same files as the source tree now has: the next render can trust this one.
-        record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
-                                       outputs=contents_digest(contents)))
+    written = _write(spec_path, edit, out, source, contents if rendering else None, source_digest)
     updated = f", {written} rendered files updated in {out}" if rendering else ""
     for plan in plans:
         info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated if len(plans) == 1 else ''}")
     if len(plans) > 1 and rendering:
         info(f"{written} rendered files updated in {out}")
     if git:
-        commit_text = commit_message(plans, message)
-        try:
-            git.commit(commit_text, [spec_path, *([out] if rendering else [])])
-        except GitopsGenError as exc:
-            # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
-            raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
-                from None
-        info(f"committed: {commit_text.splitlines()[0]}" + (f" (on branch {branch})" if branch else ""))
+        _commit(git, commit_message(plans, message), [spec_path, *([out] if rendering else [])], branch)
     return 0
 
 
-def _health_problems(fleet: Fleet, plan: Plan, gate: GateOptions) -> list:
+def _health_problems(fleet: Fleet, plan: Plan, gate: GateOptions) -> list[str]:
     if plan.source is None:
         raise GitopsGenError("--require-healthy checks the source environment: give --from")
-    from .promote_health import check_release_health
+    from .promote_health import check_release_health  # imports the Kubernetes client
 
     return check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig, timeout=gate.timeout,
                                 argocd_context=gate.argocd_context, flux_hub_context=gate.flux_hub_context)
+
+
+def _write(spec_path: Path, edit: VersionEdit, out: Path, source: Path, contents: dict[str, bytes] | None,
+           source_digest: str) -> int:
+    """Write the edited spec, then the rendered tree (if any); how many rendered files were written."""
+    write_atomically(spec_path, edit.new_text.encode(), durable=True)
+    if contents is None:
+        return 0
+    try:
+        written = render_tree(contents, out, source=source).written
+    except BaseException:
+        # Spec and output change together or not at all.
+        write_atomically(spec_path, edit.old_text.encode(), durable=True)
+        raise
+    # The edited copy had the same files as the source tree now has: the next render can trust this one.
+    record.save(out, record.Record(inputs=record.inputs_fingerprint(source_digest),
+                                   outputs=contents_digest(contents)))
+    return written
+
+
+def _commit(git: _Git, text: str, paths: list[Path], branch: str | None) -> None:
+    try:
+        git.commit(text, paths)
+    except GitopsGenError as exc:
+        # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
+        raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
+            from None
+    info(f"committed: {text.splitlines()[0]}" + (f" (on branch {branch})" if branch else ""))
 
 
 def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, version: str | None,
@@ -169,6 +179,7 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
         if version is None:
             raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
     current = _version_in(fleet, model, to)
+    assert version is not None  # given, or read from from_env (given, or the stage before `to`)
     return Plan(model=model, source=from_env, target=to, version=version, current=current,
                 spec_file=environments[to].file, pinned=pinned)
 
@@ -302,7 +313,8 @@ def _renders(fleet: Fleet, out: Path) -> bool:
     alone there is none, unless one was rendered before.
     """
     spec = fleet.project.spec
-    return spec.argocd.mode == "rendered" or "flux" in spec.engines or (out / MARKER_FILE).is_file()
+    return (spec.argocd.mode == "rendered" or any("flux" in r.engines for r in fleet.releases)
+            or (out / MARKER_FILE).is_file())
 
 
 def _read(path: Path, rel: str) -> str:

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import GitopsGenError
 from ..load.yamlpos import load_documents
@@ -33,10 +30,6 @@ class VersionEdit:
     old_text: str
     new_text: str
     previous: str | None  # the version written there before, if any
-
-    @property
-    def changed(self) -> bool:
-        return self.old_text != self.new_text
 
 
 def _yaml(mapping: int, offset: int):
@@ -74,6 +67,7 @@ def _round_trip(text: str, file: str):
         differing = _differing_lines(text, dumped)
         if best is None or differing < best[0]:
             best = (differing, (y, docs, explicit_start, dumped))
+    assert best is not None  # _INDENT_STYLES is not empty
     return best[1]
 
 
@@ -100,8 +94,8 @@ def _transplant(original: str, before: str, after: str, file: str) -> str:
     changes = [op for op in difflib.SequenceMatcher(a=base, b=edited, autojunk=False).get_opcodes() if op[0] != "equal"]
     for _, i1, i2, j1, j2 in reversed(changes):  # from the end, so earlier positions stay valid
         if i1 < i2:
-            where = [position.get(k) for k in range(i1, i2)]
-            if None in where or where != list(range(where[0], where[0] + len(where))):
+            where = [position[k] for k in range(i1, i2) if k in position]
+            if len(where) != i2 - i1 or where != list(range(where[0], where[0] + len(where))):
                 raise refuse
             start, end = where[0], where[-1] + 1
         elif i1 - 1 in position:
@@ -174,33 +168,12 @@ def _check_only_version_changed(old: str, new: str, file: str, index: int, model
     if before != after:
         raise GitopsGenError.at(file, 0, "", "editing the version would change other values; set it by hand")
     removed, added = [], []
-    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
         if tag != "equal":
-            removed.extend(matcher.a[i1:i2])
-            added.extend(matcher.b[j1:j2])
+            removed.extend(old_lines[i1:i2])
+            added.extend(new_lines[j1:j2])
     # Updating: one line replaced. A new pin: one line rewritten (flow style) or at most two added.
     touches_version = any("version" in line for line in added)
     if len(removed) > 1 or len(added) > 2 or not touches_version:
         raise GitopsGenError.at(file, 0, "", "editing the version would reformat other lines; set it by hand")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once (temp file beside it, then rename), keeping its mode."""
-    path = Path(path)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise

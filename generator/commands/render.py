@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..emit import record
 from ..builders.files import KUSTOMIZATION_FILE, build_fleet
+from ..console import Progress
+from ..emit import record
 from ..emit.reader import MARKER_FILE, TreeReader, disk_digest, tree_files
 from ..emit.serialize import file_contents
-from ..emit.tree import TreeChange, check_tree, contents_digest, finish_interrupted, render_tree, source_lock
-from ..load.source import SourceTree, load_tree
+from ..emit.tree import (
+    Difference,
+    TreeChange,
+    check_tree,
+    contents_digest,
+    finish_interrupted,
+    render_tree,
+    source_lock,
+)
 from ..errors import warn
+from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
+from ..resolve.organisation import both_engines_warnings
 from ..resolve.spec_warnings import spec_warnings
 from .common import info, output_dir, waiting_for
-from ..console import Progress
 
 
 def render(source: Path, out: Path | None = None, check: bool = False, quiet: bool = False,
@@ -27,73 +37,97 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
     with source_lock(source, shared=check, on_wait=None if quiet else lambda: waiting_for(source)), \
             Progress(enabled=not quiet) as progress:
         tree = load_tree(source)
+        warnings = both_engines_warnings(tree)
         out = out or output_dir(source, tree.project.doc.spec)
-        inputs = record.inputs_fingerprint(tree.digest)
         if not check:
             finish_interrupted(out, source)  # even when there is nothing to write
-        if _unchanged_since_recorded(out, inputs):
-            # Same inputs, same compiler, and the files on disk are the ones it wrote:
-            # compiling again would write exactly what is there.
-            on_disk = tree_files(out)
-            releases = release_count(tree)
-            objects = sum(1 for rel in on_disk if rel != MARKER_FILE and not rel.endswith(f"/{KUSTOMIZATION_FILE}"))
-            differences, before = [], []
-            compiled_files = len(on_disk) - 1
-            change = TreeChange(written=0, removed=0, files=len(on_disk))
-        else:
-            # The tree on disk is read by a second process while this one compiles.
-            reader = TreeReader(out)
-            try:
-                fleet = resolve(tree)
-                files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
-                contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
-                releases = len(fleet.releases)
-                objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
-                compiled_files = len(contents)
-                if check:
-                    differences = check_tree(contents, out, reader)
-                else:
-                    change = render_tree(contents, out, source=source, reader=reader,
-                                         progress=progress.counter("writing files", len(contents) + 1))
-                    before = list(change.differences)
-            finally:
-                reader.close()
-            if not check or not differences:
-                record.save(out, record.Record(inputs=inputs, outputs=contents_digest(contents)))
+        outcome = _as_recorded(tree, out)
+        if outcome is None:
+            outcome = _compile(tree, source, out, check, progress)
     # After the work, and only when it compiled: a render that fails says only what is wrong.
-    for problem in spec_warnings(tree):
+    for problem in [*warnings, *spec_warnings(tree)]:
         warn(problem)
     if check:
-        for line in differences:
-            print(line)
-        if differences:
-            info(f"{out}: {len(differences)} files differ from the specs; run `gitops-gen render`")
-            return 1
-        if not quiet:
-            info(f"{out}: up to date ({compiled_files} files)")
-        return 0
+        return _report_check(out, outcome, quiet)
     if not quiet:
         elapsed = time.perf_counter() - started
-        info(f"rendered {releases} releases ({objects} objects) into {out}: {change.files} files, "
+        change = outcome.change
+        info(f"rendered {outcome.releases} releases ({outcome.objects} objects) into {out}: {change.files} files, "
              f"{change.written} written, {change.removed} removed, in {elapsed:.2f}s")
-    if exit_code:
-        changed = {line.split(": ", 1)[1]: _CHANGE[line.split(": ", 1)[0]] for line in before}
-        untracked = [rel for rel in untracked_files(out) if rel not in changed]
-        for rel, what in changed.items():
-            print(f"{what}: {rel}")
-        for rel in untracked:
-            print(f"untracked: {rel}")
-        if changed or untracked:
-            untracked_note = f", {len(untracked)} not added to Git" if untracked else ""
-            info(f"{out}: {len(changed)} files changed by this render{untracked_note}; "
-                 f"review and stage them (git add {out})")
-            return 1
+    return _report_changes(out, outcome.differences) if exit_code else 0
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a render or a check found and did."""
+
+    releases: int
+    objects: int
+    files: int  # compiled, the marker file not included
+    # --check: the tree against the specs; a render: what it changed (check_tree's answer before writing).
+    differences: tuple[Difference, ...]
+    change: TreeChange  # what a render wrote (nothing for --check)
+
+
+def _as_recorded(tree: SourceTree, out: Path) -> _Outcome | None:
+    """The render record's fast path: the outcome without compiling, if the inputs are those recorded
+    and the files on disk are the ones that render wrote (compiling again would write exactly what is there)."""
+    recorded = record.load(out)
+    if recorded is None or recorded.inputs != record.inputs_fingerprint(tree.digest) \
+            or disk_digest(out) != recorded.outputs:
+        return None
+    on_disk = tree_files(out)
+    objects = sum(1 for rel in on_disk if rel != MARKER_FILE and not rel.endswith(f"/{KUSTOMIZATION_FILE}"))
+    return _Outcome(releases=release_count(tree), objects=objects, files=len(on_disk) - 1, differences=(),
+                    change=TreeChange(written=0, removed=0, files=len(on_disk)))
+
+
+def _compile(tree: SourceTree, source: Path, out: Path, check: bool, progress: Progress) -> _Outcome:
+    """resolve -> build -> emit (write or check), while a second process reads the tree on disk."""
+    with TreeReader(out) as reader:
+        fleet = resolve(tree)
+        files = build_fleet(fleet, progress=progress.counter("building releases", len(fleet.releases)))
+        contents = file_contents(files, progress=progress.counter("serializing files", len(files)))
+        if check:
+            change = TreeChange(written=0, removed=0)
+            differences = tuple(check_tree(contents, out, reader))
+        else:
+            change = render_tree(contents, out, source=source, reader=reader,
+                                 progress=progress.counter("writing files", len(contents) + 1))
+            differences = change.differences
+    if not check or not differences:
+        record.save(out, record.Record(inputs=record.inputs_fingerprint(tree.digest),
+                                       outputs=contents_digest(contents)))
+    objects = sum(1 for f in files if not f.path.endswith(f"/{KUSTOMIZATION_FILE}"))
+    return _Outcome(releases=len(fleet.releases), objects=objects, files=len(contents), differences=differences,
+                    change=change)
+
+
+def _report_check(out: Path, outcome: _Outcome, quiet: bool) -> int:
+    for difference in outcome.differences:
+        print(difference)
+    if outcome.differences:
+        info(f"{out}: {len(outcome.differences)} files differ from the specs; run `gitops-gen render`")
+        return 1
+    if not quiet:
+        info(f"{out}: up to date ({outcome.files} files)")
     return 0
 
 
-def _unchanged_since_recorded(out: Path, inputs: str) -> bool:
-    recorded = record.load(out)
-    return recorded is not None and recorded.inputs == inputs and disk_digest(out) == recorded.outputs
+def _report_changes(out: Path, differences: tuple[Difference, ...]) -> int:
+    """For --exit-code: list what the render changed and what Git does not track; 1 if anything."""
+    changed = {d.path: _CHANGE[d.what] for d in differences}
+    untracked = [rel for rel in untracked_files(out) if rel not in changed]
+    for rel, what in changed.items():
+        print(f"{what}: {rel}")
+    for rel in untracked:
+        print(f"untracked: {rel}")
+    if changed or untracked:
+        untracked_note = f", {len(untracked)} not added to Git" if untracked else ""
+        info(f"{out}: {len(changed)} files changed by this render{untracked_note}; "
+             f"review and stage them (git add {out})")
+        return 1
+    return 0
 
 
 def release_count(tree: SourceTree) -> int:

@@ -28,7 +28,7 @@ def show(source: Path, environment: str, cluster: str | None = None, model: str 
 
 def chart_comment(release: Release) -> str:
     """The chart a Helm release installs, as YAML comment lines (the stream stays valid YAML)."""
-    chart = release.spec.chart
+    chart = helm.chart_of(release)
     lines = [f"{release.environment.name}/{release.cluster.name}/{release.model}: Helm chart {chart.name} "
              f"{chart.version} from {chart.repo}, release {helm.release_name(release)} in {release.namespace} "
              "(installed by Argo CD or Flux)"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..builders.files import build_fleet
+from ..builders.validation import schema_errors
 from ..errors import from_here, warn
 from ..load.source import load_tree
 from ..resolve.fleet import resolve
 from ..resolve.spec_warnings import spec_warnings
-from ..builders.validation import schema_errors
 from .common import default_output, info
 
 # kustomization.yaml files are kustomize's input, not objects sent to a cluster
@@ -20,7 +20,7 @@ def validate(source: Path, quiet: bool = False) -> int:
     tree = load_tree(source)
     fleet = resolve(tree)
     files = build_fleet(fleet)
-    problems = []
+    problems: list[str] = []
     checked = 0
     # Named where `render` writes them, so the line opens once the tree is rendered.
     out = from_here(default_output(source, fleet))

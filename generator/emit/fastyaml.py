@@ -11,10 +11,11 @@ always byte-identical to ``yaml.dump(obj, Dumper=CSafeDumper, **DUMP_OPTIONS)``.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
-DUMP_OPTIONS = dict(sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)
+DUMP_OPTIONS: dict[str, Any] = dict(sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)
 
 # What YAML counts as a line break: a scalar written with one depends on its indentation.
 _BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -49,6 +50,7 @@ def _plain_by_resolver(value: str) -> bool:
 def _value_text(value) -> str:
     # Strings are cached under themselves, other scalars under (type, value): bool is a
     # subclass of int, 1 == 1.0 == True and 0.0 == -0.0. Floats by repr.
+    key: object
     if type(value) is str:
         key = value
     else:

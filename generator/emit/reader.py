@@ -143,6 +143,12 @@ class TreeReader:
         except (EOFError, ValueError, TypeError):
             return None
 
+    def __enter__(self) -> TreeReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop the child (if still running) and reap it."""
         if self.pid is None:
@@ -159,7 +165,8 @@ class TreeReader:
 def snapshot(out: Path) -> tuple:
     entries, tidy = scan(out)
     mode, uid = new_file_mode(), os.geteuid()
-    root, found = str(out), {}
+    root = str(out)
+    found: dict[str, tuple[bytes, bool, tuple] | None] = {}
     for rel, regular in entries.items():
         read = read_regular(f"{root}/{rel}") if regular else None
         if read is None:

@@ -22,13 +22,13 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from .. import __version__
+from ..atomicfile import write_atomically
 from ..digest import add_file, new_digest
 from ..paths import resolved_inside
 
@@ -130,16 +130,9 @@ def save(out: str | os.PathLike, record: Record | None) -> None:
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        if resolved_inside(path, records_dir()) is None:  # a symlink planted in the cache: write nowhere else
+        if resolved_inside(path, path.parent) is None:  # a symlink planted in the cache: write nowhere else
             return
         text = json.dumps({"format": FORMAT, "out": real, "inputs": record.inputs, "outputs": record.outputs})
-        fd, temp = tempfile.mkstemp(prefix=".record-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_atomically(path, text.encode(), temp_prefix=".record-")
     except OSError:
         pass

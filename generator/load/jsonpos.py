@@ -13,12 +13,19 @@ import bisect
 import json
 import re
 
-from ..errors import GitopsGenError
-from .yamlpos import MAX_DEPTH, YamlDocument, dotted
+from ..errors import GitopsGenError, dotted
+from .yamlpos import MAX_DEPTH, YamlDocument
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
+
+
+def _match(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str]:
+    """``pattern`` at ``pos``: the text parsed as JSON already, so what it matches is there."""
+    found = pattern.match(text, pos)
+    assert found is not None
+    return found
 
 
 def load_json(text: str, file: str) -> YamlDocument:
@@ -49,7 +56,7 @@ class _Scanner:
         return bisect.bisect_left(self.newlines, pos) + 1
 
     def skip(self, pos: int) -> int:
-        return _SPACE.match(self.text, pos).end()
+        return _match(_SPACE, self.text, pos).end()
 
     def scan(self) -> None:
         self.value(0, ())
@@ -69,7 +76,7 @@ class _Scanner:
             if text[pos] == "}":
                 return pos + 1
             while True:
-                match = _STRING.match(text, pos)
+                match = _match(_STRING, text, pos)
                 key = json.loads(match.group())
                 if key in seen:
                     raise GitopsGenError.at(self.doc.file, self.line(pos), dotted((*path, key)), "duplicate key")
@@ -92,5 +99,5 @@ class _Scanner:
                     return pos + 1
                 pos = self.skip(pos + 1)
         if char == '"':
-            return _STRING.match(text, pos).end()
-        return _SCALAR.match(text, pos).end()
+            return _match(_STRING, text, pos).end()
+        return _match(_SCALAR, text, pos).end()

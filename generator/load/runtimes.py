@@ -124,14 +124,14 @@ _GRPC_PORTS = {
 DEFAULT_GRPC_PORT = 8081  # KServe's Python model server's --grpc_port
 
 
-def picked_runtime(format: str, protocol: str | None, runtime: str | None) -> str | None:
+def picked_runtime(format: str | None, protocol: str | None, runtime: str | None) -> str | None:
     """The ServingRuntime a KServe predictor ends up on: the pinned one, else KServe's choice."""
     if runtime:
         return runtime
-    return _PICKED_RUNTIMES.get(format, {}).get(protocol or "v1")
+    return _PICKED_RUNTIMES.get(format or "", {}).get(protocol or "v1")
 
 
-def grpc_port(format: str, protocol: str | None, runtime: str | None) -> int:
+def grpc_port(format: str | None, protocol: str | None, runtime: str | None) -> int:
     return _GRPC_PORTS.get(picked_runtime(format, protocol, runtime) or "", DEFAULT_GRPC_PORT)
 
 

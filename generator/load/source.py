@@ -14,27 +14,43 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import budgets
-from . import spec as S
 from ..digest import add_file, new_digest
-from ..errors import GitopsGenError, Problem, files_relative_to, raise_if, shown_path
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, files_relative_to, raise_if, shown_path
 from . import terraform
-from .yamlpos import InputMeter, YamlDocument, dotted, load_documents
+from .spec import (
+    API_VERSION,
+    DOCUMENT_TYPES,
+    FIELD_NAMES,
+    KINDS,
+    EnvironmentDocument,
+    ModelDocument,
+    ProjectDocument,
+    SpecProblem,
+    environment_problems,
+    project_problems,
+)
+from .yamlpos import InputMeter, YamlDocument, load_documents
 
 EXTENSION_DIRS = ("templates", "components")
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_EXTENSION_FILES = 1000
 
 
+# Which kind a Located holds: Located[EnvironmentDocument].doc.spec is an EnvironmentSpec.
+DocumentT = TypeVar("DocumentT", ProjectDocument, EnvironmentDocument, ModelDocument)
+
+
 @dataclass(frozen=True)
-class Located:
+class Located(Generic[DocumentT]):
     """A validated spec document and where it came from."""
 
-    doc: S.ProjectDocument | S.EnvironmentDocument | S.ModelDocument
+    doc: DocumentT
     source: YamlDocument
 
     @property
@@ -45,8 +61,27 @@ class Located:
     def file(self) -> str:
         return self.source.file
 
-    def problem(self, path: tuple, message: str) -> Problem:
+    def problem(self, path: FieldPath, message: str) -> Problem:
         return Problem(self.file, self.source.line_of(path), dotted(path), message)
+
+
+@dataclass(frozen=True)
+class ClusterOrigin:
+    """Where a cluster read from a Terraform output file (``spec.clustersFrom``) is written:
+    that file, and the cluster's path in it."""
+
+    source: YamlDocument
+    path: tuple
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def line_of(self, path: tuple = ()) -> int:
+        return self.source.line_of((*self.path, *path))
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return Problem(self.file, self.line_of(path), dotted((*self.path, *path)), message)
 
 
 @dataclass(frozen=True)
@@ -54,9 +89,9 @@ class SourceTree:
     """Everything read from a source tree: exactly one Project, the Environments and Models by name."""
 
     root: Path
-    project: Located
-    environments: dict[str, Located]
-    models: dict[str, Located]
+    project: Located[ProjectDocument]
+    environments: dict[str, Located[EnvironmentDocument]]
+    models: dict[str, Located[ModelDocument]]
     # Text of every file under templates/ and components/, by path relative to the
     # tree: the builders render them, but never read files themselves.
     extension_files: dict[str, str] = field(default_factory=dict)
@@ -64,6 +99,8 @@ class SourceTree:
     digest: str = ""
     # Clusters read from Terraform output files (spec.clustersFrom): environment -> cluster -> that file.
     cluster_files: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The same clusters, where each is written in its file: environment -> cluster -> origin.
+    cluster_origins: dict[str, dict[str, ClusterOrigin]] = field(default_factory=dict)
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -196,7 +233,7 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
     root = Path(root)
     files_relative_to(root)  # every Problem from here on names a file of this tree
     problems: list[Problem] = []
-    located: list[Located] = []
+    located: list[Located[Any]] = []
     digest = new_digest()
     meter = InputMeter(budgets.current().input_bytes)
     for path in spec_files(root):
@@ -218,15 +255,15 @@ def load_tree(root: str | os.PathLike) -> SourceTree:
             except GitopsGenError as exc:
                 problems.extend(exc.problems)
     raise_if(problems)
-    located, cluster_files = _with_terraform_clusters(root, located, digest, meter)
+    located, cluster_origins = _with_terraform_clusters(root, located, digest, meter)
     files = extension_files(root)
     for rel, text in files.items():
         add_file(digest, rel, text.encode())
-    return _assemble(root, located, files, digest.hexdigest(), cluster_files)
+    return _assemble(root, located, files, digest.hexdigest(), cluster_origins)
 
 
 def _with_terraform_clusters(root: Path, located: list[Located], digest,
-                             meter: InputMeter) -> tuple[list[Located], dict]:
+                             meter: InputMeter) -> tuple[list[Located], dict[str, dict[str, ClusterOrigin]]]:
     """Environments with ``clustersFrom`` get the clusters of their Terraform output appended.
 
     Each output file is read once, like a spec file (inside the tree, size-capped,
@@ -238,7 +275,7 @@ def _with_terraform_clusters(root: Path, located: list[Located], digest,
     real_root = root.resolve()
     outputs: dict[str, YamlDocument | GitopsGenError] = {}
     problems: list[Problem] = []
-    cluster_files: dict[str, dict[str, str]] = {}
+    cluster_origins: dict[str, dict[str, ClusterOrigin]] = {}
     result = []
     for item in located:
         source = item.doc.spec.clustersFrom if item.doc.kind == "Environment" else None
@@ -263,12 +300,12 @@ def _with_terraform_clusters(root: Path, located: list[Located], digest,
                 problems.append(Problem(rel, doc.line_of((*path, "name")), dotted((*path, "name")),
                                         f"cluster {cluster.name!r} is also written in {shown_path(item.file)}; "
                                         "list each cluster once"))
-        cluster_files[item.name] = {c.name: rel for c, _ in clusters}
+        cluster_origins[item.name] = {c.name: ClusterOrigin(doc, path) for c, path in clusters}
         merged = spec.model_copy(update={"clusters": [*spec.clusters, *(c for c, _ in clusters)]})
         result.append(Located(item.doc.model_copy(update={"spec": merged}), item.source))
     # One problem per file is enough when several environments read the same broken file.
     raise_if(list(dict.fromkeys(problems)))
-    return result, cluster_files
+    return result, cluster_origins
 
 
 def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest,
@@ -292,35 +329,40 @@ def _read_output(root: Path, real_root: Path, rel: str, env: Located, digest,
         return exc
 
 
-def _validate(source: YamlDocument) -> Located:
+def _validate(source: YamlDocument) -> Located[Any]:
     data = source.data
     if not isinstance(data, dict):
         raise GitopsGenError.at(source.file, source.line, "",
                                 f"a spec document must be a mapping, not {_type_name(data)}")
-    if data.get("apiVersion") != S.API_VERSION:
+    if data.get("apiVersion") != API_VERSION:
         got = data.get("apiVersion")
         msg = "missing" if got is None else f"is {shown(got)}"
         raise GitopsGenError(Problem(source.file, source.line_of(("apiVersion",)), "apiVersion",
-                                     f"{msg}; every document here must have apiVersion: {S.API_VERSION}"))
+                                     f"{msg}; every document here must have apiVersion: {API_VERSION}"))
     kind = data.get("kind")
-    model = S.DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
+    model = DOCUMENT_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
         if kind is None:
-            message = f"missing; must be one of {', '.join(S.KINDS)}"
+            message = f"missing; must be one of {', '.join(KINDS)}"
         else:
-            close = difflib.get_close_matches(str(kind), S.KINDS, n=1)
-            message = (f"{shown(kind)} is not one of {', '.join(S.KINDS)}"
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            message = (f"{shown(kind)} is not one of {', '.join(KINDS)}"
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise GitopsGenError(Problem(source.file, source.line_of(("kind",)), "kind", message))
     try:
-        doc = model.model_validate(data)
+        doc: Any = model.model_validate(data)  # the kind's document class (DOCUMENT_TYPES)
     except ValidationError as exc:
         raise GitopsGenError(*pydantic_problems(exc, source)) from None
     where = Located(doc, source)
-    checks = {"Project": S.project_problems, "Environment": S.environment_problems}.get(kind)
+    checks = _CHECKS.get(doc.kind)
     if checks:
         raise_if([where.problem(("spec", *path), msg) for path, msg in checks(doc.spec)])
     return where
+
+
+# Checks beyond what pydantic validates, by kind (a Model's spec is checked once merged, in resolve).
+_CHECKS: dict[str, Callable[[Any], list[SpecProblem]]] = {"Project": project_problems,
+                                                         "Environment": environment_problems}
 
 
 def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple = (),
@@ -329,23 +371,24 @@ def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple 
     line_of = line_of or source.line_of
     problems = []
     for error in exc.errors(include_url=False):
-        path = (*prefix, *(p for p in error["loc"] if isinstance(p, int) or not _is_internal(p)))
+        path = (*prefix, *error_path(error))
         problems.append(Problem(source.file, line_of(path), dotted(path), pydantic_message(error) + suffix))
     return problems
 
 
-def _is_internal(part: str) -> bool:
-    # pydantic adds validator names (function-before[...]) to locations.
-    return "[" in part and "]" in part
+def error_path(error: ErrorDetails) -> FieldPath:
+    """The field a pydantic error is about, as the user wrote it."""
+    # pydantic adds validator names (function-before[...]) to locations: not fields.
+    return tuple(p for p in error["loc"] if isinstance(p, int) or not ("[" in p and "]" in p))
 
 
-def pydantic_message(error: dict[str, Any]) -> str:
+def pydantic_message(error: ErrorDetails) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
         # A different case first (repoUrl: repoURL), however close another name looks (repo).
-        close = sorted(n for n in S.FIELD_NAMES if n.lower() == field.lower() and n != field) \
-            or difflib.get_close_matches(field, S.FIELD_NAMES - {field}, n=1, cutoff=0.7)
+        close = sorted(n for n in FIELD_NAMES if n.lower() == field.lower() and n != field) \
+            or difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
@@ -376,11 +419,11 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _assemble(root: Path, located: list[Located], files: dict[str, str], digest: str = "",
-              cluster_files: dict[str, dict[str, str]] | None = None) -> SourceTree:
+def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], digest: str = "",
+              cluster_origins: dict[str, dict[str, ClusterOrigin]] | None = None) -> SourceTree:
     problems: list[Problem] = []
     projects = [item for item in located if item.doc.kind == "Project"]
-    by_kind: dict[str, dict[str, Located]] = {"Environment": {}, "Model": {}}
+    by_kind: dict[str, dict[str, Located[Any]]] = {"Environment": {}, "Model": {}}
     for item in located:
         kind = item.doc.kind
         if kind == "Project":
@@ -408,4 +451,6 @@ def _assemble(root: Path, located: list[Located], files: dict[str, str], digest:
             problems.append(project.problem(("spec", "promotion", i), f"environment {name!r} is not defined"))
     raise_if(problems)
     return SourceTree(root=root, project=project, environments=environments, models=models, extension_files=files,
-                      digest=digest, cluster_files=cluster_files or {})
+                      digest=digest, cluster_origins=cluster_origins or {},
+                      cluster_files={env: {name: origin.file for name, origin in clusters.items()}
+                                     for env, clusters in (cluster_origins or {}).items()})

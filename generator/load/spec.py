@@ -1,4 +1,4 @@
-"""The typed spec kinds users write (SPEC.md section 2), as pydantic models.
+"""The typed spec kinds users write (docs/spec.md), as pydantic models.
 
 Field names here are exactly the YAML field names, so `grep -rn fieldName
 generator/` leads from a spec field to the builder that turns it into output.
@@ -13,10 +13,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from ..errors import FieldPath
 from .runtimes import metric_family
 
 API_VERSION = "gitops-gen.io/v1alpha1"
 KINDS = ("Project", "Environment", "Model")
+# A check's finding: the field (in the spec being checked) and what is wrong with it.
+SpecProblem = tuple[FieldPath, str]
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -130,7 +133,9 @@ Int = Annotated[int, BeforeValidator(_whole_number)]
 Real = Annotated[float, BeforeValidator(_real_number)]
 
 
-class Spec(BaseModel):
+class StrictModel(BaseModel):
+    """The base of every spec kind: an unknown field is an error, and a validated spec never changes."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -148,7 +153,7 @@ ResourceName = Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-
                                         "a Kubernetes resource name such as cpu, ephemeral-storage or nvidia.com/gpu")]
 
 
-class Resources(Spec):
+class Resources(StrictModel):
     cpu: Quantity | None = Field(
         None, description="CPU for each container, a Kubernetes quantity (e.g. 500m, 2); requests = limits.")
     memory: Quantity | None = Field(
@@ -184,15 +189,16 @@ _QUANTITY_SUFFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0, "k": 1e3, "M": 1
 def quantity_value(quantity: str | int) -> float:
     """A Kubernetes quantity as a number, to compare requests with limits."""
     match = re.match(r"^[+]?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$", str(quantity))
+    assert match is not None  # the field's own validator accepted it as a quantity
     number, suffix = float(match[1]), match[2] or ""
     if suffix[:1] in ("e", "E"):
         return number * 10 ** int(suffix[1:])
     return number * _QUANTITY_SUFFIXES[suffix]
 
 
-def resources_problems(resources: Resources, where: tuple) -> list[tuple[tuple, str]]:
+def resources_problems(resources: Resources, where: tuple) -> list[SpecProblem]:
     """What Kubernetes would refuse: requests above limits, accelerators requested unlike their limit."""
-    problems = []
+    problems: list[SpecProblem] = []
     requests, limits = resources.requests_and_limits()
     for name, requested in requests.items():
         field = (*where, "requests", name) if name in resources.requests else (*where, name)
@@ -207,7 +213,7 @@ def resources_problems(resources: Resources, where: tuple) -> list[tuple[tuple, 
     return problems
 
 
-class Replicas(Spec):
+class Replicas(StrictModel):
     # Omitted = not written for serving: kserve (KServe's defaults apply); serving: deployment reads
     # an omitted min as 1 and an omitted max as min (builders/deployment.py replica_range).
     min: Annotated[Int, Field(ge=0, le=10_000)] | None = Field(
@@ -217,7 +223,7 @@ class Replicas(Spec):
                           "autoscaler allows it.")
 
 
-class Autoscaling(Spec):
+class Autoscaling(StrictModel):
     autoscalerClass: AutoscalerClass | None = Field(
         None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
                                          "mode), kpa (Knative mode); omitted: KServe's default.")
@@ -232,20 +238,20 @@ class Autoscaling(Spec):
         None, description="Prometheus server KEDA queries (metric: prometheus); omitted: KServe's default.")
 
 
-class Canary(Spec):
+class Canary(StrictModel):
     steps: Annotated[list[Annotated[Int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
         [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50].")
     pause: Duration | None = Field(
         None, description="Wait between steps, e.g. 10m; omitted = wait for a manual promotion.")
 
 
-class GatewayRef(Spec):
+class GatewayRef(StrictModel):
     name: Text = Field(description="Name of the Gateway API Gateway the HTTPRoute attaches to.")
     namespace: Name | None = Field(
         None, description="Namespace of the Gateway; default: the environment's namespace.")
 
 
-class Variant(Spec):
+class Variant(StrictModel):
     name: Name = Field(description="Name of this variant (a DNS-1123 label), e.g. a or b.")
     version: Version = Field(description="Model version this variant serves.")
     weight: Annotated[Int, Field(ge=0, le=100)] = Field(description="Share of the traffic in percent (0-100).")
@@ -255,7 +261,7 @@ Hostname = Annotated[str, _checked(re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0
                                    "a DNS host name such as models.example.com")]
 
 
-class AB(Spec):
+class AB(StrictModel):
     gateway: GatewayRef = Field(description="The Gateway API parentRef whose HTTPRoute splits the traffic.")
     variants: list[Variant] = Field(description="The versions served side by side and their traffic weights.")
     # Optional: without hostnames the route takes every request its Gateway listener accepts.
@@ -263,7 +269,7 @@ class AB(Spec):
         default=[], description="Host names the HTTPRoute matches; empty: every host its Gateway listener accepts.")
 
 
-class RolloutSpec(Spec):
+class RolloutSpec(StrictModel):
     strategy: Literal["direct", "canary", "bluegreen", "ab"] = Field(
         "direct", description="How a new version goes live: direct | canary | bluegreen | ab.")
     canary: Canary | None = Field(None, description="Canary steps (strategy: canary).")
@@ -271,14 +277,14 @@ class RolloutSpec(Spec):
         None, description="A/B test: two versions side by side, traffic split by weight (strategy: ab).")
 
 
-class Alerts(Spec):
+class Alerts(StrictModel):
     errorRate: Annotated[Real, Field(gt=0, le=1)] | None = Field(
         None, description="Alert when the share of failed requests exceeds this (0-1], e.g. 0.05.")
     latencyP99: Duration | None = Field(
         None, description="Alert when the 99th percentile latency exceeds this duration, e.g. 500ms.")
 
 
-class Monitoring(Spec):
+class Monitoring(StrictModel):
     metrics: bool = Field(False, description="Scrape the model's metrics with a ServiceMonitor.")
     path: Annotated[str, _checked(re.compile(r"^/\S*$"), "an absolute URL path")] = Field(
         "/metrics", description="URL path of the metrics endpoint.")
@@ -286,7 +292,7 @@ class Monitoring(Spec):
     dashboard: bool = Field(False, description="Also generate a Grafana dashboard.")
 
 
-class SecretEnv(Spec):
+class SecretEnv(StrictModel):
     name: EnvName = Field(description="Environment variable name in the container.")
     secret: SecretName = Field(
         description="Name of the Kubernetes Secret (managed outside Git; only the reference is written).")
@@ -300,12 +306,12 @@ class SecretEnv(Spec):
 PortRef = Annotated[Int, Field(ge=1, le=65535)] | Annotated[str, Field(min_length=1, max_length=15)]
 
 
-class HTTPHeader(Spec):
+class HTTPHeader(StrictModel):
     name: Text = Field(description="Header name.")
     value: str = Field(description="Header value.")
 
 
-class HTTPGetAction(Spec):
+class HTTPGetAction(StrictModel):
     path: str | None = Field(None, description="URL path to GET, e.g. /v2/health/ready.")
     port: PortRef = Field(description="Container port, by number or name.")
     host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
@@ -313,21 +319,21 @@ class HTTPGetAction(Spec):
     httpHeaders: list[HTTPHeader] = Field([], description="Extra request headers.")
 
 
-class TCPSocketAction(Spec):
+class TCPSocketAction(StrictModel):
     port: PortRef = Field(description="Container port, by number or name.")
     host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
 
 
-class ExecAction(Spec):
+class ExecAction(StrictModel):
     command: Annotated[list[str], Field(min_length=1)] = Field(description="Command run in the container.")
 
 
-class GRPCAction(Spec):
+class GRPCAction(StrictModel):
     port: Annotated[Int, Field(ge=1, le=65535)] = Field(description="Port of the gRPC health service.")
     service: str | None = Field(None, description="Service name sent in the gRPC HealthCheckRequest.")
 
 
-class Probe(Spec):
+class Probe(StrictModel):
     """A Kubernetes Probe, field for field (core/v1 Probe)."""
 
     httpGet: HTTPGetAction | None = Field(None, description="Probe with an HTTP GET.")
@@ -345,14 +351,14 @@ class Probe(Spec):
         None, description="Grace period when a liveness or startup probe fails.")
 
 
-class Probes(Spec):
+class Probes(StrictModel):
     readiness: Probe | None = Field(None, description="readinessProbe: when the container may take traffic.")
     liveness: Probe | None = Field(None, description="livenessProbe: when the container is restarted.")
     startup: Probe | None = Field(None, description="startupProbe: holds the others back until it succeeds.")
 
 
-def probe_problems(probes: Probes, where: tuple) -> list[tuple[tuple, str]]:
-    problems = []
+def probe_problems(probes: Probes, where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     for kind in ("readiness", "liveness", "startup"):
         probe = getattr(probes, kind)
         if probe is None:
@@ -369,7 +375,7 @@ def probe_problems(probes: Probes, where: tuple) -> list[tuple[tuple, str]]:
     return problems
 
 
-class Toleration(Spec):
+class Toleration(StrictModel):
     key: str | None = Field(
         None, description="Taint key the toleration matches; empty with operator Exists matches every taint.")
     operator: Literal["Exists", "Equal"] = Field("Equal", description="Exists or Equal.")
@@ -380,6 +386,58 @@ class Toleration(Spec):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+# Application-level sync options Argo CD reads (argo-cd docs, "Sync Options"; the
+# per-resource annotations such as Prune=false are not Application options).
+# CreateNamespace and PruneLast are written by gitops-gen itself.
+SYNC_OPTIONS = {
+    "ApplyOutOfSyncOnly": ("true", "false"),
+    "FailOnSharedResource": ("true", "false"),
+    "PrunePropagationPolicy": ("foreground", "background", "orphan"),
+    "Replace": ("true", "false"),
+    "RespectIgnoreDifferences": ("true", "false"),
+    "ServerSideApply": ("true", "false"),
+    "SkipDryRunOnMissingResource": ("true", "false"),
+    "Validate": ("true", "false"),
+}
+
+
+def _sync_option(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("type", "must be a string such as ServerSideApply=true")
+    key, sep, setting = value.partition("=")
+    if not sep or key not in SYNC_OPTIONS:
+        raise PydanticCustomError(
+            "format", f"{value[:60]!r} is not an Argo CD sync option (one of {', '.join(sorted(SYNC_OPTIONS))}, "
+                      "written Name=value)")
+    if setting not in SYNC_OPTIONS[key]:
+        raise PydanticCustomError("format", f"{key} takes {' or '.join(SYNC_OPTIONS[key])}, not {setting!r}")
+    return value
+
+
+SyncOption = Annotated[str, BeforeValidator(_sync_option)]
+_GROUP = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$")
+
+
+class IgnoreDifference(StrictModel):
+    group: Annotated[str, _checked(_GROUP, "an API group such as apps (empty for the core group)")] = Field(
+        "", description="API group of the objects, e.g. apps; empty for the core group.")
+    kind: Annotated[str, _checked(re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$"), "a kind such as Deployment")] = Field(
+        description="Kind of the objects whose differences Argo CD ignores, e.g. Deployment.")
+    name: SecretName | None = Field(None, description="Only the object of this name; default: every one of the kind.")
+    jsonPointers: list[Annotated[str, _checked(re.compile(r"^(/\S*)?$"), "a JSON pointer such as /spec/replicas")]] \
+        = Field([], description="Fields to ignore, as JSON pointers, e.g. /spec/replicas.")
+    jqPathExpressions: list[Text] = Field(
+        [], description="Fields to ignore, as jq path expressions, e.g. .spec.template.spec.containers[].image.")
+    managedFieldsManagers: list[Text] = Field(
+        [], description="Ignore the fields these field managers own, e.g. kube-controller-manager.")
+
+
+class ArgoCDModelSettings(StrictModel):
+    ignoreDifferences: list[IgnoreDifference] = Field(
+        [], description="Differences Argo CD ignores on this model's Applications (e.g. replicas an HPA owns); "
+                        "with syncOptions RespectIgnoreDifferences=true a sync leaves them too.")
+    syncOptions: list[SyncOption] = Field(
+        [], description="Extra Application sync options, e.g. ServerSideApply=true, RespectIgnoreDifferences=true.")
 # A Helm repository over https, or an OCI registry path without the chart's name
 # (what `helm pull oci://REPO/NAME` takes as REPO).
 HELM_REPO = re.compile(r"^(https|oci)://[^\s/]+(/[^\s]*)?$")
@@ -387,7 +445,7 @@ HELM_REPO = re.compile(r"^(https|oci)://[^\s/]+(/[^\s]*)?$")
 _RELEASE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")
 
 
-class Chart(Spec):
+class Chart(StrictModel):
     repo: Annotated[str, _checked(HELM_REPO, "an https:// Helm repository or an oci:// registry path")] = Field(
         description="Chart repository: https://... (a Helm repository) or oci://REGISTRY/PATH (without the chart name).")
     name: Annotated[str, _checked(re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"), "a chart name")] = Field(
@@ -395,7 +453,7 @@ class Chart(Spec):
     version: Version = Field(description="Chart version (exact), e.g. 1.2.0 or {{ version }}.")
 
 
-class Component(Spec):
+class Component(StrictModel):
     """A transformer or explainer: a container of your own beside the predictor."""
 
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] = Field(
@@ -409,7 +467,7 @@ class Component(Spec):
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
 
 
-class Workers(Spec):
+class Workers(StrictModel):
     tensorParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
         None, description="GPUs the weights are sharded across (vLLM --tensor-parallel-size).")
     pipelineParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
@@ -420,7 +478,7 @@ class Workers(Spec):
         None, description="serving: llm only: data-parallel ranks per node (parallelism.dataLocal).")
 
 
-class ModelCache(Spec):
+class ModelCache(StrictModel):
     size: Quantity = Field(description="Disk each node reserves for the model, e.g. 10Gi (LocalModelCache modelSize).")
     nodeGroups: Annotated[list[Name], Field(min_length=1)] = Field(
         description="LocalModelNodeGroups whose nodes keep a copy of the model.")
@@ -430,7 +488,7 @@ class ModelCache(Spec):
         None, description="Name of the LocalModelCache; default: the model's name and a digest of its URI.")
 
 
-class LLMRouter(Spec):
+class LLMRouter(StrictModel):
     # KServe's own RouterSpec fields, written as given; `gitops-gen validate`
     # checks them against the LLMInferenceService schema.
     scheduler: dict[str, Any] | None = Field(
@@ -440,14 +498,14 @@ class LLMRouter(Spec):
         None, description="KServe's router.gateway; {} for the default Gateway, or refs to your own.")
 
 
-class LLM(Spec):
+class LLM(StrictModel):
     modelName: Text | None = Field(
         None, description="Model name clients send in requests (model.name); default: the Model's name.")
     router: LLMRouter | None = Field(
         None, description="How the LLM is exposed: scheduler, route and gateway; omitted: no router.")
 
 
-class GraphStep(Spec):
+class GraphStep(StrictModel):
     model: Name | None = Field(None, description="A model of the same environment (serving: kserve) this step calls.")
     node: Name | None = Field(None, description="Another node of this graph this step hands over to.")
     name: Name | None = Field(None, description="Name of the step, unique in its node (Ensemble results are keyed by it).")
@@ -459,17 +517,17 @@ class GraphStep(Spec):
         None, description="Hard: the graph fails when this step fails; Soft (KServe's default): it goes on.")
 
 
-class GraphNode(Spec):
+class GraphNode(StrictModel):
     routerType: Literal["Sequence", "Switch", "Ensemble", "Splitter"] = Field(
         description="Sequence | Switch | Ensemble | Splitter.")
     steps: Annotated[list[GraphStep], Field(min_length=1)] = Field(description="Where the node sends requests.")
 
 
-class Graph(Spec):
+class Graph(StrictModel):
     nodes: dict[Name, GraphNode] = Field(description="The graph's nodes by name; requests enter at `root`.")
 
 
-class ModelSpec(Spec):
+class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
     # Not needed by serving: graph or helm; serving: llm defaults it to huggingface (model_spec_problems).
@@ -533,6 +591,8 @@ class ModelSpec(Spec):
         None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
     templates: list[Text] = Field(
         [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
+    argocd: ArgoCDModelSettings | None = Field(
+        None, description="Argo CD settings of this model's Applications: ignoreDifferences and syncOptions.")
     workers: Workers | None = Field(
         None, description="Multi-node/multi-GPU serving: KServe's workerSpec, or an LLMInferenceService's parallelism.")
     modelCache: ModelCache | None = Field(
@@ -552,7 +612,7 @@ OWN_ANNOTATIONS = {"serving.kserve.io/deploymentMode": "deploymentMode",
                     "serving.kserve.io/enable-prometheus-scraping": "monitoring.metrics"}
 
 
-def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems = _serving_kind_problems(spec)
     if spec.format is None and spec.serving in ("kserve", "deployment", "jsonnet"):
@@ -583,6 +643,7 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
             problems.append((("annotations", key), f"set by gitops-gen from {OWN_ANNOTATIONS[key]}: write that field"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
+    problems.extend(_argocd_model_problems(spec))
     problems.extend(env_problems(spec.env, spec.secretEnv, ()))
     problems.extend(resources_problems(spec.resources, ("resources",)))
     problems.extend(probe_problems(spec.probes, ("probes",)))
@@ -596,13 +657,13 @@ def model_spec_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _written(spec: Spec, field: str) -> bool:
+def _written(spec: StrictModel, field: str) -> bool:
     return field in spec.model_fields_set
 
 
-def _field_scope_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def _field_scope_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Fields written where they mean nothing: refused, never dropped."""
-    problems = []
+    problems: list[SpecProblem] = []
     kserve = spec.serving == "kserve"
     if spec.serving == "jsonnet":
         for field in ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName",
@@ -629,15 +690,15 @@ def _field_scope_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _protocol_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    problems = []
+def _protocol_problems(spec: ModelSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     protocol = spec.protocol
     if spec.serving == "deployment" and protocol not in (None, *_HTTP_PROTOCOLS):
         problems.append((("protocol",), f"{protocol} applies to serving: kserve; serving: deployment probes the "
                                         "HTTP endpoints of v1 or v2"))
     if spec.serving != "kserve" or spec.format == "custom" or spec.runtime:
         return problems
-    supported = _PROTOCOLS_BY_FORMAT.get(spec.format, _HTTP_PROTOCOLS)
+    supported = _PROTOCOLS_BY_FORMAT.get(spec.format or "", _HTTP_PROTOCOLS)
     if protocol is None and "v1" not in supported:
         problems.append((("format",), f"KServe looks for a runtime speaking v1 when protocol is not written, and "
                                       f"none serves format: {spec.format} over v1: write protocol: {supported[0]}"))
@@ -649,13 +710,13 @@ def _protocol_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _range_problems(replicas: Replicas, where: tuple) -> list[tuple[tuple, str]]:
+def _range_problems(replicas: Replicas, where: tuple) -> list[SpecProblem]:
     if replicas.min is not None and replicas.max is not None and replicas.min > replicas.max:
         return [((*where, "min"), f"min ({replicas.min}) is greater than max ({replicas.max})")]
     return []
 
 
-def _replicas_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def _replicas_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems = _range_problems(spec.replicas, ("replicas",))
     knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
     keda = spec.serving == "kserve" and spec.autoscaling is not None and spec.autoscaling.autoscalerClass == "keda"
@@ -668,8 +729,9 @@ def _replicas_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _autoscaling_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    scaling, problems = spec.autoscaling, []
+def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
+    scaling = spec.autoscaling
+    problems: list[SpecProblem] = []
     if scaling is None:
         return problems
     knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
@@ -705,9 +767,10 @@ def _autoscaling_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _serving_kind_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Fields that only some serving kinds or modes have: each refused where it would mean nothing."""
-    problems, serving = [], spec.serving
+    problems: list[SpecProblem] = []
+    serving = spec.serving
     if spec.llm is not None and serving != "llm":
         problems.append((("llm",), f"applies to serving: llm only (this model has serving: {serving})"))
     if spec.graph is not None and serving != "graph":
@@ -758,8 +821,10 @@ def _serving_kind_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _workers_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    workers, problems = spec.workers, []
+def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
+    workers = spec.workers
+    assert workers is not None  # called only when workers is set (_serving_kind_problems)
+    problems: list[SpecProblem] = []
     if spec.serving == "llm":
         has_data = workers.dataParallelSize is not None
         if (workers.dataLocalParallelSize is not None) != has_data:
@@ -796,9 +861,9 @@ def _workers_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _graph_problems(graph: Graph) -> list[tuple[tuple, str]]:
+def _graph_problems(graph: Graph) -> list[SpecProblem]:
     """KServe's admission rules for an InferenceGraph (inference_graph_validation.go), located."""
-    problems = []
+    problems: list[SpecProblem] = []
     if "root" not in graph.nodes:
         problems.append((("graph", "nodes"), "needs a node named root: requests enter the graph there"))
     for node_name, node in graph.nodes.items():
@@ -828,11 +893,11 @@ def _graph_problems(graph: Graph) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _helm_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def _helm_problems(spec: ModelSpec) -> list[SpecProblem]:
     if spec.serving != "helm":
         return [((field,), "only for serving: helm") for field in ("chart", "values", "releaseName")
                 if field in spec.model_fields_set and getattr(spec, field)]
-    problems = []
+    problems: list[SpecProblem] = []
     if spec.chart is None:
         problems.append((("chart",), "required for serving: helm ({repo, name, version})"))
     if spec.rollout.strategy != "direct":
@@ -846,10 +911,11 @@ def _helm_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    rollout, problems = spec.rollout, []
+def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
+    rollout = spec.rollout
+    problems: list[SpecProblem] = []
     strategy = rollout.strategy
-    where = ("rollout", "strategy")
+    where: FieldPath = ("rollout", "strategy")
     if spec.serving == "helm":
         return problems  # every strategy but direct is refused for a chart (_helm_problems)
     if strategy != "direct" and spec.serving == "jsonnet":
@@ -899,9 +965,10 @@ def _rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _llm_rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+def _llm_rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
     """An LLM's new revision runs beside the current one in a KServe routing group: strategy ab."""
-    rollout, problems = spec.rollout, []
+    rollout = spec.rollout
+    problems: list[SpecProblem] = []
     if rollout.strategy in ("canary", "bluegreen"):
         problems.append((("rollout", "strategy"),
                          f"{rollout.strategy} does not apply to serving: llm: an LLMInferenceService has no revisions "
@@ -924,8 +991,9 @@ def _llm_rollout_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
-    monitoring, problems = spec.monitoring, []
+def _monitoring_problems(spec: ModelSpec) -> list[SpecProblem]:
+    monitoring = spec.monitoring
+    problems: list[SpecProblem] = []
     if spec.serving == "jsonnet" and (monitoring.metrics or monitoring.alerts or monitoring.dashboard):
         problems.append((("monitoring",), "does not apply to serving: jsonnet: the component builds its own "
                                           "objects, monitors included"))
@@ -947,6 +1015,21 @@ def _monitoring_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
+def _argocd_model_problems(spec: ModelSpec) -> list[tuple[tuple, str]]:
+    if spec.argocd is None:
+        return []
+    problems = []
+    for i, rule in enumerate(spec.argocd.ignoreDifferences):
+        if not (rule.jsonPointers or rule.jqPathExpressions or rule.managedFieldsManagers):
+            problems.append((("argocd", "ignoreDifferences", i),
+                             "names no field to ignore: give jsonPointers, jqPathExpressions or managedFieldsManagers"))
+    keys = [option.partition("=")[0] for option in spec.argocd.syncOptions]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            problems.append((("argocd", "syncOptions", i), f"{key} is set twice"))
+    return problems
+
+
 def _runtime_text(spec: ModelSpec) -> str:
     if spec.serving == "helm":
         return f"chart {spec.chart.name}" if spec.chart else "serving: helm"
@@ -955,8 +1038,9 @@ def _runtime_text(spec: ModelSpec) -> str:
     return f"format {spec.format} over {spec.protocol or 'v1 (no protocol written)'} in {spec.deploymentMode} mode"
 
 
-def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[tuple[tuple, str]]:
-    problems, seen = [], set(env)
+def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    seen = set(env)
     for i, ref in enumerate(secret_env):
         if ref.name in env:
             problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes "
@@ -970,12 +1054,14 @@ def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple)
 # --- Environment -------------------------------------------------------------
 
 HttpsURL = Annotated[str, _checked(re.compile(r"^https://[^\s/]+(/\S*)?$"), "an https:// URL")]
+Engine = Literal["argocd", "flux"]
+IN_CLUSTER = "https://kubernetes.default.svc"
 
 
-class Cluster(Spec):
+class Cluster(StrictModel):
     name: Name = Field(description="Cluster name (a DNS-1123 label), unique in the environment.")
     server: HttpsURL = Field(
-        "https://kubernetes.default.svc", description="Kubernetes API server URL: the Argo CD destination.server.")
+        IN_CLUSTER, description="Kubernetes API server URL: the Argo CD destination.server.")
     kubeConfigSecret: SecretName | None = Field(
         None, description="Secret with a kubeconfig for this cluster: Flux reconciles it from the hub.")
     context: Text | None = Field(
@@ -983,9 +1069,15 @@ class Cluster(Spec):
     labels: Labels = Field({}, description="Labels copied onto the Argo CD objects generated for this cluster.")
     wave: Annotated[Int, Field(ge=0, le=1000)] = Field(
         0, description="Rollout order of the clusters inside the environment (lower first).")
+    engine: Engine | None = Field(
+        None, description="The one engine that deploys to this cluster: argocd or flux; default: the "
+                          "environment's engines.")
+    sharedWith: list[Name] = Field(
+        [], description="Other cluster names with the same server (or kubeConfigSecret): one cluster known "
+                        "under several names, on purpose.")
 
 
-class Sync(Spec):
+class Sync(StrictModel):
     automated: bool = Field(True, description="Argo CD syncs automatically when Git changes.")
     prune: bool = Field(True, description="Delete objects that were removed from Git.")
     selfHeal: bool = Field(True, description="Undo changes made in the cluster by hand.")
@@ -997,23 +1089,26 @@ _REL_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+$")
 _JSON_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._/-]+\.json$")
 
 
-class ClustersFrom(Spec):
+class ClustersFrom(StrictModel):
     terraformOutput: Annotated[str, _checked(_JSON_PATH, "a relative path of a .json file inside the source tree "
                                                          "(no '..')")] = Field(
         description="A `terraform output -json` file (*.json), by its path inside the source tree, "
                     "e.g. infra/outputs.json.")
     output: Text = Field(
         "clusters", description="The output holding the clusters: a list of {name, server, labels, wave, "
-                                "kubeConfigSecret, context}.")
+                                "kubeConfigSecret, context, engine, sharedWith}.")
 
 
-class EnvironmentSpec(Spec):
+class EnvironmentSpec(StrictModel):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
     # At least one cluster, here or from clustersFrom (environment_problems; load/terraform.py).
     clusters: list[Cluster] = Field(
         [], description="The clusters of this environment; each model listed runs on every one.")
     clustersFrom: ClustersFrom | None = Field(
         None, description="More clusters, read from a Terraform output file in the source tree.")
+    engines: Annotated[list[Engine], Field(min_length=1)] | None = Field(
+        None, description="Engines that deploy this environment's releases; default: the Project's engines. "
+                          "A cluster's engine overrides it.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve/fleet.py).
     overrides: dict[str, Any] = Field(
@@ -1022,8 +1117,8 @@ class EnvironmentSpec(Spec):
         description="The models that run here, by name; each a partial Model spec, e.g. a pinned version.")
 
 
-def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
-    problems = []
+def environment_problems(spec: EnvironmentSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     if spec.clustersFrom is None and not spec.clusters:
         problems.append((("clusters",), "must have at least 1 item(s)" if "clusters" in spec.model_fields_set
                          else "required field is missing (or set clustersFrom)"))
@@ -1032,6 +1127,11 @@ def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
         if cluster.name in seen:
             problems.append((("clusters", i, "name"), f"cluster {cluster.name!r} is listed twice"))
         seen.add(cluster.name)
+        for j, other in enumerate(cluster.sharedWith):
+            if other == cluster.name:
+                problems.append((("clusters", i, "sharedWith", j), "names the cluster itself"))
+    if spec.engines is not None and len(set(spec.engines)) != len(spec.engines):
+        problems.append((("engines",), "an engine is listed twice"))
     return problems
 
 
@@ -1040,16 +1140,45 @@ def environment_problems(spec: EnvironmentSpec) -> list[tuple[tuple, str]]:
 RelPath = Annotated[str, _checked(_REL_PATH, "a relative path inside the Git repository (no '..')")]
 
 
-class ArgoCDSettings(Spec):
+ENVIRONMENT_PLACEHOLDER = "{{ environment }}"
+# A DNS subdomain with exactly one "{{ environment }}" (spaces inside the braces optional).
+_APP_PROJECT = re.compile(r"^[a-z0-9-.]*\{\{ ?environment ?\}\}[a-z0-9-.]*$")
+
+
+class ArgoCDSettings(StrictModel):
     namespace: Name = Field(
         "argocd", description="Namespace of the generated Applications, ApplicationSets and AppProjects.")
     mode: Literal["rendered", "plugin"] = Field(
         "rendered", description="rendered: Argo CD reads the committed output; plugin: it runs gitops-gen at sync time.")
     applicationSets: bool = Field(
         False, description="true: an ApplicationSet per (environment, model); false: an Application per release.")
+    project: Annotated[str, _checked(_APP_PROJECT, "an AppProject name, with {{ environment }} where the "
+                                                   "environment's name goes")] = Field(
+        ENVIRONMENT_PLACEHOLDER, description="Name of each environment's AppProject, e.g. \"{{ environment }}-ml\" "
+                                             "or \"team-a-{{ environment }}\" on an Argo CD shared by several teams.")
+    destination: Literal["server", "name"] = Field(
+        "server", description="server: Applications name their cluster by server URL; name: by the cluster's "
+                              "name as registered in Argo CD (the cluster's name here).")
+    rootApplications: bool = Field(
+        False, description="true: also an Application per environment over its Argo CD folder (app of apps), "
+                           "in argocd/roots/.")
+    rootProject: Name = Field(
+        "default", description="AppProject of the root Applications (it must allow creating AppProjects and "
+                               "Applications in the Argo CD namespace).")
 
 
-class FluxSettings(Spec):
+class FluxSourceRef(StrictModel):
+    kind: Literal["GitRepository", "OCIRepository", "Bucket"] = Field(
+        "GitRepository", description="Kind of the existing Flux source.")
+    name: SecretName = Field(description="Its name, e.g. flux-system.")
+    namespace: Name | None = Field(None, description="Its namespace; default: flux.namespace.")
+
+
+class LocalRef(StrictModel):
+    name: SecretName = Field(description="Name of the Secret, in flux.namespace.")
+
+
+class FluxSettings(StrictModel):
     namespace: Name = Field(
         "flux-system", description="Namespace of the generated GitRepository and Kustomizations.")
     interval: Duration = Field("5m", description="How often Flux reconciles, e.g. 5m.")
@@ -1057,6 +1186,16 @@ class FluxSettings(Spec):
     # we always write it, and let users choose.
     timeout: Duration = Field(
         "10m", description="Timeout of each Kustomization's (and HelmRelease's) apply and health checks.")
+    sourceRef: FluxSourceRef | None = Field(
+        None, description="An existing Flux source to read the repository from (e.g. the flux-system "
+                          "GitRepository `flux bootstrap` made) instead of a generated GitRepository.")
+    secretRef: LocalRef | None = Field(
+        None, description="Secret with the credentials of the generated GitRepository (a private repository).")
+    provider: Literal["generic", "aws", "azure", "github"] | None = Field(
+        None, description="How the generated GitRepository authenticates: generic (secretRef), aws, azure "
+                          "(workload identity) or github (a GitHub App in secretRef).")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account the release Kustomizations run as (a tenant's; lives in flux.namespace).")
     # Credentials stay in the cluster: only the Secret's name is written (secretRef of the chart's source).
     chartSecrets: dict[Annotated[str, _checked(HELM_REPO, "an https:// or oci:// chart repository")], SecretName] \
         = Field({}, description="Secrets (in the Flux namespace) with credentials for chart repositories, "
@@ -1067,20 +1206,20 @@ _API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|be
 _KIND_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$")
 
 
-class AllowedKind(Spec):
+class AllowedKind(StrictModel):
     apiVersion: Annotated[str, _checked(_API_VERSION, "an apiVersion such as v1 or example.com/v1beta1")] = Field(
         description="The kind's apiVersion, e.g. example.com/v1.")
     kind: Annotated[str, _checked(_KIND_NAME, "a Kubernetes kind name such as Widget")] = Field(
         description="The kind, e.g. Widget.")
 
 
-class ExtensionSettings(Spec):
+class ExtensionSettings(StrictModel):
     allowedKinds: list[AllowedKind] = Field(
         [], description="Kinds without a bundled schema that templates and components may produce, unchecked. "
                         "Objects of any other kind without a schema are refused.")
 
 
-class ProjectSpec(Spec):
+class ProjectSpec(StrictModel):
     repoURL: Annotated[str, Field(min_length=1)] = Field(
         description="The Git repository Argo CD and Flux read (http(s):// or ssh://).")
     targetRevision: Text = Field("main", description="Branch the controllers follow.")
@@ -1096,32 +1235,44 @@ class ProjectSpec(Spec):
         ExtensionSettings(), description="What users' templates and components may produce.")
 
 
-def project_problems(spec: ProjectSpec) -> list[tuple[tuple, str]]:
-    problems = []
+SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:\S+$")
+
+
+def project_problems(spec: ProjectSpec) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
     url = spec.repoURL
-    if not re.match(r"^(https?|ssh)://\S+$", url):
-        if "flux" in spec.engines or not re.match(r"^[\w.-]+@[\w.-]+:\S+$", url):
-            problems.append((("repoURL",), f"{url!r} must be an http(s):// or ssh:// URL"
-                             + (" (Flux does not accept the git@host:path form)" if "@" in url else "")))
+    # The git@host:path form is fine for Argo CD; whether Flux reads repoURL is known
+    # once the environments' engines are (resolve/fleet.py).
+    if not re.match(r"^(https?|ssh)://\S+$", url) and not SCP_LIKE.match(url):
+        problems.append((("repoURL",), f"{url!r} must be an http(s):// or ssh:// URL"))
     if len(set(spec.engines)) != len(spec.engines):
         problems.append((("engines",), "an engine is listed twice"))
     if len(set(spec.promotion)) != len(spec.promotion):
         problems.append((("promotion",), "an environment is listed twice"))
     if spec.sourcePath.strip("/") == spec.renderedPath.strip("/"):
         problems.append((("renderedPath",), "must differ from sourcePath"))
+    flux = spec.flux
+    if flux.sourceRef is not None:
+        for field in ("secretRef", "provider"):
+            if getattr(flux, field) is not None:
+                problems.append((("flux", field), "configures the generated GitRepository, and with sourceRef "
+                                                  "none is generated: set it on that source instead"))
+    elif flux.provider == "github" and flux.secretRef is None:
+        problems.append((("flux", "provider"), "github needs secretRef: the Secret with the GitHub App's ID, "
+                                               "installation ID and private key (flux create secret githubapp)"))
     return problems
 
 
 # --- Documents ---------------------------------------------------------------
 
 
-class Metadata(Spec):
+class Metadata(StrictModel):
     name: Name = Field(description="Name of this document (a DNS-1123 label).")
     labels: Labels = Field({}, description="Labels; a Model's are copied onto its workload objects.")
     annotations: dict[str, str] = Field({}, description="Free-form annotations.")
 
 
-class Document(Spec):
+class Document(StrictModel):
     apiVersion: Literal["gitops-gen.io/v1alpha1"] = Field(description="Always gitops-gen.io/v1alpha1.")
     metadata: Metadata = Field(description="Name and labels.")
 
@@ -1157,7 +1308,8 @@ FIELD_NAMES: frozenset[str] = frozenset(
     for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
                 Monitoring, SecretEnv, Toleration, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
-                FluxSettings, ProjectSpec, Metadata, ProjectDocument)
+                FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
+                FluxSourceRef)
     for name in cls.model_fields
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from . import spec as S
+from . import spec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -43,9 +43,9 @@ _NON_NEGATIVE_NUMBER = {"type": "number", "minimum": 0}
 
 # The spec's own before-validators, by function, as the JSON a user may write.
 _VALIDATOR_SCHEMAS: dict[Any, dict] = {
-    S._version: {"anyOf": [{"type": "string", "pattern": r"^[^{\s]([^{]*[^{\s])?$"}, {"type": "integer"}]},
-    S._label_key: {"type": "string", "pattern": f"^({_DNS_SUBDOMAIN}/)?{_LABEL_NAME}$"},
-    S._label_value: {"anyOf": [{"type": "string", "pattern": f"^({_LABEL_NAME})?$"}, _NON_NEGATIVE_NUMBER]},
+    spec._version: {"anyOf": [{"type": "string", "pattern": r"^[^{\s]([^{]*[^{\s])?$"}, {"type": "integer"}]},
+    spec._label_key: {"type": "string", "pattern": f"^({_DNS_SUBDOMAIN}/)?{_LABEL_NAME}$"},
+    spec._label_value: {"anyOf": [{"type": "string", "pattern": f"^({_LABEL_NAME})?$"}, _NON_NEGATIVE_NUMBER]},
 }
 
 
@@ -57,9 +57,9 @@ class _SpecSchemaGenerator(GenerateJsonSchema):
         function = schema["function"]["function"]
         if function in _VALIDATOR_SCHEMAS:
             return copy.deepcopy(_VALIDATOR_SCHEMAS[function])
-        if function is S._number_as_text:  # quantities: `cpu: 1` is read as "1"
+        if function is spec._number_as_text:  # quantities: `cpu: 1` is read as "1"
             return {"anyOf": [self.generate_inner(schema["schema"]), _NON_NEGATIVE_NUMBER]}
-        if function.__qualname__ == f"{S._checked.__qualname__}.<locals>.check":
+        if function.__qualname__ == f"{spec._checked.__qualname__}.<locals>.check":
             return {"type": "string", "pattern": inspect.getclosurevars(function).nonlocals["pattern"].pattern}
         return super().function_before_schema(schema)
 
@@ -167,8 +167,8 @@ def spec_schema() -> dict:
     """One schema that accepts every valid spec document, of any kind."""
     model_spec = "ModelSpec"
     _, top = models_json_schema(
-        [(S.ProjectDocument, "validation"), (S.EnvironmentDocument, "validation"),
-         (S.ModelDocument, "validation"), (S.ModelSpec, "validation")],
+        [(spec.ProjectDocument, "validation"), (spec.EnvironmentDocument, "validation"),
+         (spec.ModelDocument, "validation"), (spec.ModelSpec, "validation")],
         schema_generator=_SpecSchemaGenerator)
     defs = top["$defs"]
     partial = _PartialSpecs(defs)
@@ -184,16 +184,16 @@ def spec_schema() -> dict:
                              "default": {}}
     env_spec["models"]["additionalProperties"] = {"anyOf": [{"$ref": partial_ref}, {"type": "null"}]}
 
-    kinds = {kind: f"#/$defs/{cls.__name__}" for kind, cls in S.DOCUMENT_TYPES.items()}
+    kinds = {kind: f"#/$defs/{cls.__name__}" for kind, cls in spec.DOCUMENT_TYPES.items()}
     document = {
         "$schema": DRAFT,
-        "title": f"gitops-gen spec document ({S.API_VERSION})",
+        "title": f"gitops-gen spec document ({spec.API_VERSION})",
         "description": "A Project, Environment or Model document of a gitops-gen source tree.",
         "type": "object",
         "required": ["apiVersion", "kind", "metadata", "spec"],
         "properties": {
-            "apiVersion": {"const": S.API_VERSION, "description": "Always gitops-gen.io/v1alpha1."},
-            "kind": {"enum": list(S.KINDS), "description": "Project, Environment or Model."},
+            "apiVersion": {"const": spec.API_VERSION, "description": "Always gitops-gen.io/v1alpha1."},
+            "kind": {"enum": list(spec.KINDS), "description": "Project, Environment or Model."},
         },
         "allOf": [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": {"$ref": ref}}
                   for kind, ref in kinds.items()],

@@ -5,12 +5,15 @@ tree; an Environment names that file and one output of it. The file's shape:
 
     {"clusters": {"sensitive": false, "type": [...], "value": [
         {"name": "prod-eu", "server": "https://...", "labels": {...}, "wave": 0,
-         "kubeConfigSecret": null, "context": "prod-eu"}]}}
+         "kubeConfigSecret": null, "context": "prod-eu", "engine": null}]}}
 
 Each entry of ``value`` is a cluster with the same fields, checks and defaults
-as one written in the Environment, except that ``server`` is required (a
-cluster created by Terraform is never Argo CD's own); ``null``, which Terraform
-writes for an unset attribute, counts as absent. ``value`` may also be an object
+as one written in the Environment (name, server, labels, wave, kubeConfigSecret,
+context, engine, sharedWith), except that ``server`` is required (a cluster
+created by Terraform is never Argo CD's own); ``null``, which Terraform writes
+for an unset attribute, counts as absent. Such a cluster takes part in the
+cluster identity checks (resolve/organisation.py) like any other, and problems
+found there point into the output file. ``value`` may also be an object
 of entries by cluster name (a Terraform map), when entries have no ``name``.
 
 An output marked ``sensitive`` is refused: what it holds would be written into
@@ -24,12 +27,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import spec as S
-from ..errors import GitopsGenError, Problem, raise_if
+from ..errors import GitopsGenError, Problem, dotted, raise_if
 from .jsonpos import load_json
-from .yamlpos import YamlDocument, dotted
+from .spec import Cluster
+from .yamlpos import YamlDocument
 
-CLUSTER_FIELDS = tuple(S.Cluster.model_fields)
+CLUSTER_FIELDS = tuple(Cluster.model_fields)
 
 
 def read_output(text: str, file: str) -> YamlDocument:
@@ -40,7 +43,7 @@ def read_output(text: str, file: str) -> YamlDocument:
     return doc
 
 
-def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple]]:
+def clusters_from(doc: YamlDocument, output: str) -> list[tuple[Cluster, tuple]]:
     """The clusters in ``output`` of a parsed output file, each with its path in the file (for messages);
     every problem located in that file."""
     file, outputs = doc.file, doc.data
@@ -48,7 +51,7 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
     if entry is None:
         names = ", ".join(sorted(outputs)) or "none"
         raise GitopsGenError.at(file, 1, output, f"no output named {output!r} in this file (outputs: {names})")
-    at = (output,)
+    at: tuple = (output,)
     if not isinstance(entry, dict) or "value" not in entry:
         raise GitopsGenError(_problem(doc, at, "must be an output as `terraform output -json` writes it: "
                                                "an object with value, type and sensitive"))
@@ -68,7 +71,8 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
         raise GitopsGenError(_problem(doc, at, f"must be a list of clusters, not {_type_name(value)}"))
     if not items:
         raise GitopsGenError(_problem(doc, at, "holds no clusters"))
-    clusters, problems = [], []
+    clusters: list[tuple[Cluster, tuple]] = []
+    problems: list[Problem] = []
     for path, item in items:
         try:
             cluster = _cluster(doc, path, item)
@@ -77,12 +81,15 @@ def clusters_from(doc: YamlDocument, output: str) -> list[tuple[S.Cluster, tuple
             continue
         if any(c.name == cluster.name for c, _ in clusters):
             problems.append(_problem(doc, (*path, "name"), f"cluster {cluster.name!r} is listed twice"))
+        for j, other in enumerate(cluster.sharedWith):
+            if other == cluster.name:
+                problems.append(_problem(doc, (*path, "sharedWith", j), "names the cluster itself"))
         clusters.append((cluster, path))
     raise_if(problems)
     return clusters
 
 
-def _cluster(doc: YamlDocument, path: tuple, item: Any) -> S.Cluster:
+def _cluster(doc: YamlDocument, path: tuple, item: Any) -> Cluster:
     if not isinstance(item, dict):
         raise GitopsGenError(_problem(doc, path, f"a cluster must be an object, not {_type_name(item)}"))
     given = {key: value for key, value in item.items() if value is not None}
@@ -96,12 +103,11 @@ def _cluster(doc: YamlDocument, path: tuple, item: Any) -> S.Cluster:
         problems.append(_problem(doc, (*path, "server"), "required field is missing"))
     raise_if(problems)
     try:
-        return S.Cluster.model_validate(given)
+        return Cluster.model_validate(given)
     except ValidationError as exc:
-        from .source import pydantic_message  # source imports this module
+        from .source import error_path, pydantic_message  # source imports this module
 
-        raise GitopsGenError(*(_problem(doc, (*path, *(p for p in error["loc"] if isinstance(p, int) or "[" not in p)),
-                                        pydantic_message(error))
+        raise GitopsGenError(*(_problem(doc, (*path, *error_path(error)), pydantic_message(error))
                                for error in exc.errors(include_url=False))) from None
 
 

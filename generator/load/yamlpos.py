@@ -9,13 +9,11 @@ YAML 1.1 would silently rewrite (``017`` -> 15, ``1:30`` -> 90).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from ..errors import GitopsGenError
-
-Path = tuple[str | int, ...]
+from ..errors import FieldPath, GitopsGenError, dotted
 
 # An alias may point at a large subtree; past this many nodes once expanded, and
 # only when aliases multiplied the document tenfold, we call it a bomb.
@@ -71,9 +69,9 @@ class YamlDocument:
     file: str  # relative to the source tree, for messages
     line: int  # first line of the document
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    lines: dict[FieldPath, int] = field(default_factory=dict)
 
-    def line_of(self, path: Path) -> int:
+    def line_of(self, path: FieldPath) -> int:
         """Line of the deepest prefix of ``path`` that exists in this document."""
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
@@ -130,7 +128,7 @@ def check_text_depth(text: str, file: str) -> None:
         if isinstance(event, _OPEN_EVENTS):
             depth += 1
             if depth > _MAX_TEXT_DEPTH:
-                raise GitopsGenError.at(file, event.start_mark.line + 1, "",
+                raise GitopsGenError.at(file, event.start_mark.line + 1 if event.start_mark else 0, "",
                                         f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
         elif isinstance(event, _CLOSE_EVENTS):
             depth -= 1
@@ -237,12 +235,12 @@ class _Converter:
         self.active: set[int] = set()  # nodes on the current path: recursion guard
         self.depth = 0  # not len(path): '<<' merges nest without a longer path
 
-    def _fail(self, node: yaml.Node, path: Path, message: str) -> GitopsGenError:
+    def _fail(self, node: yaml.Node, path: FieldPath, message: str) -> GitopsGenError:
         return GitopsGenError.at(
             self.doc.file, node.start_mark.line + 1, dotted(path), message
         )
 
-    def convert(self, node: yaml.Node, path: Path) -> Any:
+    def convert(self, node: yaml.Node, path: FieldPath) -> Any:
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
@@ -255,12 +253,12 @@ class _Converter:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._mapping(node, path)
+            return self._mapping(cast(yaml.MappingNode, node), path)  # the one kind left
         finally:
             self.active.discard(id(node))
             self.depth -= 1
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict:
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -284,7 +282,7 @@ class _Converter:
             out.setdefault(k, v)
         return out
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
@@ -298,7 +296,7 @@ class _Converter:
         # version like 2024-05-01 stays the string the user typed.
         return node.value
 
-    def _typed(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def _typed(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag, text = node.tag, node.value
         if tag == _NULL_TAG:
             if text not in _NULL_TEXTS:  # `!!null x` would silently drop the x
@@ -317,7 +315,7 @@ class _Converter:
         except (ValueError, KeyError, IndexError, yaml.YAMLError):
             raise self._fail(node, path, f"{text[:60]!r} is not a valid {_TAG_NAMES[tag]} value") from None
 
-    def _refuse_rewritten_number(self, node: yaml.ScalarNode, path: Path, value: Any) -> None:
+    def _refuse_rewritten_number(self, node: yaml.ScalarNode, path: FieldPath, value: Any) -> None:
         """Refuse a plain number that YAML 1.1 reads as another value than the text: a version
         ``017`` would become 15 and ``1:30`` 90, and YAML 1.2 tools read them differently again."""
         text = node.value
@@ -332,15 +330,3 @@ class _Converter:
         raise self._fail(node, path, f"YAML reads {text[:40]} as {meaning}: quote it (\"{text[:40]}\") if you "
                                      f"mean the text, as for a version, or write {value!r}")
 
-
-def dotted(path: Path) -> str:
-    """``('spec', 'clusters', 0, 'name')`` -> ``spec.clusters[0].name``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not part or part.startswith(".") or part.endswith(".") or any(c.isspace() for c in part):
-            out += f"[{part!r}]"  # `spec.models['..']`, not `spec.models...`
-        else:
-            out += f".{part}" if out else str(part)
-    return out

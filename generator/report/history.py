@@ -110,7 +110,7 @@ def _parse_log(text: str):
         fields = header.split("\x1f")
         tokens = raw.lstrip("\n").split("\0")
         changes = []
-        for meta, path in zip(tokens[0::2], tokens[1::2]):
+        for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
             # ":old_mode new_mode old_blob new_blob status"; a deleted file's new blob is all zeros.
             parts = meta.split()
             if len(parts) == 5 and _is_spec_file(path):
@@ -157,8 +157,10 @@ def _documents(data: bytes) -> _Documents | None:
         if not isinstance(name, str) or not isinstance(spec, dict):
             continue
         if doc.get("kind") == "Environment":
-            models = spec.get("models") if isinstance(spec.get("models"), dict) else {}
-            overrides = spec.get("overrides") if isinstance(spec.get("overrides"), dict) else {}
+            models = spec.get("models")
+            models = models if isinstance(models, dict) else {}
+            overrides = spec.get("overrides")
+            overrides = overrides if isinstance(overrides, dict) else {}
             found.environments[name] = (
                 {str(m): _text((entry or {}).get("version") if isinstance(entry, dict) or entry is None else None)
                  for m, entry in models.items()},

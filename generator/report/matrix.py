@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..builders.layout import release_dir, repo_path
 from ..load.source import SourceTree
-from ..load import spec as S
+from ..load.spec import Canary, EnvironmentSpec, ModelSpec
 from ..resolve.fleet import Fleet, Release
 from . import versions
 
@@ -151,7 +151,7 @@ def _cell(tree: SourceTree, fleet: Fleet, releases: list[Release], by_pair, orde
         if before:
             previous, previous_version = promotion[stage - 1], before[0].version
             relation = _RELATION[versions.compare(first.version, previous_version)]
-    variants = ()
+    variants: tuple[Variant, ...] = ()
     if spec.rollout.strategy == "ab" and spec.rollout.ab is not None:
         variants = tuple(Variant(v.name, v.version, v.weight) for v in spec.rollout.ab.variants)
     return Cell(
@@ -165,15 +165,15 @@ def _cell(tree: SourceTree, fleet: Fleet, releases: list[Release], by_pair, orde
 
 
 def _pinned(tree: SourceTree, environment: str, model: str) -> bool:
-    spec: S.EnvironmentSpec = tree.environments[environment].doc.spec
+    spec: EnvironmentSpec = tree.environments[environment].doc.spec
     return "version" in (spec.models.get(model) or {}) or "version" in spec.overrides
 
 
-def rollout_words(spec: S.ModelSpec, variants: tuple[Variant, ...] = ()) -> str:
+def rollout_words(spec: ModelSpec, variants: tuple[Variant, ...] = ()) -> str:
     """The rollout strategy as a person would say it."""
     rollout = spec.rollout
     if rollout.strategy == "canary":
-        canary = rollout.canary or S.Canary()
+        canary = rollout.canary or Canary()
         steps = ", ".join(f"{w}%" for w in canary.steps)
         return f"canary {steps}, " + (f"every {canary.pause}" if canary.pause else "promoted by hand")
     if rollout.strategy == "ab" and variants:

@@ -155,7 +155,7 @@ def _promotion_svg(matrix: Matrix) -> str:
         waves: dict[int, list[str]] = {}
         for name, wave in env.clusters:
             waves.setdefault(wave, []).append(name)
-        out = []
+        out: list[str] = []
         for wave, names in sorted(waves.items()):
             shown = names if len(names) <= _MAX_CLUSTERS_DRAWN else [*names[:_MAX_CLUSTERS_DRAWN - 1],
                                                                        f"+{len(names) - _MAX_CLUSTERS_DRAWN + 1} more"]

@@ -92,7 +92,7 @@ def _block_lines(matrix: Matrix, block: list[tuple[str, int]], texts, model_widt
             label = ""
         for row in range(height):
             parts = [(label if row == 0 else "").ljust(model_width)]
-            for (name, w), cell in zip(block, cells):
+            for (_name, w), cell in zip(block, cells, strict=False):
                 text, style = cell[row] if row < len(cell) else ("", None)
                 text = _fit(text, w, marks)
                 parts.append(" " * GAP + paint(text, style) + " " * (w - len(text)))
@@ -106,6 +106,7 @@ def _fit(text: str, width: int, marks: Markers) -> str:
 
 def _cell_lines(cell: Cell, marks: Markers) -> list[tuple[str, str | None]]:
     """(text, style) lines of one cell: version, serving and strategy, then health if known."""
+    version: tuple[str, str | None]
     if cell.relation == BEHIND:
         version = (f"{cell.version} {marks.behind} {cell.previous_version}", _COLOURS[BEHIND])
     elif cell.relation == AHEAD:
@@ -114,7 +115,7 @@ def _cell_lines(cell: Cell, marks: Markers) -> list[tuple[str, str | None]]:
         version = (f"{cell.version} {marks.differs} {cell.previous_version}", _COLOURS[DIFFERS])
     else:
         version = (cell.version, None)
-    lines = [version, (f"{cell.serving} {cell.strategy}", _DIM)]
+    lines: list[tuple[str, str | None]] = [version, (f"{cell.serving} {cell.strategy}", _DIM)]
     healths = [p.health for p in cell.placements]
     if any(h is not None for h in healths):
         states = {h.state if h else UNKNOWN for h in healths}

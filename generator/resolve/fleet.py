@@ -9,25 +9,35 @@ builders only ever see final values.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
 from .. import budgets
-from ..load import spec as S
-from ..errors import GitopsGenError, Problem, raise_if, shown_path
-from ..load.source import Located, SourceTree, load_tree, pydantic_message
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if, shown_path
+from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
+from ..load.spec import (
+    OWN_ANNOTATIONS,
+    Cluster,
+    EnvironmentSpec,
+    ModelSpec,
+    ProjectSpec,
+    SpecProblem,
+    Sync,
+    model_spec_problems,
+)
+from .organisation import check_organisation
 from .templating import TemplateProblem, has_expression, names_used, render_string
-from ..load.yamlpos import dotted
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
     name: str
-    spec: S.ProjectSpec
+    spec: ProjectSpec
     file: str
 
 
@@ -35,11 +45,17 @@ class Project:
 class Environment:
     name: str
     namespace: str
-    clusters: tuple[S.Cluster, ...]
-    sync: S.Sync
+    clusters: tuple[Cluster, ...]
+    sync: Sync
     file: str
+    engines: tuple[str, ...] = ("argocd",)  # the environment's own, else the Project's
+    argocd_project: str = ""  # name of its AppProject (``argocd.project``)
     # Clusters read from a Terraform output file (spec.clustersFrom): cluster name -> that file.
     cluster_files: Mapping[str, str] = field(default_factory=dict)
+
+    def engines_of(self, cluster: Cluster) -> tuple[str, ...]:
+        """The engines that deploy to ``cluster``: its own ``engine``, else the environment's."""
+        return (cluster.engine,) if cluster.engine else self.engines
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,10 +80,10 @@ class Release:
     """One model in one environment on one cluster, fully resolved."""
 
     environment: Environment
-    cluster: S.Cluster
+    cluster: Cluster
     model: str
     version: str
-    spec: S.ModelSpec
+    spec: ModelSpec
     model_labels: Mapping[str, str]
     sources: tuple[str, ...]  # spec files it came from, relative to the source tree
     files: SourceFiles = NO_FILES
@@ -92,15 +108,24 @@ class Release:
         return self.environment.namespace
 
     @property
+    def engines(self) -> tuple[str, ...]:
+        return self.environment.engines_of(self.cluster)
+
+    @property
     def context(self) -> dict[str, str]:
         """What string expressions and templates may refer to."""
-        return {
-            "version": self.version,
-            "model": self.model,
-            "environment": self.environment.name,
-            "cluster": self.cluster.name,
-            "namespace": self.environment.namespace,
-        }
+        return release_context(self.environment, self.cluster, self.model, self.version)
+
+
+def release_context(environment: Environment, cluster: Cluster, model: str, version: str) -> dict[str, str]:
+    """The names a spec string's expressions (resolve) and a template file (builders) may use."""
+    return {
+        "version": version,
+        "model": model,
+        "environment": environment.name,
+        "cluster": cluster.name,
+        "namespace": environment.namespace,
+    }
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,14 @@ def _names(names) -> str:
     return ", ".join(sorted(set(names))) or "none"
 
 
+def app_project_name(template: str, environment: str) -> str:
+    """The AppProject of an environment: ``argocd.project`` with the environment's name in it."""
+    return _ENVIRONMENT_PLACEHOLDER.sub(environment, template)
+
+
+_ENVIRONMENT_PLACEHOLDER = re.compile(r"\{\{ ?environment ?\}\}")
+
+
 def application_set_name(environment: str, model: str) -> str:
     """Name of the ApplicationSet of one (environment, model) (``argocd.applicationSets: true``)."""
     return f"{environment}-{model}"
@@ -165,9 +198,11 @@ def resolve(tree: SourceTree) -> Fleet:
                         frozenset((k.apiVersion, k.kind) for k in project.spec.extensions.allowedKinds))
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
-        spec: S.EnvironmentSpec = env_doc.doc.spec
+        spec: EnvironmentSpec = env_doc.doc.spec
         env = Environment(env_name, spec.namespace, tuple(spec.clusters), spec.sync, env_doc.file,
-                          MappingProxyType(tree.cluster_files.get(env_name, {})))
+                          engines=tuple(spec.engines or project.spec.engines),
+                          argocd_project=app_project_name(project.spec.argocd.project, env_name),
+                          cluster_files=MappingProxyType(tree.cluster_files.get(env_name, {})))
         environments.append(env)
         for model_name in sorted(spec.models):
             used_models.add(model_name)
@@ -180,9 +215,12 @@ def resolve(tree: SourceTree) -> Fleet:
     for name in sorted(set(tree.models) - used_models):
         problems.extend(_unused_model_problems(tree.models[name]))
     raise_if(problems)
+    same_cluster = check_organisation(tree, environments)
     releases.sort(key=lambda r: (r.environment.name, r.cluster.name, r.model))
-    _check_collisions(releases)
-    if "argocd" in project.spec.engines and project.spec.argocd.applicationSets:
+    _check_collisions(releases, same_cluster)
+    if project.spec.argocd.rootApplications:
+        _check_root_names(tree, environments, releases)
+    if project.spec.argocd.applicationSets and any("argocd" in r.engines for r in releases):
         _check_application_set_names(tree, releases)
     _check_graph_steps(tree, releases)
     return Fleet(project=project, environments=tuple(environments), releases=tuple(releases),
@@ -196,7 +234,7 @@ def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]
 
 
 def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
-    spec: S.EnvironmentSpec = env_doc.doc.spec
+    spec: EnvironmentSpec = env_doc.doc.spec
     merged = deep_merge(model_doc.doc.spec, spec.overrides)
     return deep_merge(merged, spec.models[model_doc.name] or {})
 
@@ -234,91 +272,109 @@ def merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
 
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
               files: SourceFiles) -> list[Release]:
-    merged = _merged_spec(env_doc, model_doc)
-    origins = None
+    """The Releases of one model in one environment: one per cluster (with its A/B variants)."""
+    return _ModelInEnvironment(project, env, env_doc, model_doc, files).releases()
 
-    def fail(problems: list[tuple[tuple, str]], located: list[Problem] = ()):
-        nonlocal origins
-        origins = origins or _Origins(env_doc, model_doc)
-        raise GitopsGenError(*located, *(origins.problem(path, msg) for path, msg in problems))
 
-    if not isinstance(merged, dict):
-        fail([((), "must be a mapping")])
-    version = merged.get("version")
-    if version is None:
-        raise GitopsGenError(env_doc.problem(
-            ("spec", "models", model_doc.name),
-            f"model {model_doc.name!r} has no version in environment {env.name!r}: "
-            "set spec.version in the Model or pin `version:` here"))
-    expressions = [s for s in _strings(merged, skip_version=True) if has_expression(s)]
-    # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
-    # then one evaluation and one validation serve every cluster of the environment.
-    per_cluster = any(_may_read_cluster(s) for s in expressions)
-    hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
-    labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
-    annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
-    own = [key for key in annotations if key in S.OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
-    if own:
-        raise GitopsGenError(*(model_doc.problem(("metadata", "annotations", key),
-                                                 f"set by gitops-gen" + (f" from spec.{S.OWN_ANNOTATIONS[key]}: write that "
-                                                                         "field" if key in S.OWN_ANNOTATIONS else ""))
-                               for key in own))
-    name = model_doc.name
-    specs: dict[tuple, S.ModelSpec] = {}
+class _ModelInEnvironment:
+    """One model's merged spec in one environment, validated once per distinct (version, cluster) it needs."""
 
-    def spec_for(cluster: S.Cluster, version: Any) -> S.ModelSpec:
+    def __init__(self, project: Project, env: Environment, env_doc: Located, model_doc: Located,
+                 files: SourceFiles):
+        self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
+        self.name = model_doc.name
+        self.merged = _merged_spec(env_doc, model_doc)
+        self.origins: _Origins | None = None  # built on the first problem only
+        if not isinstance(self.merged, dict):
+            self.fail([((), "must be a mapping")])
+        self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
+        # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
+        # then one evaluation and one validation serve every cluster of the environment.
+        self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
+        self.hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
+        self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
+        self.annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
+        self.specs: dict[tuple, ModelSpec] = {}
+
+    def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
+        """Raise ``located`` and ``problems`` (paths in the merged spec), each located in the file and line
+        it came from."""
+        self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
+        raise GitopsGenError(*(located or ()), *(self.origins.problem(path, msg) for path, msg in problems))
+
+    def releases(self) -> list[Release]:
+        version = self.merged.get("version")
+        if version is None:
+            raise GitopsGenError(self.env_doc.problem(
+                ("spec", "models", self.name),
+                f"model {self.name!r} has no version in environment {self.env.name!r}: "
+                "set spec.version in the Model or pin `version:` here"))
+        own = [key for key in self.annotations if key in OWN_ANNOTATIONS or key.startswith("gitops-gen.io/")]
+        if own:
+            raise GitopsGenError(*(self.model_doc.problem(("metadata", "annotations", key),
+                                                          "set by gitops-gen" + (f" from spec.{OWN_ANNOTATIONS[key]}: "
+                                                                                 "write that field"
+                                                                                 if key in OWN_ANNOTATIONS else ""))
+                                   for key in own))
+        out = []
+        for cluster in self.env.clusters:
+            model_spec = self.spec_for(cluster, version)
+            variants: tuple[Release, ...] = ()
+            ab = model_spec.rollout.ab
+            if model_spec.rollout.strategy == "ab" and ab is not None:
+                # Each variant runs its own version: expressions such as storageUri's
+                # {{ version }} are evaluated again with it.
+                variants = tuple(self.release(cluster, self.spec_for(cluster, v.version), variant=v.name)
+                                 for v in ab.variants)
+            out.append(self.release(cluster, model_spec, variants=variants))
+        if self.per_cluster and any(r.spec.serving == "helm" for r in out):
+            # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
+            # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
+            shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
+            if len(shapes) > 1:
+                self.fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between "
+                                          "the clusters of an environment ({{ cluster }} in one of them?)")])
+        return out
+
+    def release(self, cluster: Cluster, spec: ModelSpec, variants: tuple[Release, ...] = (),
+                variant: str | None = None) -> Release:
+        assert spec.version is not None  # releases() refused a model without a version
+        return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
+                       model_labels=self.labels, sources=self.sources(cluster), files=self.files, variants=variants,
+                       variant=variant, model_annotations=self.annotations)
+
+    def sources(self, cluster: Cluster) -> tuple[str, ...]:
+        """The files a release came from: the spec files, and the Terraform output its cluster was read from."""
+        cluster_file = self.env.cluster_files.get(cluster.name)
+        if cluster_file is None:
+            return self.hand_written_sources
+        return tuple(sorted({*self.hand_written_sources, cluster_file}))
+
+    def spec_for(self, cluster: Cluster, version: Any) -> ModelSpec:
         # By repr: a version from YAML may be any value (a list is reported by validation).
-        key = (type(version), repr(version), cluster.name if per_cluster else None)
-        spec = specs.get(key)
-        if spec is not None:
-            return spec
-        if not expressions and specs:
-            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
-            shared = next(iter(specs.values()))
-            spec = shared if shared.version == version else shared.model_copy(update={"version": version})
-        else:
-            if expressions:
-                context = {"version": str(version), "model": name, "environment": env.name,
-                           "cluster": cluster.name, "namespace": env.namespace}
-                spec = _validated(_render_strings({**merged, "version": version}, context, fail), fail)
-            else:
-                spec = _validated(merged, fail)
-            problems = _release_problems(name, spec, files)
-            # The model's own name is to blame, wherever the setting that adds a suffix was written.
-            too_long = [model_doc.problem(("metadata", "name"), message) for message in _model_name_problems(name, spec)]
-            if problems or too_long:
-                fail(problems, too_long)
-        specs[key] = spec
+        key = (type(version), repr(version), cluster.name if self.per_cluster else None)
+        spec = self.specs.get(key)
+        if spec is None:
+            spec = self.specs[key] = self._validated_spec(cluster, version)
         return spec
 
-    out = []
-    for cluster in env.clusters:
-        model_spec = spec_for(cluster, version)
-        if cluster.name in env.cluster_files:  # the cluster's server and labels came from there
-            sources = tuple(sorted({project.file, env.file, model_doc.file, env.cluster_files[cluster.name]}))
-        else:
-            sources = hand_written_sources
-        variants = ()
-        ab = model_spec.rollout.ab
-        if model_spec.rollout.strategy == "ab" and ab is not None:
-            # Each variant runs its own version: expressions such as storageUri's
-            # {{ version }} are evaluated again with it.
-            variants = tuple(
-                Release(environment=env, cluster=cluster, model=name, version=v.version,
-                        spec=spec_for(cluster, v.version), model_labels=labels, sources=sources,
-                        files=files, variant=v.name, model_annotations=annotations)
-                for v in ab.variants)
-        out.append(Release(environment=env, cluster=cluster, model=name, version=model_spec.version,
-                           spec=model_spec, model_labels=labels, sources=sources, files=files, variants=variants,
-                           model_annotations=annotations))
-    if per_cluster and any(r.spec.serving == "helm" for r in out):
-        # Which objects deploy a chart (a HelmRelease, and a Kustomization for monitors and templates)
-        # must be the same on every cluster: Flux's dependsOn names the previous wave's objects of one kind.
-        shapes = {(r.spec.serving, r.spec.monitoring.metrics, bool(r.spec.templates)) for r in out}
-        if len(shapes) > 1:
-            fail([(("serving",), "serving: helm, monitoring.metrics and templates must not differ between the "
-                                 "clusters of an environment ({{ cluster }} in one of them?)")])
-    return out
+    def _validated_spec(self, cluster: Cluster, version: Any) -> ModelSpec:
+        if not self.expressions and self.specs:
+            # No expressions: only the version differs (A/B variants), and it needs no re-validation.
+            shared = next(iter(self.specs.values()))
+            return shared if shared.version == version else shared.model_copy(update={"version": version})
+        merged = self.merged
+        if self.expressions:
+            context = release_context(self.env, cluster, self.name, str(version))
+            merged = _render_strings({**merged, "version": version}, context, self.fail)
+        spec = _validated(merged, self.fail)
+        problems = _release_problems(self.name, spec, self.files)
+        # The model's own name is to blame, wherever the setting that adds a suffix was written.
+        too_long = [self.model_doc.problem(("metadata", "name"), message)
+                    for message in _model_name_problems(self.name, spec)]
+        if problems or too_long:
+            self.fail(problems, too_long)
+        return spec
 
 
 # Suffixes gitops-gen (Argo Rollouts' second Service) or KServe (the predictor)
@@ -327,9 +383,9 @@ _SUFFIXES = {"canary": "-canary", "bluegreen": "-preview"}
 _KSERVE_PREDICTOR = "-predictor"
 
 
-def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list[tuple[tuple, str]]:
+def _release_problems(model: str, spec: ModelSpec, files: SourceFiles) -> list[SpecProblem]:
     """Checks that need more than the spec: the model's name, and the files of the source tree."""
-    problems = []
+    problems: list[SpecProblem] = []
     for i, path in enumerate(spec.templates):
         if path not in files.texts:
             problems.append((("templates", i), f"{path} not found in the source tree"))
@@ -345,7 +401,7 @@ def _release_problems(model: str, spec: S.ModelSpec, files: SourceFiles) -> list
     return problems
 
 
-def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
+def _model_name_problems(model: str, spec: ModelSpec) -> list[str]:
     """The model's name is a DNS label of at most 63 characters, but objects are named after it plus a suffix."""
     if spec.rollout.strategy == "ab" and spec.rollout.ab:
         return []  # variants name the objects: checked with them
@@ -361,13 +417,12 @@ def _model_name_problems(model: str, spec: S.ModelSpec) -> list[str]:
             f"allows ({why}); shorten the name to at most {63 - len(suffix)} characters"]
 
 
-def _validated(merged: dict, fail) -> S.ModelSpec:
+def _validated(merged: dict, fail) -> ModelSpec:
     try:
-        model_spec = S.ModelSpec.model_validate(merged)
+        model_spec = ModelSpec.model_validate(merged)
     except ValidationError as exc:
-        fail([(tuple(p for p in e["loc"] if isinstance(p, int) or "[" not in p),
-               pydantic_message(e)) for e in exc.errors(include_url=False)])
-    problems = S.model_spec_problems(model_spec)
+        fail([(error_path(e), pydantic_message(e)) for e in exc.errors(include_url=False)])
+    problems = model_spec_problems(model_spec)
     if problems:
         fail(problems)
     return model_spec
@@ -408,11 +463,10 @@ def _render_strings(value: Any, context: dict, fail, path: tuple = ()) -> Any:
 def _unused_model_problems(model_doc: Located) -> list[Problem]:
     """A Model no environment uses is still checked, except for what environments would fill in."""
     try:
-        S.ModelSpec.model_validate(model_doc.doc.spec)
+        ModelSpec.model_validate(model_doc.doc.spec)
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
-        return [model_doc.problem(("spec", *(p for p in e["loc"] if isinstance(p, int) or "[" not in p)),
-                                  pydantic_message(e)) for e in errors]
+        return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e)) for e in errors]
     return []
 
 
@@ -435,15 +489,30 @@ def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> N
     raise_if(problems)
 
 
+def _check_root_names(tree: SourceTree, environments: list[Environment], releases: list[Release]) -> None:
+    """A root Application is named after its AppProject; it must not take a release Application's name."""
+    names = {r.name: r for r in releases if "argocd" in r.engines}
+    problems = []
+    for env in environments:
+        other = names.get(env.argocd_project)
+        if other is not None:
+            problems.append(tree.project.problem(("spec", "argocd", "rootApplications"), (
+                f"the root Application of environment {env.name!r} would be named {env.argocd_project!r}, as is "
+                f"the Application of model {other.model!r} on cluster {other.cluster.name!r} of environment "
+                f"{other.environment.name!r}; change argocd.project")))
+    raise_if(problems)
+
+
 def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
     """A graph step calls the InferenceService of a model in the graph's own environment and cluster."""
     graphs = [r for r in releases if r.spec.serving == "graph"]
     if not graphs:
         return
     placed = {(r.environment.name, r.cluster.name, r.model): r for r in releases}
-    problems = []
+    problems: list[Problem] = []
     for graph in graphs:
         origins = None
+        assert graph.spec.graph is not None  # serving: graph requires it (spec checks)
         for node_name, node in graph.spec.graph.nodes.items():
             for i, step in enumerate(node.steps):
                 if step.model is None:
@@ -465,8 +534,9 @@ def _check_graph_steps(tree: SourceTree, releases: list[Release]) -> None:
     raise_if(problems)
 
 
-def _check_collisions(releases: list[Release]) -> None:
-    problems = []
+def _check_collisions(releases: list[Release], same_cluster: Mapping[str, str]) -> None:
+    """``same_cluster``: each cluster name's canonical name (names ``sharedWith`` joins share one)."""
+    problems: list[Problem] = []
     names: dict[str, Release] = {}
     places: dict[tuple, Release] = {}
     for r in releases:
@@ -476,10 +546,14 @@ def _check_collisions(releases: list[Release]) -> None:
                                     f"release name {r.name!r} is ambiguous: environment {r.environment.name!r} "
                                     f"cluster {r.cluster.name!r} vs environment {other.environment.name!r} "
                                     f"cluster {other.cluster.name!r}; rename one"))
-        where = (r.cluster.server, r.namespace, r.model)
+        # One cluster name is one cluster (checked before): the name, not the server,
+        # says where a release runs (Flux-only clusters may all leave the default server).
+        where = (same_cluster.get(r.cluster.name, r.cluster.name), r.namespace, r.model)
         other = places.setdefault(where, r)
         if other is not r and other.environment.name != r.environment.name:
             problems.append(Problem(r.environment.file, 0, "spec.namespace",
                                     f"environments {other.environment.name!r} and {r.environment.name!r} both deploy "
-                                    f"model {r.model!r} to namespace {r.namespace!r} on {r.cluster.server}"))
+                                    f"model {r.model!r} to namespace {r.namespace!r} on cluster {r.cluster.name!r}"
+                                    + (f" (also named {other.cluster.name!r})" if other.cluster.name != r.cluster.name
+                                       else "")))
     raise_if(problems)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import string
-from typing import Any
+from typing import Any, cast
 
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Namespace
@@ -261,9 +261,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
         method = getattr(obj, "__name__", "") if isinstance(owner, str) else ""
         if method == "format":
-            _check_brace_format(owner, args, kwargs)
+            _check_brace_format(cast(str, owner), args, kwargs)
         elif method == "format_map":
-            _check_brace_format(owner, (), args[0] if len(args) == 1 else None)
+            _check_brace_format(cast(str, owner), (), args[0] if len(args) == 1 else None)
         _check_arguments((owner, *args) if isinstance(owner, (str, list, tuple, dict)) else args, kwargs)
         return _check_result(super().call(context, obj, *args, **kwargs))
 

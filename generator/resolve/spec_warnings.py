@@ -9,7 +9,9 @@ Each is one Problem, located where the fix goes; ``generator.errors.warn`` print
 """
 from __future__ import annotations
 
-from ..errors import Problem
+from typing import Any
+
+from ..errors import FieldPath, Problem
 from ..load.source import SourceTree
 from .fleet import locate, merged_spec
 
@@ -55,9 +57,9 @@ def _version_label_warnings(tree: SourceTree) -> list[Problem]:
     return problems
 
 
-def _versions(spec: dict) -> list[tuple[tuple, str]]:
+def _versions(spec: dict[str, Any]) -> list[tuple[FieldPath, str]]:
     """(field path, version) of a merged spec's version and of each of its A/B variants' versions."""
-    found = [(("version",), spec.get("version"))]
+    found: list[tuple[FieldPath, Any]] = [(("version",), spec.get("version"))]
     ab = (spec.get("rollout") or {}).get("ab") if isinstance(spec.get("rollout"), dict) else None
     variants = ab.get("variants") if isinstance(ab, dict) else None
     for i, variant in enumerate(variants if isinstance(variants, list) else []):

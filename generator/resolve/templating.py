@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 MARKERS = ("{{", "{%", "{#")
 
@@ -98,8 +98,8 @@ def _substitute(text: str, context: dict[str, Any]) -> str | None:
     if any(type(v) is not str for v in values):
         return None  # unknown names (Jinja2 reports them) or values Jinja2 would format
     out = [literals[0]]
-    for value, literal in zip(values, literals[1:]):
-        out += (value, literal)
+    for value, literal in zip(values, literals[1:], strict=True):
+        out += (cast(str, value), literal)
     text = "".join(out)
     return text if len(text) <= _MAX_SIZE else None  # Jinja2 refuses it, with the sandbox's message
 
