@@ -51,7 +51,6 @@ class Problem:
         parts = [p for p in (where, self.field) if p]
         return ": ".join([*parts, self.message])
 
-
     def without_location(self) -> str:
         """``field.path: message``: what a GitHub annotation shows beside the file and line it is attached to."""
         return ": ".join(p for p in (self.field, self.message) if p)
@@ -211,10 +210,9 @@ def github_annotation(level: str, problem: Problem) -> str:
 def _annotation_path(file: str) -> str:
     """GitHub attaches an annotation to a path relative to the repository checkout (GITHUB_WORKSPACE)."""
     shown = shown_path(file)
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace:
-        full = os.path.abspath(shown)
-        if full == workspace or full.startswith(workspace.rstrip(os.sep) + os.sep):
+    if os.environ.get("GITHUB_WORKSPACE"):
+        workspace, full = os.path.abspath(os.environ["GITHUB_WORKSPACE"]), os.path.abspath(shown)
+        if os.path.commonpath([workspace, full]) == workspace:
             return os.path.relpath(full, workspace)
     return shown
 
