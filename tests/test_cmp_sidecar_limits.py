@@ -6,8 +6,7 @@ import re
 
 import yaml
 
-from tests.helpers import REPO
-from tests.test_cmp_sidecar import build_overlay
+from tests.helpers import REPO, build_overlay
 
 SECURITY_DOC = REPO / "docs/security.md"
 

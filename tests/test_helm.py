@@ -13,8 +13,7 @@ from generator.builders.validation import schema_errors
 from generator.commands.promote_health import check_release_health
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
-from tests.helpers import ANY, DEV, PROD, assert_lines, build_file_tree, edited, small_fleet, tree_bytes
-from tests.test_example import kustomize
+from tests.helpers import ANY, DEV, PROD, assert_lines, build_file_tree, edited, kustomize, small_fleet, tree_bytes
 
 CHAT = """\
     apiVersion: gitops-gen.io/v1alpha1

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from tests.helpers import IRIS, build_file_tree, edited, small_fleet
+from tests.helpers import IRIS, build_file_tree, edited, git, small_fleet
 
 
 @pytest.fixture
@@ -21,12 +21,6 @@ def git_env(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "CI")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "ci@example.com")
-
-
-def git(repo, *args) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def commit(repo, author: str, message: str, day: int) -> str:

@@ -13,8 +13,7 @@ import yaml
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from tests.helpers import edited
-from tests.test_kserve_full import model_tree
+from tests.helpers import edited, model_tree
 
 OURS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
 

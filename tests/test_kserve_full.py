@@ -3,34 +3,12 @@ annotations, transformers and explainers, and the located errors for fields that
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree
-
-PROJECT = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Project
-    metadata: {name: demo}
-    spec: {repoURL: https://git.example.com/demo.git}
-"""
-
-
-def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: dict | None = None,
-               name: str = "m"):
-    """A source tree with one Model (``spec``) in one environment (``environment``: its models.<name> entry)."""
-    model = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Model",
-             "metadata": {"name": name, **(metadata or {})}, "spec": {"version": "1.0.0", **spec}}
-    env = {"apiVersion": "gitops-gen.io/v1alpha1", "kind": "Environment", "metadata": {"name": "dev"},
-           "spec": {"namespace": "ml", "clusters": [{"name": "c1"}], "models": {name: environment or {}}}}
-    return build_file_tree(tmp_path / "src", {
-        "project.yaml": PROJECT,
-        "models/m.yaml": yaml.safe_dump(model, sort_keys=False),
-        "environments/dev.yaml": yaml.safe_dump(env, sort_keys=False),
-    })
+from tests.helpers import model_tree
 
 
 def objects_of(tmp_path, spec: dict, **kwargs) -> dict[str, dict]:

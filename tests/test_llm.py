@@ -10,7 +10,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, edited, small_fleet
+from tests.helpers import EXAMPLE, build_file_tree, edited, kustomize, small_fleet
 
 QWEN = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -297,8 +297,6 @@ def test_the_examples_llm_and_its_caches(tmp_path):
     import shutil
 
     from generator.commands.render import render
-    from tests.helpers import EXAMPLE
-    from tests.test_example import kustomize
 
     shutil.copytree(EXAMPLE, tmp_path / "environments")
     out = tmp_path / "rendered"

@@ -11,8 +11,7 @@ from generator.builders.validation import schema_errors
 from generator.commands.render import render
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, edited, small_fleet
-from tests.test_example import kustomize
+from tests.helpers import build_file_tree, edited, kustomize, small_fleet
 
 LLAMA = """\
     apiVersion: gitops-gen.io/v1alpha1

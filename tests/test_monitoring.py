@@ -6,8 +6,7 @@ import json
 import pytest
 
 from generator.builders.monitoring import seconds
-from tests.helpers import edited
-from tests.test_rollouts import AB, DEPLOYMENT_MODEL, KSERVE_MODEL, problems, rec_objects
+from tests.helpers import AB, DEPLOYMENT_MODEL, KSERVE_MODEL, edited, problems, rec_objects
 
 MONITORING = "monitoring: {metrics: true, path: /stats, alerts: {errorRate: 0.02, latencyP99: 750ms}, dashboard: true}\n"
 

@@ -11,8 +11,7 @@ from generator.builders.files import build_fleet
 from generator.builders.validation import schema_errors
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import DEV, PROJECT, REPO, build_file_tree, small_fleet
-from tests.test_example import kustomize
+from tests.helpers import DEV, PROJECT, REPO, build_file_tree, kustomize, small_fleet
 
 
 def with_flux(settings: str, engines: str = "[argocd, flux]") -> str:

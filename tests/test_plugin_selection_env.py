@@ -5,32 +5,23 @@ from __future__ import annotations
 import json
 
 from plugin.selection import read_selector
-from tests.test_plugin import (  # noqa: F401 (fixtures)
-    assert_same_as_render,
-    example_repo,
-    one_line,
-    params,
-    rendered,
-    request,
-    sidecar_tmp,
-    tarball,
-)
+from tests.cmp_server import assert_same_as_render, one_line, params, request
 
 
-def test_a_field_missing_from_the_parameters_comes_from_plugin_env(tarball, rendered, sidecar_tmp):  # noqa: F811
+def test_a_field_missing_from_the_parameters_comes_from_plugin_env(tarball, rendered, sidecar_tmp):
     done = request(tarball, sidecar_tmp, parameters=params("prod", "prod-eu"), plugin_env={"MODEL": "fraud-detector"})
     assert (done.returncode, done.stderr) == (0, "")
     assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)  # not every model of prod-eu
 
 
-def test_a_field_the_parameters_set_wins_over_plugin_env(tarball, rendered, sidecar_tmp):  # noqa: F811
+def test_a_field_the_parameters_set_wins_over_plugin_env(tarball, rendered, sidecar_tmp):
     done = request(tarball, sidecar_tmp, parameters=params("prod", "prod-eu", "fraud-detector"),
                    plugin_env={"MODEL": "recommender", "CLUSTER": "prod-us"})
     assert (done.returncode, done.stderr) == (0, "")
     assert_same_as_render(done.stdout, ["prod/prod-eu/fraud-detector"], rendered)
 
 
-def test_a_bad_name_from_plugin_env_is_one_line(tarball, sidecar_tmp):  # noqa: F811
+def test_a_bad_name_from_plugin_env_is_one_line(tarball, sidecar_tmp):
     done = request(tarball, sidecar_tmp, parameters=params("prod", "prod-eu"), plugin_env={"MODEL": "fraud-detektor"})
     assert (done.returncode, done.stdout) == (1, "")
     assert one_line(done.stderr).startswith("gitops-gen-cmp: unknown model 'fraud-detektor' (known: ")

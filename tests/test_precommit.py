@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, build_file_tree, edited, small_fleet
-
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-                "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+from tests.helpers import GIT_IDENTITY, REPO, build_file_tree, edited, git_with_env, small_fleet, status
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +27,6 @@ def head() -> str:
     return done.stdout.strip()
 
 
-def git(repo: Path, env: dict, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def gitops_gen(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True)
 
@@ -47,12 +37,6 @@ def pre_commit(repo: Path, env: dict) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-def status(output: str, hook: str) -> str:
-    """'Passed' or 'Failed' from pre-commit's `gitops-gen render.....Passed` line."""
-    line = next(line for line in output.splitlines() if line.startswith(hook + "."))
-    return line.rsplit(".", 1)[1]
-
-
 @pytest.fixture
 def user_repo(tmp_path, hook_env, head) -> Path:
     """A user's repository: specs in environments/, their rendered output committed, both hooks configured."""
@@ -61,10 +45,10 @@ def user_repo(tmp_path, hook_env, head) -> Path:
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n"
         "      - id: gitops-gen-render\n      - id: gitops-gen-validate\n")
-    git(repo, hook_env, "init", "-q", ".")
+    git_with_env(repo, hook_env, "init", "-q", ".")
     assert gitops_gen(repo, "render").returncode == 0
-    git(repo, hook_env, "add", "-A")
-    git(repo, hook_env, "commit", "-q", "-m", "specs and their rendered output")
+    git_with_env(repo, hook_env, "add", "-A")
+    git_with_env(repo, hook_env, "commit", "-q", "-m", "specs and their rendered output")
     return repo
 
 
@@ -79,17 +63,17 @@ def test_hooks_pass_on_a_current_tree_and_fail_on_a_stale_one(user_repo, hook_en
     assert (status(output, "gitops-gen render"), status(output, "gitops-gen validate")) == ("Passed", "Passed")
 
     bump_prod_version(user_repo)  # edited, staged, but not re-rendered
-    git(user_repo, hook_env, "add", "-A")
+    git_with_env(user_repo, hook_env, "add", "-A")
     code, output = pre_commit(user_repo, hook_env)
     assert code == 1
     assert (status(output, "gitops-gen render"), status(output, "gitops-gen validate")) == ("Failed", "Passed")
     assert "updated: workloads/prod/prod-a/iris/inferenceservice-iris.yaml" in output
     # Like a formatter, the hook left the fixed tree for the user to stage.
     assert gitops_gen(user_repo, "render", "--check").returncode == 0
-    assert "rendered/workloads/prod/prod-b/iris/inferenceservice-iris.yaml" in git(
+    assert "rendered/workloads/prod/prod-b/iris/inferenceservice-iris.yaml" in git_with_env(
         user_repo, hook_env, "status", "--porcelain")
 
-    git(user_repo, hook_env, "add", "-A")
+    git_with_env(user_repo, hook_env, "add", "-A")
     code, output = pre_commit(user_repo, hook_env)
     assert code == 0, output
 
@@ -105,7 +89,7 @@ def test_render_hook_fails_on_new_files_and_on_rendered_files_not_added_to_git(u
           clusters: [{name: qa-1, server: "https://qa.example.com:6443"}]
           models: {iris: {}}
     """})
-    git(user_repo, hook_env, "add", "environments")
+    git_with_env(user_repo, hook_env, "add", "environments")
     code, output = pre_commit(user_repo, hook_env)
     assert code == 1 and status(output, "gitops-gen render") == "Failed"
     assert "added: workloads/qa/qa-1/iris/inferenceservice-iris.yaml" in output
@@ -115,7 +99,7 @@ def test_render_hook_fails_on_new_files_and_on_rendered_files_not_added_to_git(u
     assert code == 1 and status(output, "gitops-gen render") == "Failed"
     assert "untracked: workloads/qa/qa-1/iris/inferenceservice-iris.yaml" in output
 
-    git(user_repo, hook_env, "add", "-A")
+    git_with_env(user_repo, hook_env, "add", "-A")
     code, output = pre_commit(user_repo, hook_env)
     assert code == 0, output
 
@@ -123,14 +107,14 @@ def test_render_hook_fails_on_new_files_and_on_rendered_files_not_added_to_git(u
 def test_both_hooks_fail_on_a_broken_spec_with_a_one_line_error(user_repo, hook_env):
     iris = user_repo / "environments/models/iris.yaml"
     iris.write_text(edited(iris.read_text(), "format: sklearn", "format: sklearn\n  formt: onnx"))
-    git(user_repo, hook_env, "add", "-A")
-    before = git(user_repo, hook_env, "status", "--porcelain")
+    git_with_env(user_repo, hook_env, "add", "-A")
+    before = git_with_env(user_repo, hook_env, "status", "--porcelain")
     code, output = pre_commit(user_repo, hook_env)
     assert code == 1
     assert (status(output, "gitops-gen render"), status(output, "gitops-gen validate")) == ("Failed", "Failed")
     assert output.count("models/iris.yaml:9: spec.formt: unknown field (did you mean 'format'?)") == 2
     assert "Traceback" not in output
-    assert git(user_repo, hook_env, "status", "--porcelain") == before  # nothing rendered from a broken spec
+    assert git_with_env(user_repo, hook_env, "status", "--porcelain") == before  # nothing rendered from a broken spec
 
 
 def test_exit_code_outside_git_reports_only_what_the_render_changed(source, tmp_path, run):

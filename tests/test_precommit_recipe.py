@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import EXAMPLE, REPO
-from tests.test_precommit import GIT_IDENTITY, git, status
+from tests.helpers import EXAMPLE, GIT_IDENTITY, REPO, git_with_env, status
 
 CI_DOC = REPO / "docs/ci.md"
 
@@ -35,10 +34,10 @@ def recipe_repo(tmp_path) -> tuple[Path, dict]:
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLE, repo / "environments")
     (repo / ".pre-commit-config.yaml").write_text(local_recipe())
-    git(repo, env, "init", "-q", ".")
+    git_with_env(repo, env, "init", "-q", ".")
     assert subprocess.run(["gitops-gen", "render", "-q"], cwd=repo, env=env).returncode == 0
-    git(repo, env, "add", "-A")
-    git(repo, env, "commit", "-q", "-m", "specs and their rendered output")
+    git_with_env(repo, env, "add", "-A")
+    git_with_env(repo, env, "commit", "-q", "-m", "specs and their rendered output")
     return repo, env
 
 
@@ -67,12 +66,12 @@ def test_the_recipe_as_written_passes_on_a_current_tree_and_fails_on_a_stale_one
     changed = outputs.read_text().replace("https://prod-eu.k8s.example.com:6443", "https://prod-eu-2.k8s.example.com:6443")
     assert changed != outputs.read_text()
     outputs.write_text(changed)
-    git(repo, env, "add", "environments/infra/outputs.json")
+    git_with_env(repo, env, "add", "environments/infra/outputs.json")
     code, output = pre_commit(repo, env)  # the staged files only, as on `git commit`
     assert code == 1, output
     assert (status(output, "gitops-gen render"), status(output, "gitops-gen validate")) == ("Failed", "Passed")
     assert "updated: " in output
-    git(repo, env, "add", "-A")
+    git_with_env(repo, env, "add", "-A")
     code, output = pre_commit(repo, env)
     assert code == 0, output
 

@@ -1,50 +1,9 @@
 """gitops-gen promote in real Git repositories: the shipped example, committed with its rendered tree."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
 
-from tests.helpers import EXAMPLE, IRIS, build_file_tree, edited, small_fleet, tree_bytes
-
-
-@pytest.fixture
-def git_env(tmp_path, monkeypatch):
-    """Git that ignores the machine's config, with a fixed identity."""
-    empty = tmp_path / "gitconfig"
-    empty.write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Release Bot")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
-
-
-def git(repo, *args) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def committed_repo(root, run, source_files=None):
-    """A Git repository holding a source tree (the example by default) and its rendered output, all committed."""
-    source = root / "environments"
-    if source_files is None:
-        shutil.copytree(EXAMPLE, source)
-    else:
-        build_file_tree(source, source_files)
-    result = run("render", "--source", source, "-q")
-    assert result.exit_code == 0, result.stderr
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "initial")
-    return source
-
-
-@pytest.fixture
-def repo(tmp_path, run, git_env):
-    return committed_repo(tmp_path / "repo", run)
+from tests.helpers import IRIS, committed_repo, edited, git, small_fleet, tree_bytes
 
 
 def test_promote_to_prod_changes_exactly_the_version_line_and_the_rendered_tree(repo, run):

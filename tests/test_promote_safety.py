@@ -6,14 +6,13 @@ import shutil
 
 import pytest
 
-from tests.helpers import EXAMPLE, tree_bytes
-from tests.test_promote import committed_repo, git, git_env, repo  # noqa: F401 (fixtures)
+from tests.helpers import EXAMPLE, git, tree_bytes
 
 NEVER_RAN = ("gitops-gen: --version 9.9.9-never-deployed of fraud-detector has not run in staging, the stage before "
              "prod: not in its spec now, nor in its Git history; promote it to staging first, or use --force\n")
 
 
-def test_a_version_that_never_ran_in_the_stage_before_is_refused_unless_forced(repo, run):  # noqa: F811
+def test_a_version_that_never_ran_in_the_stage_before_is_refused_unless_forced(repo, run):
     before = tree_bytes(repo.parent)
     refused = run("promote", "fraud-detector", "--to", "prod", "--version", "9.9.9-never-deployed", "--commit",
                   "--source", repo)
@@ -26,7 +25,7 @@ def test_a_version_that_never_ran_in_the_stage_before_is_refused_unless_forced(r
     assert 'version: "9.9.9-never-deployed"' in (repo / "environments/prod.yaml").read_text()
 
 
-def test_a_version_the_stage_before_runs_or_ran_is_allowed(repo, run):  # noqa: F811
+def test_a_version_the_stage_before_runs_or_ran_is_allowed(repo, run):
     staging = repo / "environments/staging.yaml"
     assert 'version: "1.5.0"' in staging.read_text()
     staging.write_text(staging.read_text().replace('version: "1.5.0"', 'version: "1.5.1"', 1))
@@ -57,7 +56,7 @@ def test_outside_git_the_history_cannot_vouch_for_a_version(tmp_path, run):
     assert run("promote", "fraud-detector", "--to", "dev", "--version", "1.4.1", "--source", source).exit_code == 0
 
 
-def test_several_models_are_one_commit_with_one_line_each(repo, run):  # noqa: F811
+def test_several_models_are_one_commit_with_one_line_each(repo, run):
     prod = repo / "environments/prod.yaml"
     before = prod.read_text()
     result = run("promote", "fraud-detector", "recommender", "--to", "prod", "--source", repo, "--commit",
@@ -74,14 +73,14 @@ def test_several_models_are_one_commit_with_one_line_each(repo, run):  # noqa: F
     assert run("render", "--check", "--source", repo).exit_code == 0
 
 
-def test_the_default_message_names_the_route_and_lists_each_model(repo, run):  # noqa: F811
+def test_the_default_message_names_the_route_and_lists_each_model(repo, run):
     result = run("promote", "recommender", "fraud-detector", "--to", "prod", "--source", repo, "--commit")
     assert result.exit_code == 0, result.stderr
     assert git(repo.parent, "log", "-1", "--format=%B") == (
         "promote 2 models from staging to prod\n\nrecommender: 0.9.1 -> 0.9.3\nfraud-detector: 1.4.2 -> 1.5.0\n\n")
 
 
-def test_all_promotes_what_the_stage_before_runs_newer_and_leaves_a_newer_target_alone(repo, run):  # noqa: F811
+def test_all_promotes_what_the_stage_before_runs_newer_and_leaves_a_newer_target_alone(repo, run):
     prod = repo / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace('version: "0.9.1"', 'version: "0.9.9"', 1))  # a hotfix in prod
     assert run("render", "--source", repo, "-q").exit_code == 0
@@ -106,7 +105,7 @@ def test_all_promotes_what_the_stage_before_runs_newer_and_leaves_a_newer_target
     ["fraud-detector", "--to", "prod", "--commit", "--message", "  "],
     ["fraud-detector", "--to", "prod", "--message", "no commit to name"],
 ])
-def test_wrong_usage_of_the_new_flags_is_a_usage_error_and_changes_nothing(repo, run, args):  # noqa: F811
+def test_wrong_usage_of_the_new_flags_is_a_usage_error_and_changes_nothing(repo, run, args):
     before = tree_bytes(repo.parent)
     result = run("promote", *args, "--source", repo)
     assert result.exit_code == 2
@@ -114,7 +113,7 @@ def test_wrong_usage_of_the_new_flags_is_a_usage_error_and_changes_nothing(repo,
     assert tree_bytes(repo.parent) == before
 
 
-def test_an_unknown_model_among_several_is_one_line_and_changes_nothing(repo, run):  # noqa: F811
+def test_an_unknown_model_among_several_is_one_line_and_changes_nothing(repo, run):
     before = tree_bytes(repo.parent)
     result = run("promote", "fraud-detector", "fraud-detektor", "--to", "prod", "--source", repo, "--commit")
     assert result.exit_code == 1

@@ -10,54 +10,17 @@ from generator.builders.flux import kustomization
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
-from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, edited, release_named, small_fleet
-
-DEPLOYMENT_MODEL = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: rec}
-    spec:
-      version: "1.0.0"
-      format: custom
-      serving: deployment
-      image: "ghcr.io/acme/rec:{{ version }}"
-      replicas: {min: 2, max: 6}
-"""
-
-KSERVE_MODEL = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: rec}
-    spec:
-      version: "1.0.0"
-      format: sklearn
-      runtime: kserve-sklearnserver
-      storageUri: "s3://models/rec/{{ version }}"
-      replicas: {min: 1, max: 3}
-"""
-
-
-def with_model(tmp_path, model: str, extra: str = "", files: dict | None = None):
-    """The small fleet plus model ``rec`` (``extra`` appended to its spec) in the dev environment."""
-    tree = {**small_fleet(), **(files or {})}
-    tree["models/rec.yaml"] = model + textwrap.indent(textwrap.dedent(extra), "      ")
-    tree["envs/dev.yaml"] = edited(tree["envs/dev.yaml"], "iris: {}", "iris: {}\n        rec: {}")
-    return load_fleet(build_file_tree(tmp_path / "src", tree))
-
-
-def rec_objects(tmp_path, model: str, extra: str = "") -> dict[tuple[str, str], dict]:
-    [release] = [r for r in with_model(tmp_path, model, extra).releases if r.model == "rec"]
-    objects = workload_objects(release)
-    for obj in objects:
-        assert schema_errors(obj) == [], (obj["kind"], obj["metadata"]["name"])
-    return {(o["kind"], o["metadata"]["name"]): o for o in objects}
-
-
-def problems(tmp_path, model: str, extra: str) -> list[str]:
-    with pytest.raises(GitopsGenError) as info:
-        with_model(tmp_path, model, extra)
-    return [str(p) for p in info.value.problems]
+from tests.helpers import (
+    AB,
+    DEPLOYMENT_MODEL,
+    KSERVE_MODEL,
+    edited,
+    problems,
+    rec_objects,
+    release_named,
+    small_fleet,
+    with_model,
+)
 
 
 def test_canary_with_deployment_is_an_argo_rollout_with_steps_services_and_hpa(tmp_path):
@@ -107,18 +70,6 @@ def test_kserve_canary_in_knative_mode_is_canary_traffic_percent(tmp_path):
     isvc = objects[("InferenceService", "rec")]
     assert isvc["spec"]["predictor"]["canaryTrafficPercent"] == 25
     assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "Knative"
-
-
-AB = """\
-    rollout:
-      strategy: ab
-      ab:
-        gateway: {name: ml-gateway, namespace: gateways}
-        hostnames: [rec.example.com]
-        variants:
-          - {name: a, version: "1.0.0", weight: 90}
-          - {name: b, version: "1.1.0", weight: 10}
-"""
 
 
 def test_ab_with_deployment_runs_each_variant_at_its_version_behind_a_weighted_route(tmp_path):

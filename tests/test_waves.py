@@ -15,8 +15,7 @@ from generator.builders.validation import schema_errors
 from generator.emit.serialize import file_contents
 from generator.emit.tree import render_tree
 from generator.resolve.fleet import load_fleet
-from tests.helpers import IRIS, PROJECT, build_file_tree, edited, small_fleet
-from tests.test_example import kubectl
+from tests.helpers import IRIS, PROJECT, build_file_tree, edited, kubectl, small_fleet
 
 # Four clusters in three waves, one reached from the Flux hub per wave and one with its own Flux.
 STAGED = """\
