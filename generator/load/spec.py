@@ -654,6 +654,85 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
+    # Last: a field another rule already refused (with its own reason) is not refused twice.
+    refused = {path[:1] for path, _ in problems}
+    problems.extend((path, message) for path, message in unread_field_problems(spec) if path[:1] not in refused)
+    return problems
+
+
+# What each serving kind's builder never reads (builders/workloads.py SERVING and the modules it names), and why.
+# serving: jsonnet reads little, but its component receives the whole spec (builders/extensions.py context):
+# only what no component may set (containers and objects beside its own) is unread there.
+_HELM_UNREAD = ("format", "storageUri", "runtime", "protocol", "deploymentMode", "image", "resources", "replicas",
+                "autoscaling", "env", "secretEnv", "nodeSelector", "tolerations", "command", "args", "probes",
+                "serviceAccountName", "imagePullSecrets", "annotations")
+_JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName", "imagePullSecrets",
+                   "annotations", "transformer", "explainer")
+_GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
+_GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port")
+_NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
+               "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port"}
+_CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
+
+
+def unread_fields(serving: str, format: str | None, metrics: bool) -> dict[str, str]:
+    """The Model spec fields that a release of this serving kind (and format) never reads, each with the
+    reason: written on a model, they are refused; in an environment's overrides, skipped for that model
+    (resolve/fleet.py), so one environment may run models of every kind."""
+    unread: dict[str, str] = {}
+    if serving != "helm":
+        unread.update({field: "only for serving: helm" for field in ("chart", "values", "releaseName")})
+    if serving != "llm":
+        unread["llm"] = f"applies to serving: llm only (this model has serving: {serving})"
+    if serving != "graph":
+        unread["graph"] = f"applies to serving: graph only (this model has serving: {serving})"
+    if serving != "jsonnet":
+        unread["component"] = "only serving: jsonnet runs a component"
+    if serving not in ("kserve", "jsonnet"):
+        unread.update({field: f"{what}: applies to serving: kserve, not serving: {serving}"
+                       for field, what in _NOT_KSERVE.items()})
+    if serving not in ("kserve", "llm", "jsonnet"):
+        unread["workers"] = "multi-node serving is KServe's: serving: kserve or llm"
+        unread["modelCache"] = "a LocalModelCache serves KServe's storage initializer: serving: kserve or llm"
+    if serving not in ("kserve", "graph", "jsonnet"):
+        unread["deploymentMode"] = "KServe's deployment mode applies to serving: kserve and graph"
+    if serving == "kserve" and format == "custom":
+        unread.update({"runtime": _CUSTOM, "runtimeVersion": _CUSTOM, "protocol": _CUSTOM,
+                       "storageUri": "KServe's storage initializer fetches a runtime's model; with format: custom "
+                                     "your image fetches its own: pass its location in env or args"})
+    elif serving == "kserve":
+        unread["image"] = "a KServe runtime brings its own image; image applies to format: custom"
+        unread["port"] = ("a KServe runtime listens on its own port; port applies to format: custom, and grpcPort "
+                          "exposes gRPC")
+    elif serving == "deployment":
+        unread.update({"storageUri": "your image loads its own model: pass its location in env or args",
+                       "runtime": "only serving: kserve picks a ServingRuntime"})
+    elif serving == "llm":
+        unread.update({"runtime": "an LLMInferenceService has no ServingRuntime",
+                       "protocol": "vLLM serves the OpenAI API",
+                       "port": "KServe's vLLM template listens on 8000",
+                       "autoscaling": "a fixed replica count, see replicas"})
+    elif serving == "graph":
+        unread.update(dict.fromkeys(_GRAPH_ELSEWHERE, "its steps call other models, which say what they serve"))
+        unread.update(dict.fromkeys(_GRAPH_CONTAINER, "KServe runs its own router container"))
+    elif serving == "helm":
+        unread.update(dict.fromkeys(_HELM_UNREAD, "the chart builds its own objects: set it in values"))
+        if not metrics:
+            unread["port"] = "serving: helm reads port only to scrape the chart's pods, with monitoring.metrics: true"
+    elif serving == "jsonnet":
+        unread.update(dict.fromkeys(_JSONNET_UNREAD, "the component builds its own objects"))
+    return unread
+
+
+def unread_field_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """Fields written where they mean nothing: refused, never dropped."""
+    unread = unread_fields(spec.serving, spec.format, spec.monitoring.metrics)
+    problems: list[SpecProblem] = [((field,), f"not used with serving: {spec.serving} ({why})")
+                                   for field, why in unread.items() if _written(spec, field)]
+    if spec.serving == "graph" and spec.autoscaling is not None and _written(spec.autoscaling, "autoscalerClass"):
+        # An InferenceGraph gets scaleMetric/scaleTarget only (builders/graph.py).
+        problems.append((("autoscaling", "class"), "not used with serving: graph (an InferenceGraph takes a metric "
+                                                   "and a target: KServe picks its autoscaler)"))
     return problems
 
 
@@ -1310,7 +1389,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
                 FluxSourceRef)
-    for name in cls.model_fields
+    for name in (field.alias or key for key, field in cls.model_fields.items())
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"
 ) | {"kind"}

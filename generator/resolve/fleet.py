@@ -29,6 +29,7 @@ from ..load.spec import (
     SpecProblem,
     Sync,
     model_spec_problems,
+    unread_fields,
 )
 from .organisation import check_organisation
 from .templating import TemplateProblem, has_expression, names_used, render_string
@@ -233,21 +234,47 @@ def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]
     return [(model_doc, ("spec",)), (env_doc, ("spec", "overrides")), (env_doc, ("spec", "models", name))]
 
 
-def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
+def _merged_spec(env_doc: Located, model_doc: Located) -> tuple[Any, frozenset[str]]:
+    """The model's spec in the environment, and the fields of the environment's overrides it skips."""
     spec: EnvironmentSpec = env_doc.doc.spec
-    merged = deep_merge(model_doc.doc.spec, spec.overrides)
-    return deep_merge(merged, spec.models[model_doc.name] or {})
+    entry = spec.models[model_doc.name] or {}
+    overrides = spec.overrides
+    skipped: frozenset[str] = frozenset()
+    if overrides:
+        skipped = _unread_overrides(deep_merge(deep_merge(model_doc.doc.spec, overrides), entry), overrides)
+        overrides = {key: value for key, value in overrides.items() if key not in skipped}
+    return deep_merge(deep_merge(model_doc.doc.spec, overrides), entry), skipped
+
+
+def _unread_overrides(merged: Any, overrides: dict[str, Any]) -> frozenset[str]:
+    """Fields of an environment's overrides that this model's serving kind never reads.
+
+    Overrides apply to every model of the environment, which may run models of
+    every serving kind: `resources` there must not make a chart's model invalid.
+    So each model takes the overrides that mean something for it; the same field
+    written on the Model or under `models.<name>` is refused (spec.unread_fields).
+    """
+    if not isinstance(merged, dict):
+        return frozenset()
+    serving, format, monitoring = merged.get("serving", "kserve"), merged.get("format"), merged.get("monitoring")
+    if not isinstance(serving, str):
+        return frozenset()  # validation reports it
+    metrics = isinstance(monitoring, dict) and monitoring.get("metrics") is True
+    unread = unread_fields(serving, format if isinstance(format, str) else None, metrics)
+    return frozenset(key for key in overrides if key in unread)
 
 
 class _Origins:
     """Where each field of a merged spec was written: the file, line and path in that file."""
 
-    def __init__(self, env_doc: Located, model_doc: Located):
+    def __init__(self, env_doc: Located, model_doc: Located, skipped: frozenset[str] = frozenset()):
         self.model_doc = model_doc
         self.map: dict[tuple, tuple[Located, tuple]] = {}
         for doc, prefix in _layers(env_doc, model_doc):
             for path in doc.source.lines:
                 if path[: len(prefix)] == prefix and len(path) > len(prefix):
+                    if prefix[-1] == "overrides" and path[len(prefix)] in skipped:
+                        continue  # not merged into this model: a problem with the field is the model's
                     self.map[path[len(prefix):]] = (doc, path)
 
     def problem(self, path: tuple, message: str) -> Problem:
@@ -273,7 +300,7 @@ class _ModelInEnvironment:
                  files: SourceFiles):
         self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
         self.name = model_doc.name
-        self.merged = _merged_spec(env_doc, model_doc)
+        self.merged, self.skipped = _merged_spec(env_doc, model_doc)
         self.origins: _Origins | None = None  # built on the first problem only
         if not isinstance(self.merged, dict):
             self.fail([((), "must be a mapping")])
@@ -289,7 +316,7 @@ class _ModelInEnvironment:
     def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
         """Raise ``located`` and ``problems`` (paths in the merged spec), each located in the file and line
         it came from."""
-        self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
+        self.origins = self.origins or _Origins(self.env_doc, self.model_doc, self.skipped)
         raise GitopsGenError(*(located or ()), *(self.origins.problem(path, msg) for path, msg in problems))
 
     def releases(self) -> list[Release]:
