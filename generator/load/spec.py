@@ -527,6 +527,60 @@ class Graph(StrictModel):
     nodes: dict[Name, GraphNode] = Field(description="The graph's nodes by name; requests enter at `root`.")
 
 
+_JSON_POINTER = re.compile(r"^(/[^/]*)*$")
+JsonPointer = Annotated[str, _checked(_JSON_POINTER, "a JSON pointer such as /spec/replicas (or empty for the whole "
+                                                     "object)")]
+
+
+class PatchTarget(StrictModel):
+    kind: Annotated[str, _checked(re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$"), "a kind such as Deployment")] = Field(
+        description="Kind of the objects to patch, e.g. InferenceService or Deployment.")
+    name: SecretName | None = Field(None, description="Only the object of this name; default: every one of the kind.")
+    apiVersion: Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$"),
+                                        "an apiVersion such as apps/v1")] | None = Field(
+        None, description="Only objects of this apiVersion, e.g. apps/v1; default: any.")
+
+
+JSON_PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
+
+
+class JsonPatchOperation(StrictModel):
+    """One operation of an RFC 6902 JSON patch, as the RFC spells it."""
+
+    op: Literal["add", "remove", "replace", "move", "copy", "test"] = Field(
+        description="add | remove | replace | move | copy | test.")
+    path: JsonPointer = Field(description="Where the operation applies, a JSON pointer, e.g. /spec/replicas.")
+    value: Any = Field(None, description="The value to add, replace with or test for (add, replace, test).")
+    from_: JsonPointer | None = Field(None, alias="from", description="Where move and copy take the value from.")
+
+
+class Patch(StrictModel):
+    target: PatchTarget = Field(description="Which of the release's workload objects the patch applies to.")
+    merge: dict[str, Any] | None = Field(
+        None, description="An RFC 7386 JSON merge patch: mappings merge, null deletes a key, anything else replaces.")
+    json_: list[JsonPatchOperation] | None = Field(
+        None, alias="json", description="An RFC 6902 JSON patch: a list of {op, path, value, from} operations.")
+
+
+def patch_problems(patches: list[Patch]) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    for i, patch in enumerate(patches):
+        if (patch.merge is None) == (patch.json_ is None):
+            problems.append((("patches", i), "give exactly one of merge (an RFC 7386 merge patch) and json (an "
+                                             "RFC 6902 list of operations)"))
+        for j, operation in enumerate(patch.json_ or ()):
+            where: FieldPath = ("patches", i, "json", j)
+            if operation.op in ("add", "replace", "test") and "value" not in operation.model_fields_set:
+                problems.append(((*where, "value"), f"required for op: {operation.op}"))
+            if operation.op in ("move", "copy") and operation.from_ is None:
+                problems.append(((*where, "from"), f"required for op: {operation.op}"))
+            for field in ("value", "from_"):
+                if field in operation.model_fields_set and operation.op in (
+                        ("remove", "move", "copy") if field == "value" else ("add", "remove", "replace", "test")):
+                    problems.append(((*where, field.rstrip("_")), f"does not apply to op: {operation.op}"))
+    return problems
+
+
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
@@ -599,6 +653,9 @@ class ModelSpec(StrictModel):
         None, description="Keep the model on the nodes' disks: a LocalModelCache for storageUri.")
     llm: LLM | None = Field(None, description="serving: llm: served model name and router.")
     graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
+    patches: list[Patch] = Field(
+        [], description="JSON merge patches (RFC 7386) and JSON patches (RFC 6902) applied to the release's workload "
+                        "objects after they are built; the results are validated.")
 
 
 # Runtimes that speak a protocol other than the one KServe assumes when none is written (v1), by
@@ -630,6 +687,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     if spec.serving == "jsonnet" and not spec.component:
         problems.append((("component",), "required for serving: jsonnet"))
     problems.extend(_field_scope_problems(spec))
+    problems.extend(patch_problems(spec.patches))
     problems.extend(_protocol_problems(spec))
     problems.extend(_replicas_problems(spec))
     problems.extend(_autoscaling_problems(spec))
@@ -1385,7 +1443,7 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
-                Monitoring, SecretEnv, Toleration, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
+                Monitoring, SecretEnv, Toleration, Patch, PatchTarget, JsonPatchOperation, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
                 FluxSourceRef)

@@ -74,6 +74,7 @@ class SourceFiles:
 
 NO_FILES = SourceFiles(MappingProxyType({}))
 NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
+NO_ORIGINS: Mapping[tuple, Problem] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ class Release:
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
     model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
+    # Where each of spec.patches (and each operation of a JSON patch) was written, by its path in the spec
+    # ("patches", i) / ("patches", i, "json", j): a patch that fails is reported there (builders/patches.py).
+    patch_origins: Mapping[tuple, Problem] = field(default_factory=lambda: NO_ORIGINS)
 
     @property
     def name(self) -> str:
@@ -301,7 +305,8 @@ class _ModelInEnvironment:
         self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
         self.name = model_doc.name
         self.merged, self.skipped = _merged_spec(env_doc, model_doc)
-        self.origins: _Origins | None = None  # built on the first problem only
+        self.origins: _Origins | None = None  # built on the first problem (or patch) only
+        self.patch_origins: Mapping[tuple, Problem] | None = None
         if not isinstance(self.merged, dict):
             self.fail([((), "must be a mapping")])
         self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
@@ -358,7 +363,20 @@ class _ModelInEnvironment:
         assert spec.version is not None  # releases() refused a model without a version
         return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
                        model_labels=self.labels, sources=self.sources(cluster), files=self.files, variants=variants,
-                       variant=variant, model_annotations=self.annotations)
+                       variant=variant, model_annotations=self.annotations,
+                       patch_origins=self.patch_sites(spec) if spec.patches else NO_ORIGINS)
+
+    def patch_sites(self, spec: ModelSpec) -> Mapping[tuple, Problem]:
+        """Where each patch and each JSON patch operation was written (the same on every cluster: a list
+        is written in one place)."""
+        if self.patch_origins is None:
+            self.origins = self.origins or _Origins(self.env_doc, self.model_doc, self.skipped)
+            paths: list[tuple] = []
+            for i, patch in enumerate(spec.patches):
+                paths.append(("patches", i))
+                paths.extend(("patches", i, "json", j) for j in range(len(patch.json_ or ())))
+            self.patch_origins = MappingProxyType({path: self.origins.problem(path, "") for path in paths})
+        return self.patch_origins
 
     def sources(self, cluster: Cluster) -> tuple[str, ...]:
         """The files a release came from: the spec files, and the Terraform output its cluster was read from."""
