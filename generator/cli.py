@@ -14,7 +14,17 @@ from typing import Callable
 import click
 
 from . import __version__
-from .errors import GitopsGenError, is_user_os_error, os_error_line, printable
+from .errors import (
+    GitopsGenError,
+    Problem,
+    end_command,
+    github_annotation,
+    is_user_os_error,
+    on_github_actions,
+    os_error_line,
+    printable,
+    start_command,
+)
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path, file_okay=False), default="environments", show_default=True,
@@ -23,6 +33,14 @@ source_option = click.option(
 
 def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") -> int:
     """The single top-level handler: one line per user problem, a one-line hint for bugs."""
+    start_command()
+    try:
+        return _run(fn, debug, prog)
+    finally:
+        end_command()
+
+
+def _run(fn: Callable[[], int], debug: bool, prog: str) -> int:
     try:
         code = fn()
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
@@ -33,15 +51,15 @@ def run_command(fn: Callable[[], int], debug: bool, prog: str = "gitops-gen") ->
         return 141
     except GitopsGenError as exc:
         for problem in exc.problems:
-            _error(f"{prog}: {problem}" if not problem.file else str(problem))
+            _error(prog, problem)
         return 1
     except KeyboardInterrupt:
-        _error(f"{prog}: interrupted")
+        _error(prog, Problem(message="interrupted"))
         return 130
     except OSError as exc:  # disk full, permission denied, read-only: the user's to fix
         if not is_user_os_error(exc):
             return _internal(exc, debug, prog)
-        _error(f"{prog}: {os_error_line(exc)}")
+        _error(prog, Problem(message=os_error_line(exc)))
         return 1
     except Exception as exc:  # a bug: never a wall of traceback unless asked
         return _internal(exc, debug, prog)
@@ -51,15 +69,19 @@ def _internal(exc: Exception, debug: bool, prog: str) -> int:
     if debug:
         traceback.print_exc()
     else:
-        _error(f"{prog}: internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)")
+        _error(prog, Problem(message=f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for the "
+                                     "traceback)"))
     return 3
 
 
-def _error(line: str) -> None:
-    line = printable(line)  # messages echo user input: never let it drive the terminal
+def _error(prog: str, problem: Problem) -> None:
+    """``FILE:LINE: field: message``, or ``prog: message`` for a problem that is not in a file."""
+    line = printable(str(problem) if problem.file else f"{prog}: {problem}")  # never let user input drive the terminal
     if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         line = f"\033[31m{line}\033[0m"
     print(line, file=sys.stderr)
+    if on_github_actions():  # the same error, on the file and line of the pull request it is about
+        print(github_annotation("error", problem), file=sys.stderr)
 
 
 class Context:
@@ -147,19 +169,31 @@ def init(ctx, directory: Path) -> None:
     _finish(ctx, lambda: run(directory))
 
 
+def _commit_message(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
 @cli.command()
-@click.argument("model")
+@click.argument("models", nargs=-1, metavar="[MODEL]...")
+@click.option("--all", "all_models", is_flag=True,
+              help="Every model --to runs at another version than the stage before it (not one it runs newer).")
 @click.option("--to", "to", required=True, help="Environment to promote into.")
 @click.option("--from", "from_env", help="Environment to take the version from (default: the stage before --to "
                                          "in Project.spec.promotion).")
-@click.option("--version", "version", help="Pin this version instead of the source's (e.g. to roll back).")
+@click.option("--version", "version", help="Pin this version instead of the source's (e.g. to roll back); it must "
+                                           "have run in the stage before --to, unless --force.")
 @source_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Local output directory to re-render (default: renderedPath, relative to sourcePath).")
 @click.option("--dry-run", is_flag=True, help="Print the diffs of the spec and rendered files; change nothing.")
-@click.option("--commit", is_flag=True, help="Commit the spec and rendered changes with git.")
+@click.option("--commit", is_flag=True, help="Commit the spec and rendered changes with git, as one commit.")
 @click.option("--branch", help="With --commit: create and switch to this branch first (for a pull request).")
-@click.option("--force", is_flag=True, help="Allow promoting outside the order of Project.spec.promotion.")
+@click.option("--message", "-m", callback=_commit_message,
+              help="With --commit: the commit's subject (each model's old and new version follow it).")
+@click.option("--force", is_flag=True, help="Allow promoting outside the order of Project.spec.promotion, or a "
+                                            "--version that has not run in the stage before.")
 @click.option("--require-healthy", is_flag=True,
               help="First check, on every cluster of the source environment, that the model is synced and healthy.")
 @click.option("--kubeconfig", type=click.Path(dir_okay=False),
@@ -171,28 +205,42 @@ def init(ctx, directory: Path) -> None:
 @click.option("--flux-hub-context", help="Kubeconfig context of the Flux hub, for clusters reached through "
                                          "kubeConfigSecret (default: each cluster's own context).")
 @click.pass_context
-def promote(ctx, model: str, to: str, from_env: str | None, version: str | None, source: Path, out: Path | None,
-            dry_run: bool, commit: bool, branch: str | None, force: bool, require_healthy: bool,
-            kubeconfig: str | None, timeout: float, argocd_context: str | None, flux_hub_context: str | None) -> None:
-    """Move MODEL's version to the next environment along Project.spec.promotion, and re-render."""
+def promote(ctx, models: tuple[str, ...], all_models: bool, to: str, from_env: str | None, version: str | None,
+            source: Path, out: Path | None, dry_run: bool, commit: bool, branch: str | None, message: str | None,
+            force: bool, require_healthy: bool, kubeconfig: str | None, timeout: float, argocd_context: str | None,
+            flux_hub_context: str | None) -> None:
+    """Move each MODEL's version to the next environment along Project.spec.promotion, and re-render.
+
+    Several models (or --all) are promoted as one change: one version line each, one commit."""
+    if all_models and models:
+        raise click.UsageError("give MODEL names or --all, not both")
+    if not all_models and not models:
+        raise click.UsageError("give the MODEL to promote (several are promoted together), or --all")
+    if version is not None and (all_models or len(models) > 1):
+        raise click.UsageError("--version pins one model: give one MODEL")
+    if message is not None and not commit:
+        raise click.UsageError("--message needs --commit (it is the commit's message)")
     from .commands.promote import GateOptions
     from .commands.promote import promote as run
     gate = GateOptions(kubeconfig=kubeconfig, timeout=timeout, argocd_context=argocd_context,
                        flux_hub_context=flux_hub_context)
-    _finish(ctx, lambda: run(source, model, to, from_env=from_env, version=version, out=out, dry_run=dry_run,
-                             commit=commit, branch=branch, require_healthy=require_healthy, force=force, gate=gate))
+    _finish(ctx, lambda: run(source, models, to, from_env=from_env, version=version, out=out, dry_run=dry_run,
+                             commit=commit, branch=branch, require_healthy=require_healthy, force=force, gate=gate,
+                             all_models=all_models, message=message))
 
 
 @cli.command()
 @click.argument("env_a")
 @click.argument("env_b")
 @click.option("--model", help="Only this model.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the environments differ, 0 when they do not "
+                                               "(as git diff --exit-code).")
 @source_option
 @click.pass_context
-def diff(ctx, env_a: str, env_b: str, model: str | None, source: Path) -> None:
-    """Show how the releases of two environments differ (exit 1 when they do, like diff(1))."""
+def diff(ctx, env_a: str, env_b: str, model: str | None, exit_code: bool, source: Path) -> None:
+    """Show how the releases of two environments differ (exit 0 either way; see --exit-code)."""
     from .commands.diff import diff as run
-    _finish(ctx, lambda: run(source, env_a, env_b, model=model))
+    _finish(ctx, lambda: run(source, env_a, env_b, model=model, exit_code=exit_code))
 
 
 @cli.command()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 
 # A field's place in a document: mapping keys and list indexes, outermost first.
@@ -43,11 +45,47 @@ class Problem:
     message: str = ""
 
     def __str__(self) -> str:
-        where = self.file
+        where = shown_path(self.file)
         if where and self.line:
             where = f"{where}:{self.line}"
         parts = [p for p in (where, self.field) if p]
         return ": ".join([*parts, self.message])
+
+    def without_location(self) -> str:
+        """``field.path: message``: what a GitHub annotation shows beside the file and line it is attached to."""
+        return ": ".join(p for p in (self.field, self.message) if p)
+
+
+# Problem.file names a file relative to the source tree being read; a command's messages name it from the
+# current directory instead, so an editor, a terminal or a CI annotation opens it wherever the tree is.
+# Only while a command runs (start_command .. end_command): called as a library, Problems stay as they are.
+_in_command = False
+_files_root: str | None = None
+
+
+def files_relative_to(source_tree: os.PathLike | str | None) -> None:
+    """Say which source tree Problem.file is relative to (``load_tree`` does, for the tree it reads)."""
+    global _files_root
+    _files_root = None if source_tree is None or not _in_command else os.path.abspath(source_tree)
+
+
+def shown_path(file: str) -> str:
+    """``file`` (relative to the source tree) as a path that opens from the current directory."""
+    if not file or _files_root is None:
+        return file
+    return from_here(os.path.join(_files_root, file))
+
+
+def from_here(path: os.PathLike | str) -> str:
+    """``path`` as messages name it: relative to the current directory, or absolute when that is shorter
+    (a tree far away from the current directory)."""
+    full = os.path.normpath(os.path.abspath(path))
+    try:
+        relative = os.path.relpath(full)
+    except (ValueError, OSError):  # another drive, or the current directory is gone
+        return full
+    # "." names the current directory correctly but says nothing in a message: name it in full.
+    return relative if len(relative) <= len(full) and relative != "." else full
 
 
 class GitopsGenError(Exception):
@@ -106,3 +144,82 @@ def printable(line: str) -> str:
     """
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                             else f"\\u{ord(m.group()):04x}", line)
+
+
+# ------------------------------------------------------------------ warnings and CI annotations
+
+
+_warned: set[str] = set()
+
+
+def start_command() -> None:
+    """A command starts: its messages name files from the current directory, and it says each warning once."""
+    global _in_command
+    _in_command = True
+    files_relative_to(None)
+    _warned.clear()
+
+
+def end_command() -> None:
+    """The command has said everything: forget its source tree and its warnings."""
+    global _in_command
+    files_relative_to(None)
+    _in_command = False
+    _warned.clear()
+
+
+def warn(problem: Problem) -> None:
+    """Print ``FILE:LINE: field: warning: message`` on stderr, once per command; the command carries on.
+
+    Under GitHub Actions the same warning is also a ``::warning`` annotation on that file and line.
+    """
+    if not problem.message.startswith("warning: "):
+        problem = Problem(problem.file, problem.line, problem.field, f"warning: {problem.message}")
+    line = printable(str(problem))
+    if _in_command:  # called as a library, each call is its own run
+        if line in _warned:
+            return
+        _warned.add(line)
+    print(line, file=sys.stderr)
+    if on_github_actions():
+        print(github_annotation("warning", problem), file=sys.stderr)
+
+
+def on_github_actions() -> bool:
+    """GitHub's runners set GITHUB_ACTIONS=true in every step."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def github_annotation(level: str, problem: Problem) -> str:
+    """``::error file=F,line=L::message``: a workflow command that puts the message on the file's line in a
+    pull request. Escaped as GitHub's runner unescapes: %, CR and LF in the message; also , and : in
+    property values (a comma would end the file name, a colon the properties)."""
+    if problem.message.startswith("warning: "):  # the annotation's level says so already
+        problem = Problem(problem.file, problem.line, problem.field, problem.message[len("warning: "):])
+    message = problem.without_location()
+    properties = []
+    if problem.file:
+        properties.append(f"file={printable(_escape_property(_annotation_path(problem.file)))}")
+        if problem.line:
+            properties.append(f"line={problem.line}")
+    head = f"::{level} {','.join(properties)}::" if properties else f"::{level}::"
+    # Escaped before `printable`, so CR and LF reach GitHub as %0D and %0A (which it turns back into lines).
+    return head + printable(_escape_data(message))
+
+
+def _annotation_path(file: str) -> str:
+    """GitHub attaches an annotation to a path relative to the repository checkout (GITHUB_WORKSPACE)."""
+    shown = shown_path(file)
+    if os.environ.get("GITHUB_WORKSPACE"):
+        workspace, full = os.path.abspath(os.environ["GITHUB_WORKSPACE"]), os.path.abspath(shown)
+        if os.path.commonpath([workspace, full]) == workspace:
+            return os.path.relpath(full, workspace)
+    return shown
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,21 +1,22 @@
 """Which releases an Application asks for, read from the variables argocd-cmp-server sets.
 
-Three sources, the first that names any release field wins as a whole (they
-are never mixed, so a leftover plugin env value cannot silently narrow what
-the parameters chose):
+Each field (environment, model, cluster) is taken from the first of these that sets it:
 
-1. ``ARGOCD_APP_PARAMETERS``: the Application's ``source.plugin.parameters``
-   as JSON, ``[{"name": "environment", "string": "prod"}, ...]`` (or ``null``).
-   Unknown parameter names are errors: a typo must not widen the selection;
-   so is a parameter given twice (which one did the author mean?).
-2. ``PARAM_ENVIRONMENT``, ``PARAM_MODEL``, ``PARAM_CLUSTER``: the same
-   parameters as separate variables, for Argo CD versions or callers that do
-   not set the JSON.
-3. Plugin env (``source.plugin.env``): ``ARGOCD_ENV_ENVIRONMENT``,
+1. the Application's plugin parameters (``source.plugin.parameters``), either
+   ``ARGOCD_APP_PARAMETERS`` (JSON, ``[{"name": "environment", "string":
+   "prod"}, ...]`` or ``null``) or, when that names no field, ``PARAM_ENVIRONMENT``,
+   ``PARAM_MODEL``, ``PARAM_CLUSTER`` (the same parameters as separate variables,
+   for Argo CD versions or callers that do not set the JSON). Unknown parameter
+   names are errors: a typo must not widen the selection; so is a parameter
+   given twice (which one did the author mean?).
+2. Plugin env (``source.plugin.env``): ``ARGOCD_ENV_ENVIRONMENT``,
    ``ARGOCD_ENV_MODEL``, ``ARGOCD_ENV_CLUSTER``. Argo CD keeps the case of
    the env entry's name, so ``ARGOCD_ENV_environment`` works too (not both).
 
-An empty string counts as not set (the Argo CD UI sends "" for a cleared field).
+Per field, so an Application whose parameters name the environment and cluster
+while its plugin env names the model gets that model, never every model of the
+environment. An empty string counts as not set (the Argo CD UI sends "" for a
+cleared field).
 """
 from __future__ import annotations
 
@@ -25,36 +26,45 @@ from collections.abc import Mapping  # not typing, slow to import: this runs on 
 from .errors import CmpError
 
 FIELDS = ("environment", "model", "cluster")
+PARAMETERS, PARAM_VARIABLES, PLUGIN_ENV = "the plugin parameters", "PARAM_* variables", "plugin env"
 
 
 class Selector:
     """Release names an Application asked for; ``None`` means "all"."""
 
-    __slots__ = ("environment", "model", "cluster", "source")
+    __slots__ = ("environment", "model", "cluster", "sources")
 
     def __init__(self, environment: str | None = None, model: str | None = None, cluster: str | None = None,
-                 source: str = "nothing"):
+                 sources: Mapping[str, str] | None = None):
         self.environment = environment
         self.model = model
         self.cluster = cluster
-        self.source = source  # where the values came from, for messages
+        self.sources = dict(sources or {})  # field -> where its value came from, for messages
 
     def __repr__(self) -> str:
-        chosen = ", ".join(f"{f}={getattr(self, f)}" for f in FIELDS if getattr(self, f) is not None)
-        return f"{chosen or 'nothing'} from {self.source}"
+        by_source: dict[str, list[str]] = {}
+        for f in FIELDS:
+            if getattr(self, f) is not None:
+                by_source.setdefault(self.sources.get(f, "nothing"), []).append(f"{f}={getattr(self, f)}")
+        return ", ".join(f"{', '.join(chosen)} from {source}" for source, chosen in by_source.items()) or "nothing"
 
     def any(self) -> bool:
         return any(getattr(self, f) is not None for f in FIELDS)
 
 
 def read_selector(env: Mapping[str, str]) -> Selector:
-    for source, read in (("the plugin parameters", _from_app_parameters), ("PARAM_* variables", _from_params),
-                         ("plugin env", _from_plugin_env)):
-        values = read(env)
-        selector = Selector(**{f: (values.get(f) or None) for f in FIELDS}, source=source)
-        if selector.any():
-            return selector
-    return Selector()
+    parameters, source = _from_app_parameters(env), PARAMETERS
+    if not any(parameters.values()):
+        parameters, source = _from_params(env), PARAM_VARIABLES
+    plugin_env = _from_plugin_env(env)
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for f in FIELDS:
+        if parameters.get(f):
+            values[f], sources[f] = parameters[f], source
+        elif plugin_env.get(f):
+            values[f], sources[f] = plugin_env[f], PLUGIN_ENV
+    return Selector(**values, sources=sources)
 
 
 def _from_app_parameters(env: Mapping[str, str]) -> dict[str, str]:

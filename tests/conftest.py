@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -51,9 +52,16 @@ class Result:
 
 @pytest.fixture
 def run():
-    """Run the `gitops-gen` CLI in-process: run("render", "--source", dir) -> Result(exit_code, stdout, stderr)."""
+    """Run the `gitops-gen` CLI in-process: run("render", "--source", dir) -> Result(exit_code, stdout, stderr).
+
+    From inside the source tree when ``--source`` is absolute, as a user working in that tree would: messages
+    then name its files as they are written in the tests (tests/test_conventions.py covers other places).
+    """
     def invoke(*args: str | Path) -> Result:
-        return Result(CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False))
+        argv = [str(a) for a in args]
+        where = argv[argv.index("--source") + 1] if "--source" in argv[:-1] else ""
+        with contextlib.chdir(where if os.path.isabs(where) and os.path.isdir(where) else os.getcwd()):
+            return Result(CliRunner().invoke(cli, argv, catch_exceptions=False))
     return invoke
 
 

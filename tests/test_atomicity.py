@@ -14,7 +14,7 @@ import pytest
 from generator.builders.files import build_fleet
 from generator.emit import reader, serialize, tree
 from generator.resolve.fleet import load_fleet
-from tests.helpers import BOTH_ENGINES_WARNINGS, REPO, build_file_tree, edited, tree_bytes
+from tests.helpers import BOTH_ENGINES_WARNINGS, build_file_tree, edited, tree_bytes
 
 MODELS = 100  # x 3 clusters = 300 releases, about 1500 files
 
@@ -61,8 +61,9 @@ def leftovers(out: Path) -> list[str]:
 
 
 def start_render(source: Path, out: Path) -> subprocess.Popen:
+    # From inside the source tree: its messages name files as the tests write them.
     return subprocess.Popen([sys.executable, "-m", "generator", "render", "-q", "--source", source, "--out", out],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(proc: subprocess.Popen, condition, timeout: float = 60) -> bool:

@@ -25,8 +25,7 @@ from typing import Callable
 import pytest
 
 from generator.resolve import sandbox
-from tests.helpers import DEV, IRIS, PROD, PROJECT, REPO, build_file_tree, edited, small_fleet, tree_bytes
-from tests.lines import assert_lines
+from tests.helpers import DEV, IRIS, PROD, PROJECT, assert_lines, build_file_tree, edited, small_fleet, tree_bytes
 
 MODEL, DEV_ENV, PROD_ENV, PROJ = "models/iris.yaml", "envs/dev.yaml", "envs/prod.yaml", "project.yaml"
 DNS_LABEL = "is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)"
@@ -61,7 +60,7 @@ class Case:
     id: str
     files: dict[str, str | bytes | None]  # replaces files of the small fleet; None deletes one
     # stderr, line by line; {src} stands for the source tree as given on the command line, and … for words
-    # that come from a dependency (tests/lines.py)
+    # that come from a dependency (tests/helpers.py)
     expected: list[str]
     setup: Callable[[Path], None] | None = field(default=None)  # for what text cannot express (links, FIFOs)
 
@@ -431,7 +430,7 @@ def test_bad_input_through_python_dash_m(case, rendered):
     src, out, before = rendered
     write_case(src, case)
     result = subprocess.run([sys.executable, "-m", "generator", "render", "--source", src, "--out", out],
-                            cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+                            cwd=src, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 1
     assert_lines(result.stderr, [line.replace("{src}", str(src)) for line in case.expected])
     assert "Traceback" not in result.stderr

@@ -65,7 +65,7 @@ def test_overlay_adds_the_plugin_sidecar_to_the_upstream_repo_server(tmp_path):
     assert mounts == {"/var/run/argocd": "var-files", "/home/argocd/cmp-server/plugins": "plugins",
                       "/tmp": "gitops-gen-tmp"}
     # Its own /tmp: an emptyDir no other container mounts (not the repo-server's `tmp`).
-    assert volumes["gitops-gen-tmp"] == {"name": "gitops-gen-tmp", "emptyDir": {}}
+    assert volumes["gitops-gen-tmp"] == {"name": "gitops-gen-tmp", "emptyDir": {"sizeLimit": "1Gi"}}
     others = [m["name"] for c in [*pod["containers"], *pod["initContainers"]] if c is not sidecar
               for m in c.get("volumeMounts", [])]
     assert "gitops-gen-tmp" not in others

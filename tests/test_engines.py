@@ -11,7 +11,7 @@ from generator.builders.files import build_fleet
 from generator.builders.validation import schema_errors
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import DEV, PROD, PROJECT, REPO, build_file_tree, small_fleet, tree_bytes
+from tests.helpers import DEV, PROD, PROJECT, build_file_tree, small_fleet, tree_bytes
 
 SPLIT = PROD.replace("          labels: {region: eu}", "          labels: {region: eu}\n          engine: argocd") \
     .replace("          kubeConfigSecret: prod-b-kubeconfig", "          kubeConfigSecret: prod-b-kubeconfig\n"
@@ -34,8 +34,9 @@ def problems(tmp_path, **files) -> list[str]:
 
 
 def render(source, out):
+    # From inside the source tree: its messages name files as the tests write them.
     return subprocess.run([sys.executable, "-m", "generator", "render", "--source", source, "--out", out],
-                          cwd=REPO, capture_output=True, text=True)
+                          cwd=source, capture_output=True, text=True)
 
 
 # --- engines -----------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, edited, release_named, small_fleet
-from tests.lines import line_matches
+from tests.helpers import build_file_tree, edited, line_matches, release_named, small_fleet
 
 PDB = """\
     apiVersion: policy/v1

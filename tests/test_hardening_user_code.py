@@ -297,7 +297,7 @@ def test_a_jsonnet_memory_bomb_is_one_line_through_the_cli(bomb, tmp_path, rende
     src = fleet_with(tmp_path, MEMORY_BOMBS[bomb])
     # A process of its own, as users run it: the exit status and stderr are the real ones (no 134, no dump).
     done = subprocess.run([sys.executable, "-m", "generator", *LIMIT_MEMORY, "render", "--source", src, "--out", out],
-                          cwd=REPO, capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+                          cwd=src, capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
     assert done.returncode == 1, done.stderr[-2000:]
     assert done.stderr.splitlines() == [
         f"components/rec.jsonnet: the component needs more memory than the jsonnet-memory-bytes budget ({MEMORY}) "

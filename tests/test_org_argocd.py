@@ -124,7 +124,7 @@ def test_a_root_application_may_not_take_a_release_applications_name(tmp_path):
 def test_bad_argocd_settings_are_one_located_line_and_write_nothing(tmp_path, settings, message):
     source = build_file_tree(tmp_path / "src", {**small_fleet(), "project.yaml": with_argocd(settings)})
     done = subprocess.run([sys.executable, "-m", "generator", "render", "--source", source, "--out", tmp_path / "out"],
-                          cwd=REPO, capture_output=True, text=True)
+                          cwd=source, capture_output=True, text=True)
     assert done.returncode == 1
     [shown] = done.stderr.splitlines()
     assert shown.startswith("project.yaml:9: " + message) or shown.startswith("project.yaml:8: " + message), shown

@@ -93,7 +93,7 @@ def test_release_kustomizations_run_as_the_tenant_and_namespaces_as_the_controll
 def test_bad_flux_settings_are_one_located_line_and_write_nothing(tmp_path, settings, line, message):
     source = build_file_tree(tmp_path / "src", {**small_fleet(), "project.yaml": with_flux(settings)})
     done = subprocess.run([sys.executable, "-m", "generator", "render", "--source", source, "--out", tmp_path / "out"],
-                          cwd=REPO, capture_output=True, text=True)
+                          cwd=source, capture_output=True, text=True)
     assert done.returncode == 1
     [shown] = done.stderr.splitlines()
     assert shown.startswith(f"project.yaml:{line}: {message}"), shown

@@ -564,8 +564,8 @@ def test_selector_sources_and_precedence():
     both = {"ARGOCD_APP_PARAMETERS": json.dumps(params("prod", "prod-eu")), "PARAM_ENVIRONMENT": "prod",
             "PARAM_CLUSTER": "prod-eu", "ARGOCD_ENV_MODEL": "iris"}
     chosen = read_selector(both)
-    # parameters win as a whole: the plugin env's model is not mixed in
-    assert (chosen.environment, chosen.cluster, chosen.model) == ("prod", "prod-eu", None)
+    # per field: the parameters' environment and cluster, the plugin env's model (tests/test_plugin_selection_env.py)
+    assert (chosen.environment, chosen.cluster, chosen.model) == ("prod", "prod-eu", "iris")
     assert read_selector({"ARGOCD_APP_PARAMETERS": "null", "ARGOCD_ENV_environment": "dev"}).environment == "dev"
     # an emptied field in the UI arrives as "": not set
     cleared = read_selector({"ARGOCD_APP_PARAMETERS": json.dumps(params("dev", cluster=""))})

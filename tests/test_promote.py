@@ -145,7 +145,9 @@ def test_forced_skip_and_same_version_no_op(repo, run):
 
 
 def test_rollback_pins_an_explicit_version(repo, run):
-    result = run("promote", "fraud-detector", "--to", "prod", "--version", "1.4.1", "--source", repo, "--commit")
+    # 1.4.1 never ran in staging in this repository's one commit: only --force pins it (test_promote_safety.py).
+    result = run("promote", "fraud-detector", "--to", "prod", "--version", "1.4.1", "--force", "--source", repo,
+                 "--commit")
     assert result.exit_code == 0, result.stderr
     assert git(repo.parent, "log", "-1", "--format=%s").strip() == "promote fraud-detector 1.4.1 to prod (was 1.4.2)"
     assert git(repo.parent, "show", "HEAD", "--", "environments").count('\n+      version: "1.4.1"') == 1

@@ -5,6 +5,7 @@ validates against its upstream schema.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import textwrap
@@ -76,7 +77,8 @@ def mutate(data: st.DataObject, doc: Any) -> Any:
 def render(files: dict[str, str]) -> tuple[int, str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         src = build_file_tree(Path(tmp) / "src", files)
-        result = CliRunner().invoke(cli, ["render", "--source", str(src), "--out", str(Path(tmp) / "out")])
+        with contextlib.chdir(src):  # messages name files from here: as written in `files`
+            result = CliRunner().invoke(cli, ["render", "--source", str(src), "--out", str(Path(tmp) / "out")])
         # Nothing written beside the output tree, and no output tree at all after a failure.
         assert sorted(p.name for p in Path(tmp).iterdir()) == (["out", "src"] if result.exit_code == 0 else ["src"])
         if result.exit_code == 0:

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from generator.errors import GitopsGenError
 from generator.resolve import templating
 from generator.resolve.fleet import deep_merge, load_fleet
-from tests.helpers import DEV, build_file_tree, edited, release_named, small_fleet
-from tests.lines import assert_lines
+from tests.helpers import DEV, assert_lines, build_file_tree, edited, release_named, small_fleet
 
 
 def without(text: str, field: str) -> str:

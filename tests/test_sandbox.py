@@ -9,7 +9,7 @@ import pytest
 
 from generator.resolve import sandbox
 from generator.resolve.templating import TemplateProblem, render_string
-from tests.lines import line_matches
+from tests.helpers import line_matches
 
 CONTEXT = {"version": "1.2.0", "model": "iris", "environment": "prod", "cluster": "eu-1", "namespace": "ml"}
 # Releases name their Kubernetes namespace `namespace`, which hides Jinja2's namespace() helper;

@@ -11,8 +11,7 @@ import yaml
 from generator.errors import GitopsGenError
 from generator.load.spec_schema import spec_schema
 from generator.resolve.fleet import load_fleet
-from tests.helpers import EXAMPLE, build_file_tree, edited, small_fleet
-from tests.lines import line_matches
+from tests.helpers import EXAMPLE, build_file_tree, edited, line_matches, small_fleet
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from generator.resolve.fleet import load_fleet
-from tests.helpers import PROD, build_file_tree, edited, small_fleet
-from tests.lines import ANY, assert_lines
+from tests.helpers import ANY, PROD, assert_lines, build_file_tree, edited, small_fleet
 
 # What `terraform output -json` writes: every output with its value, type and sensitivity.
 OUTPUTS = {

@@ -48,8 +48,8 @@ def pod_labels(release: Release) -> dict[str, str]:
     Not app.kubernetes.io/name: KServe selects the pods by it.
     """
     labels = {meta.PREFIX + "model": release.model}
-    if meta.valid_label_value(release.version):
-        labels["app.kubernetes.io/version"] = release.version
+    if meta.version_label(release.version):
+        labels[meta.VERSION_LABEL] = meta.version_label(release.version)
     if release.variant is not None:
         labels[meta.VARIANT_LABEL] = release.variant
     return labels

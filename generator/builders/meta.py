@@ -17,6 +17,19 @@ def valid_label_value(value: str) -> bool:
     return bool(_LABEL_VALUE.match(value))
 
 
+_NOT_IN_LABELS = re.compile(r"[^A-Za-z0-9._-]")
+VERSION_LABEL = "app.kubernetes.io/version"
+
+
+def version_label(version: str) -> str:
+    """The ``app.kubernetes.io/version`` value of a version: the version itself when a label can hold it, else
+    with every other character as ``_`` (Helm's convention: ``1.2.0+build.5`` -> ``1.2.0_build.5``), cut to
+    63 characters and to a letter or digit at both ends; "" (no label) when nothing is left."""
+    if _LABEL_VALUE.match(version):
+        return version
+    return _NOT_IN_LABELS.sub("_", version)[:63].strip("._-")
+
+
 def scope_labels(environment: str, model: str | None = None, cluster: str | None = None) -> dict[str, str]:
     labels = {**MANAGED_BY, PREFIX + "environment": environment}
     if model is not None:
@@ -42,8 +55,8 @@ def workload_labels(release: Release) -> dict[str, str]:
     """Labels of workload objects: the model's own labels, then ours (ours win)."""
     labels = dict(release.model_labels)
     labels.update(selector_labels(release))
-    if _LABEL_VALUE.match(release.version):
-        labels["app.kubernetes.io/version"] = release.version
+    if version_label(release.version):
+        labels[VERSION_LABEL] = version_label(release.version)
     labels.update(scope_labels(release.environment.name, release.model, release.cluster.name))
     return dict(sorted(labels.items()))
 

@@ -124,7 +124,9 @@ def _chart_pod_monitor(release: Release) -> dict:
     spec = release.spec
     endpoint = {"portNumber": spec.port or deployment.DEFAULT_PORT, "path": spec.monitoring.path, "relabelings": [
         {"action": "replace", "targetLabel": _metric_label(MODEL_LABEL), "replacement": release.model},
-        {"action": "replace", "targetLabel": _metric_label(VERSION_LABEL), "replacement": release.version},
+        # The value the pods of every other serving carry in their label, so panels and alerts match both.
+        {"action": "replace", "targetLabel": _metric_label(VERSION_LABEL),
+         "replacement": meta.version_label(release.version) or release.version},
     ]}
     selector = {"matchLabels": {"app.kubernetes.io/instance": helm.release_name(release)}}
     return {"apiVersion": API_VERSION, "kind": "PodMonitor", "metadata": meta.workload_metadata(release),

@@ -4,8 +4,9 @@ For each model: its version in each environment, every resolved spec field
 that differs (dotted paths), then a unified diff of the rendered workload
 objects with what is environment-specific by construction (environment name,
 namespace, cluster name, the environment's spec file) replaced by
-placeholders, so only real differences remain. Exit 0 when the environments
-run the same, 1 when they differ, like diff(1).
+placeholders, so only real differences remain. Exit 0 when it has shown the
+comparison, whatever it found, so that 1 means it failed; with ``--exit-code``
+(as ``git diff``), 1 also when the environments differ.
 
 An environment with several clusters is compared through its first cluster in
 rollout order (lowest wave, then as listed): the cluster a change reaches
@@ -30,7 +31,7 @@ _LABEL_PLACEHOLDERS = {"gitops-gen.io/environment": ENVIRONMENT, "gitops-gen.io/
 _SOURCE_ANNOTATION = "gitops-gen.io/source"
 
 
-def diff(source: Path, env_a: str, env_b: str, model: str | None = None) -> int:
+def diff(source: Path, env_a: str, env_b: str, model: str | None = None, exit_code: bool = False) -> int:
     fleet = load_fleet(source)
     fleet.select(environment=env_a, model=model)  # unknown names: the usual one-line errors
     fleet.select(environment=env_b)
@@ -57,7 +58,7 @@ def diff(source: Path, env_a: str, env_b: str, model: str | None = None) -> int:
         for path, value_a, value_b in fields:
             print(f"  {path}: {value_a} -> {value_b}")
         sys.stdout.write(objects)
-    return 1 if differ else 0
+    return 1 if differ and exit_code else 0
 
 
 def first_release(fleet: Fleet, environment: str, model: str) -> Release | None:

@@ -20,6 +20,7 @@ from ..errors import GitopsGenError
 from ..load.spec import _REL_PATH
 from ..load.spec_schema import spec_schema
 from ..paths import output_dir
+from ..resolve.spec_warnings import PLACEHOLDER_REPO_URL
 from .common import info
 
 SCHEMA_FILE = ".gitops-gen.schema.json"
@@ -36,7 +37,7 @@ metadata:
 spec:
   # The repository the controllers clone: http(s):// or ssh:// (Flux does
   # not accept the git@host:path form). Replace with yours.
-  repoURL: https://git.example.com/acme/ml-gitops.git
+  repoURL: {repo_url}
   targetRevision: main
   # Paths inside that repository: this tree, and where `gitops-gen render`
   # writes (the generated Applications and Kustomizations point there).
@@ -151,7 +152,8 @@ def init(directory: Path) -> int:
                              "init writes only into a new or empty one, and overwrites nothing")
     source_path, rendered_path = repo_paths(directory)
     files = {rel: _with_modeline(rel, text).replace("{source_path}", source_path)
-             .replace("{rendered_path}", rendered_path) for rel, text in STARTER.items()}
+             .replace("{rendered_path}", rendered_path).replace("{repo_url}", PLACEHOLDER_REPO_URL)
+             for rel, text in STARTER.items()}
     files[SCHEMA_FILE] = json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
     _write_all(directory, files)
     rendered = output_dir(directory, source_path, rendered_path)

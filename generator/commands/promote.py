@@ -18,6 +18,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from ..atomicfile import write_atomically
 from ..builders.files import build_fleet
@@ -25,7 +26,7 @@ from ..emit import record
 from ..emit.reader import MARKER_FILE
 from ..emit.serialize import file_contents
 from ..emit.tree import contents_digest, render_tree, source_lock
-from ..errors import GitopsGenError
+from ..errors import GitopsGenError, files_relative_to
 from ..load.source import load_tree
 from ..paths import inside
 from ..resolve.fleet import Fleet, load_fleet, resolve
@@ -56,62 +57,84 @@ class GateOptions:
     flux_hub_context: str | None = None
 
 
-def promote(source: Path, model: str, to: str, from_env: str | None = None, version: str | None = None,
-            out: Path | None = None, dry_run: bool = False, commit: bool = False, branch: str | None = None,
-            require_healthy: bool = False, force: bool = False, gate: GateOptions = GateOptions()) -> int:
+def promote(source: Path, models: Sequence[str] | str, to: str, from_env: str | None = None,
+            version: str | None = None, out: Path | None = None, dry_run: bool = False, commit: bool = False,
+            branch: str | None = None, require_healthy: bool = False, force: bool = False,
+            gate: GateOptions = GateOptions(), all_models: bool = False, message: str | None = None) -> int:
+    """Promote ``models`` (or, with ``all_models``, every model the source runs ahead of ``to``) as one change."""
     source = Path(source)
+    models = (models,) if isinstance(models, str) else tuple(dict.fromkeys(models))
     # One lock from reading the specs to the last rendered file (and the commit): a render running
     # meanwhile would otherwise write output compiled from the specs before this edit.
     with source_lock(source, shared=dry_run, on_wait=lambda: waiting_for(source)):
-        return _promote(source, model, to, from_env, version, out, dry_run, commit, branch, require_healthy,
-                        force, gate)
+        return _promote(source, models, all_models, to, from_env, version, out, dry_run, commit, branch,
+                        require_healthy, force, gate, message)
 
 
-def _promote(source: Path, model: str, to: str, from_env: str | None, version: str | None, out: Path | None,
-             dry_run: bool, commit: bool, branch: str | None, require_healthy: bool, force: bool,
-             gate: GateOptions) -> int:
+def _promote(source: Path, models: tuple[str, ...], all_models: bool, to: str, from_env: str | None,
+             version: str | None, out: Path | None, dry_run: bool, commit: bool, branch: str | None,
+             require_healthy: bool, force: bool, gate: GateOptions, message: str | None) -> int:
     fleet = load_fleet(source)
-    plan = plan_promotion(fleet, model, to, from_env, version, force)
-    if plan.current == plan.version:
-        info(f"{plan.model} is already at {plan.version} in {plan.target}: nothing to do")
+    if all_models:
+        plans = plan_all(fleet, to, from_env, force)
+        if not plans:
+            info(f"nothing to promote to {to}: it runs every model at the version of the stage before it")
+            return 0
+    else:
+        plans = [plan_promotion(fleet, model, to, from_env, version, force) for model in models]
+    for plan in plans:
+        if plan.current == plan.version:
+            info(f"{plan.model} is already at {plan.version} in {plan.target}: nothing to do")
+    plans = [plan for plan in plans if plan.current != plan.version]
+    if not plans:
         return 0
+    for plan in plans:
+        if plan.pinned and not force:
+            require_run_before(source, fleet, plan)
     if branch and not commit:
         raise GitopsGenError("--branch needs --commit (it creates the branch the promotion is committed on)")
     out = Path(out) if out is not None else default_output(source, fleet)
     rendering = _renders(fleet, out)
-    spec_path = source / plan.spec_file
+    spec_file = plans[0].spec_file  # every plan edits the one Environment file of `to`
+    spec_path = source / spec_file
     git = _Git.for_paths(spec_path, out if rendering else None) if commit and not dry_run else None
     if require_healthy:
-        _require_healthy(fleet, plan, gate)
-    edit = set_model_version(_read(spec_path, plan.spec_file), plan.spec_file, plan.target, plan.model,
-                             plan.version)
+        problems = [p for plan in plans for p in _health_problems(fleet, plan, gate)]
+        if problems:
+            raise GitopsGenError(*problems)
+    text = _read(spec_path, spec_file)
+    edited = text
+    for plan in plans:  # one version line each; each edit is checked on its own (promote_edit)
+        edited = set_model_version(edited, spec_file, plan.target, plan.model, plan.version).new_text
+    edit = VersionEdit(old_text=text, new_text=edited, previous=None)
     # Compiled also when there is no tree to render: a promotion never leaves specs that do not compile.
-    contents, source_digest = _compile_edited(source, plan.spec_file, edit.new_text)
+    contents, source_digest = _compile_edited(source, spec_file, edit.new_text)
     if dry_run:
-        _print_diffs(source, plan.spec_file, edit, out, contents if rendering else None)
-        info(f"dry run: would {describe(plan)}; nothing changed")
+        _print_diffs(source, spec_file, edit, out, contents if rendering else None)
+        for plan in plans:
+            info(f"dry run: would {describe(plan)}; nothing changed")
         return 0
     if git and branch:
         git.run("switch", "-c", branch)
     inside(spec_path, source, "the promoted spec file")
     written = _write(spec_path, edit, out, source, contents if rendering else None, source_digest)
     updated = f", {written} rendered files updated in {out}" if rendering else ""
-    info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated}")
+    for plan in plans:
+        info(f"{describe(plan)}: {spec_path.as_posix()} pinned{updated if len(plans) == 1 else ''}")
+    if len(plans) > 1 and rendering:
+        info(f"{written} rendered files updated in {out}")
     if git:
-        _commit(git, plan, [spec_path, *([out] if rendering else [])], branch)
+        _commit(git, commit_message(plans, message), [spec_path, *([out] if rendering else [])], branch)
     return 0
 
 
-def _require_healthy(fleet: Fleet, plan: Plan, gate: GateOptions) -> None:
+def _health_problems(fleet: Fleet, plan: Plan, gate: GateOptions) -> list[str]:
     if plan.source is None:
         raise GitopsGenError("--require-healthy checks the source environment: give --from")
     from .promote_health import check_release_health  # imports the Kubernetes client
 
-    problems = check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig,
-                                    timeout=gate.timeout, argocd_context=gate.argocd_context,
-                                    flux_hub_context=gate.flux_hub_context)
-    if problems:
-        raise GitopsGenError(*problems)
+    return check_release_health(fleet, plan.source, plan.model, kubeconfig=gate.kubeconfig, timeout=gate.timeout,
+                                argocd_context=gate.argocd_context, flux_hub_context=gate.flux_hub_context)
 
 
 def _write(spec_path: Path, edit: VersionEdit, out: Path, source: Path, contents: dict[str, bytes] | None,
@@ -132,14 +155,14 @@ def _write(spec_path: Path, edit: VersionEdit, out: Path, source: Path, contents
     return written
 
 
-def _commit(git: _Git, plan: Plan, paths: list[Path], branch: str | None) -> None:
+def _commit(git: _Git, text: str, paths: list[Path], branch: str | None) -> None:
     try:
-        git.commit(message(plan), paths)
+        git.commit(text, paths)
     except GitopsGenError as exc:
         # Spec and output are consistent; only the commit is missing (e.g. a hook refused it).
         raise GitopsGenError(f"{exc.problems[0].message}; the promotion is edited and rendered, not committed") \
             from None
-    info(f"committed: {message(plan)}" + (f" (on branch {branch})" if branch else ""))
+    info(f"committed: {text.splitlines()[0]}" + (f" (on branch {branch})" if branch else ""))
 
 
 def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, version: str | None,
@@ -147,6 +170,44 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
     """Decide what to promote, refusing anything unknown, absent or out of order (unless forced)."""
     environments = {e.name: e for e in fleet.environments}
     fleet.select(environment=to, model=model)  # unknown model or environment: the usual one-line error
+    from_env = _source_environment(fleet, to, from_env, version, force)
+    pinned = version is not None
+    if version is not None and not _VERSION.match(version):
+        raise GitopsGenError(f"--version {version!r} is not a valid version")
+    if from_env is not None and version is None:
+        version = _version_in(fleet, model, from_env)
+        if version is None:
+            raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
+    current = _version_in(fleet, model, to)
+    assert version is not None  # given, or read from from_env (given, or the stage before `to`)
+    return Plan(model=model, source=from_env, target=to, version=version, current=current,
+                spec_file=environments[to].file, pinned=pinned)
+
+
+def plan_all(fleet: Fleet, to: str, from_env: str | None, force: bool) -> list[Plan]:
+    """--all: every model both environments run whose version in the source is newer than the target's, or
+    not comparable with it (a Git SHA, a date). A target that runs a newer version (a hotfix) keeps it."""
+    from ..report.versions import NEWER, SAME, compare
+
+    fleet.select(environment=to)
+    from_env = _source_environment(fleet, to, from_env, None, force)
+    assert from_env is not None  # without --version, _source_environment always finds one or refuses
+    plans = []
+    for model in fleet.model_names:
+        there, here = _version_in(fleet, model, from_env), _version_in(fleet, model, to)
+        if there is None or here is None:
+            continue  # a model new to the target is promoted by name, never by --all
+        relation = compare(here, there)
+        if relation == NEWER:
+            info(f"{model}: {to} runs {here}, newer than {there} in {from_env}: left as it is")
+        elif relation != SAME:
+            plans.append(plan_promotion(fleet, model, to, from_env, None, force))
+    return plans
+
+
+def _source_environment(fleet: Fleet, to: str, from_env: str | None, version: str | None,
+                        force: bool) -> str | None:
+    """--from, else the stage before ``to``; None only when a --version is pinned without --from."""
     order = list(fleet.project.spec.promotion)
     if from_env is None and version is None:
         if to not in order:
@@ -162,18 +223,39 @@ def plan_promotion(fleet: Fleet, model: str, to: str, from_env: str | None, vers
             raise GitopsGenError(f"--from and --to are both {to!r}")
         if order and not force:  # without a promotion order, any environment may feed any other
             _check_order(order, from_env, to)
-    pinned = version is not None
-    if version is not None and not _VERSION.match(version):
-        raise GitopsGenError(f"--version {version!r} is not a valid version")
-    if from_env is not None and version is None:
-        releases = [r for r in fleet.releases if r.environment.name == from_env and r.model == model]
-        if not releases:
-            raise GitopsGenError(f"model {model!r} is not in environment {from_env!r}: nothing to promote")
-        version = releases[0].version
-    current = next((r.version for r in fleet.releases if r.environment.name == to and r.model == model), None)
-    assert version is not None  # given, or read from from_env (given, or the stage before `to`)
-    return Plan(model=model, source=from_env, target=to, version=version, current=current,
-                spec_file=environments[to].file, pinned=pinned)
+    return from_env
+
+
+def _version_in(fleet: Fleet, model: str, environment: str) -> str | None:
+    """The model's resolved version in the environment (one for all its clusters); None when it does not run there."""
+    return next((r.version for r in fleet.releases if r.environment.name == environment and r.model == model), None)
+
+
+def require_run_before(source: Path, fleet: Fleet, plan: Plan) -> None:
+    """Refuse a --version that has not run in the stage before the target (--from, or the previous stage of
+    Project.spec.promotion): in its spec now, or at any commit of the Git history of the source tree.
+
+    A target with no stage before it (the first stage, or outside the promotion order without --from) has
+    nothing to check against.
+    """
+    order = list(fleet.project.spec.promotion)
+    before = plan.source
+    if before is None and plan.target in order and order.index(plan.target) > 0:
+        before = order[order.index(plan.target) - 1]
+    if before is None or _version_in(fleet, plan.model, before) == plan.version:
+        return
+    from ..report.history import read_history
+
+    try:
+        ran = any(c.model == plan.model and c.environment == before and plan.version in (c.before, c.after)
+                  for c in read_history(source))
+        where = "nor in its Git history"
+    except GitopsGenError as exc:  # not a Git work tree, git missing: no history to look in
+        ran, where = False, f"and its history cannot be read ({exc.problems[0].message})"
+    if not ran:
+        raise GitopsGenError(f"--version {plan.version} of {plan.model} has not run in {before}, the stage before "
+                             f"{plan.target}: not in its spec now, {where}; promote it to {before} first, "
+                             "or use --force")
 
 
 def _check_order(order: list[str], from_env: str, to: str) -> None:
@@ -201,11 +283,22 @@ def describe(plan: Plan) -> str:
 
 
 def message(plan: Plan) -> str:
-    """The commit message: names model, version and environments."""
+    """The subject of a one-model promotion's commit: names model, version and environments."""
     if plan.pinned:
         was = f" (was {plan.current})" if plan.current else ""
         return f"promote {plan.model} {plan.version} to {plan.target}{was}"
     return f"promote {plan.model} {plan.version} from {plan.source} to {plan.target}"
+
+
+def commit_message(plans: list[Plan], subject: str | None = None) -> str:
+    """The commit message: a subject (``--message``, or one that names what moved), then each model's old and
+    new version, one per line, so `git log` answers "what did this promotion change" on its own."""
+    if subject is None:
+        first = plans[0]
+        subject = message(first) if len(plans) == 1 else f"promote {len(plans)} models {_route(first)}"
+    changes = "\n".join(f"{p.model}: {p.current} -> {p.version}" if p.current else f"{p.model}: added {p.version}"
+                        for p in plans)
+    return f"{subject.strip()}\n\n{changes}\n"
 
 
 def _route(plan: Plan) -> str:
@@ -239,8 +332,12 @@ def _compile_edited(source: Path, spec_file: str, new_text: str) -> tuple[dict[s
         copy = Path(temp) / "source"
         shutil.copytree(source, copy, symlinks=False)
         (copy / spec_file).write_text(new_text, encoding="utf-8")
-        tree = load_tree(copy)
-        return file_contents(build_fleet(resolve(tree))), tree.digest
+        try:
+            tree = load_tree(copy)
+            return file_contents(build_fleet(resolve(tree))), tree.digest
+        finally:
+            files_relative_to(source)  # a problem found in the copy names the user's file, not the copy's
+
 
 
 def _print_diffs(source: Path, spec_file: str, edit: VersionEdit, out: Path,

@@ -20,9 +20,11 @@ from ..emit.tree import (
     render_tree,
     source_lock,
 )
+from ..errors import warn
 from ..load.source import SourceTree, load_tree
 from ..resolve.fleet import resolve
 from ..resolve.organisation import both_engines_warnings
+from ..resolve.spec_warnings import spec_warnings
 from .common import info, output_dir, waiting_for
 
 
@@ -42,9 +44,9 @@ def render(source: Path, out: Path | None = None, check: bool = False, quiet: bo
         outcome = _as_recorded(tree, out)
         if outcome is None:
             outcome = _compile(tree, source, out, check, progress)
-    # After the work: a render that fails says only what is wrong.
-    for line in warnings:
-        info(line)
+    # After the work, and only when it compiled: a render that fails says only what is wrong.
+    for problem in [*warnings, *spec_warnings(tree)]:
+        warn(problem)
     if check:
         return _report_check(out, outcome, quiet)
     if not quiet:

@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from .. import budgets
 from ..digest import add_file, new_digest
-from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, files_relative_to, raise_if, shown_path
 from . import terraform
 from .spec import (
     API_VERSION,
@@ -231,6 +231,7 @@ def read_text(path: Path, rel: str) -> str:
 def load_tree(root: str | os.PathLike) -> SourceTree:
     """Read and validate every spec document below ``root``."""
     root = Path(root)
+    files_relative_to(root)  # every Problem from here on names a file of this tree
     problems: list[Problem] = []
     located: list[Located[Any]] = []
     digest = new_digest()
@@ -297,7 +298,7 @@ def _with_terraform_clusters(root: Path, located: list[Located], digest,
         for cluster, path in clusters:
             if cluster.name in by_hand:
                 problems.append(Problem(rel, doc.line_of((*path, "name")), dotted((*path, "name")),
-                                        f"cluster {cluster.name!r} is also written in {item.file}; "
+                                        f"cluster {cluster.name!r} is also written in {shown_path(item.file)}; "
                                         "list each cluster once"))
         cluster_origins[item.name] = {c.name: ClusterOrigin(doc, path) for c, path in clusters}
         merged = spec.model_copy(update={"clusters": [*spec.clusters, *(c for c, _ in clusters)]})
@@ -430,14 +431,14 @@ def _assemble(root: Path, located: list[Located[Any]], files: dict[str, str], di
         seen = by_kind[kind].get(item.name)
         if seen is not None:
             problems.append(item.problem(("metadata", "name"),
-                                         f"{kind} {item.name!r} is already defined in {seen.file}:{seen.source.line}"))
+                                         f"{kind} {item.name!r} is already defined in {shown_path(seen.file)}:{seen.source.line}"))
             continue
         by_kind[kind][item.name] = item
     if not projects:
-        problems.append(Problem(root.as_posix(), 0, "", "no Project document found (exactly one is required)"))
+        problems.append(Problem(os.path.abspath(root), 0, "", "no Project document found (exactly one is required)"))
     for other in projects[1:]:
         problems.append(other.problem(("kind",), f"a second Project; there must be exactly one "
-                                                 f"(the first is in {projects[0].file}:{projects[0].source.line})"))
+                                                 f"(the first is in {shown_path(projects[0].file)}:{projects[0].source.line})"))
     raise_if(problems)
     project = projects[0]
     models, environments = by_kind["Model"], by_kind["Environment"]

@@ -18,7 +18,7 @@ from typing import Any, Mapping, NoReturn
 from pydantic import ValidationError
 
 from .. import budgets
-from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if
+from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if, shown_path
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
 from ..load.spec import (
     OWN_ANNOTATIONS,
@@ -291,6 +291,16 @@ class _Origins:
         return self.model_doc.problem(("spec", *path), message)
 
 
+def locate(env_doc: Located, model_doc: Located, path: tuple, message: str) -> Problem:
+    """A problem about field ``path`` of the merged spec of (environment, model), located where it was written."""
+    return _Origins(env_doc, model_doc).problem(path, message)
+
+
+def merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
+    """The spec of (environment, model) as written, merged, before expressions are evaluated or it is checked."""
+    return _merged_spec(env_doc, model_doc)
+
+
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
               files: SourceFiles) -> list[Release]:
     """The Releases of one model in one environment: one per cluster (with its A/B variants)."""
@@ -516,7 +526,7 @@ def _check_application_set_names(tree: SourceTree, releases: list[Release]) -> N
         if (other_env, other_model) == (env, model):
             continue
         other = tree.environments[other_env]
-        where = f"{other.file}:{other.source.line_of(('spec', 'models', other_model))}"
+        where = f"{shown_path(other.file)}:{other.source.line_of(('spec', 'models', other_model))}"
         problems.append(tree.environments[env].problem(
             ("spec", "models", model),
             f"the ApplicationSet of environment {env!r} and model {model!r} would be named {name!r}, as is the one "

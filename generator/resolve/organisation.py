@@ -201,12 +201,12 @@ def _argocd_problems(tree: SourceTree, definitions: list[_Definition],
     return problems
 
 
-def both_engines_warnings(tree: SourceTree) -> list[str]:
-    """One line per environment where some cluster gets both engines: both would apply the same objects.
+def both_engines_warnings(tree: SourceTree) -> list[Problem]:
+    """One warning per environment where some cluster gets both engines: both would apply the same objects.
 
     Located where the two engines came from: the environment's ``engines``, else the Project's.
     """
-    lines = []
+    lines: list[Problem] = []
     for _, env in sorted(tree.environments.items()):
         both = [c.name for c in env.doc.spec.clusters if len(engines_of(tree, env, c)) > 1]
         if not both or not env.doc.spec.models:
@@ -216,7 +216,7 @@ def both_engines_warnings(tree: SourceTree) -> list[str]:
             f"warning: both Argo CD and Flux deploy environment {env.name!r} on {', '.join(both)}: both will "
             "apply the same objects and undo each other's changes; give each cluster one engine (the "
             "environment's engines, or a cluster's engine)"))
-        lines.append(str(problem))
+        lines.append(problem)
     return lines
 
 
