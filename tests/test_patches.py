@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 from generator.builders.patches import merge_patch
-from tests.helpers import DEV, IRIS, PROD, build_file_tree, edited, small_fleet, tree_bytes
-from tests.lines import assert_lines
+from tests.helpers import DEV, IRIS, PROD, assert_lines, build_file_tree, edited, small_fleet, tree_bytes
 
 MODEL, PROD_ENV = "models/iris.yaml", "envs/prod.yaml"
 TIMEOUT_PATCH = """\

@@ -293,12 +293,12 @@ class _Origins:
 
 def locate(env_doc: Located, model_doc: Located, path: tuple, message: str) -> Problem:
     """A problem about field ``path`` of the merged spec of (environment, model), located where it was written."""
-    return _Origins(env_doc, model_doc).problem(path, message)
+    return _Origins(env_doc, model_doc, _merged_spec(env_doc, model_doc)[1]).problem(path, message)
 
 
 def merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
     """The spec of (environment, model) as written, merged, before expressions are evaluated or it is checked."""
-    return _merged_spec(env_doc, model_doc)
+    return _merged_spec(env_doc, model_doc)[0]
 
 
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
