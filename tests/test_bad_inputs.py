@@ -49,6 +49,7 @@ AB_ROLLOUT = """\
             - {name: a, version: "1.0.0", weight: 60}
             - {name: b, version: "2.0.0", weight: 30}
 """
+STORAGE_AND_RUNTIME = 'storageUri: "s3://models/iris/{{ version }}"\n      runtime: kserve-sklearnserver'
 TEMPLATES = "      templates: [templates/pdb.yaml.j2]\n"
 COMPONENT_MODEL = edited(IRIS, 'storageUri: "s3://models/iris/{{ version }}"',
                          "serving: jsonnet\n      component: components/iris.jsonnet", 1)
@@ -175,8 +176,48 @@ CASES = [
          ['models/iris.yaml:7: spec.version: must be a string: YAML read this as the number 1.1; quote it, e.g. "1.10"']),
     Case("kserve-without-storage-uri", {MODEL: edited(IRIS, '      storageUri: "s3://models/iris/{{ version }}"\n', "", 1)},
          ["models/iris.yaml:6: spec.storageUri: required for serving: kserve"]),
-    Case("deployment-without-image", {MODEL: edited(IRIS, "format: sklearn", "format: sklearn\n      serving: deployment", 1)},
+    Case("deployment-without-image", {MODEL: edited(IRIS, STORAGE_AND_RUNTIME, "serving: deployment", 1)},
          ["models/iris.yaml:6: spec.image: required for serving: deployment"]),
+    # Nothing written is dropped: a field the model's serving kind never reads is refused, with the reason.
+    Case("deployment-reads-no-runtime", {MODEL: edited(IRIS, "format: sklearn", "format: sklearn\n      serving: "
+                                                      "deployment\n      image: img", 1)},
+         ["models/iris.yaml:11: spec.storageUri: not used with serving: deployment (your image loads its own model: "
+          "pass its location in env or args)",
+          "models/iris.yaml:12: spec.runtime: not used with serving: deployment (only serving: kserve picks a "
+          "ServingRuntime)"]),
+    Case("kserve-runtime-with-image-and-port", {MODEL: IRIS + "      image: img\n      port: 9000\n"},
+         ["models/iris.yaml:12: spec.image: not used with serving: kserve (a KServe runtime brings its own image; "
+          "image applies to format: custom)",
+          "models/iris.yaml:13: spec.port: not used with serving: kserve (a KServe runtime listens on its own port; "
+          "port applies to format: custom, and grpcPort exposes gRPC)"]),
+    Case("kserve-custom-with-storage-uri", {MODEL: edited(IRIS, "format: sklearn", "format: custom\n      image: img",
+                                                          1).replace("      runtime: kserve-sklearnserver\n", "")},
+         ["models/iris.yaml:10: spec.storageUri: not used with serving: kserve (KServe's storage initializer fetches "
+          "a runtime's model; with format: custom your image fetches its own: pass its location in env or args)"]),
+    Case("component-without-jsonnet", {MODEL: IRIS + "      component: components/iris.jsonnet\n"},
+         ["models/iris.yaml:12: spec.component: not used with serving: kserve (only serving: jsonnet runs a "
+          "component)"]),
+    Case("helm-model-with-container-fields", {MODEL: edited(IRIS, STORAGE_AND_RUNTIME, "serving: helm\n      chart: "
+                                                            "{repo: https://charts.example.com, name: iris, version: "
+                                                            "1.0.0}", 1).replace("      format: sklearn\n", "")
+                                              + "      nodeSelector: {pool: gpu}\n"},
+         ["envs/prod.yaml:20: spec.models.iris.replicas: not used with serving: helm (the chart builds its own "
+          "objects: set it in values)",
+          "models/iris.yaml:10: spec.resources: not used with serving: helm (the chart builds its own objects: set "
+          "it in values)",
+          "models/iris.yaml:11: spec.nodeSelector: not used with serving: helm (the chart builds its own objects: "
+          "set it in values)"]),
+    Case("helm-model-with-env-in-its-environment-entry", {
+        MODEL: edited(IRIS, STORAGE_AND_RUNTIME, "serving: helm\n      chart: {repo: https://charts.example.com, "
+                            "name: iris, version: 1.0.0}", 1).replace("      format: sklearn\n", "").replace(
+                            '      resources: {cpu: "1", memory: 2Gi}\n', ""),
+        PROD_ENV: edited(PROD, '          version: "1.0.0"\n', '          version: "1.0.0"\n          env: {A: b}\n')},
+        # The environment-wide overrides (resources, line 16) are skipped for a chart's model; replicas and env,
+        # written for this model, are refused.
+        ["envs/prod.yaml:20: spec.models.iris.env: not used with serving: helm (the chart builds its own objects: "
+         "set it in values)",
+         "envs/prod.yaml:21: spec.models.iris.replicas: not used with serving: helm (the chart builds its own "
+         "objects: set it in values)"]),
     Case("unknown-format", {MODEL: edited(IRIS, "format: sklearn", "format: pickle", 1)},
          ["models/iris.yaml:8: spec.format: 'pickle' is not allowed: …'sklearn'…'custom'"]),
     Case("canary-step-zero", {MODEL: IRIS + "      rollout: {strategy: canary, canary: {steps: [0, 50]}}\n"},

@@ -239,8 +239,9 @@ def test_numbers_written_as_text_with_ascii_digits_still_work(rendered, run):
 def test_a_name_too_long_for_the_objects_named_after_it_blames_the_name(rendered, run, extra, length):
     name = "m" * length
     model = edited(IRIS, "name: iris", f"name: {name}", 1) + extra
-    if extra:
-        model = edited(model, "format: sklearn", "format: custom", 1)
+    if extra:  # serving: deployment reads neither storageUri nor runtime: both would be refused
+        model = edited(model, 'format: sklearn\n      storageUri: "s3://models/iris/{{ version }}"\n'
+                              "      runtime: kserve-sklearnserver", "format: custom", 1)
     break_tree(rendered, {MODEL: model, "envs/dev.yaml": edited(DEV, "iris: {}", f"{name}: {{}}", 1),
                           PROD_ENV: edited(PROD, "    iris:\n", f"    {name}:\n", 1)})
     line = one_refusal(run, rendered)

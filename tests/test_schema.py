@@ -94,7 +94,7 @@ TRICKY = {
           format: sklearn
           storageUri: "s3://models/iris/{{ version }}"
           runtime: "{{ model }}-runtime"
-          port: "8080"
+          grpcPort: "8081"
           resources: {cpu: 1, memory: 2Gi}
           nodeSelector: {kubernetes.io/arch: amd64, pool: "{{ environment }}"}
           env: {NAMESPACE: "{{ namespace }}"}

@@ -1,4 +1,5 @@
-"""The workload objects of one release: serving kind x rollout strategy, then monitoring, then templates.
+"""The workload objects of one release: serving kind x rollout strategy, then monitoring, then templates,
+then the model's patches (patches.py).
 
 Each serving kind is a module with ``objects(release) -> list[dict]``,
 registered in SERVING; adding a kind is adding a module and a line here.
@@ -20,6 +21,7 @@ from typing import Callable
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
 from . import abtest, deployment, extensions, graph, helm, kserve, layout, llm, modelcache, monitoring, rollouts
+from .patches import apply_patches
 from .scopes import cluster_scoped_kinds
 
 SERVING: dict[str, Callable[[Release], list[dict]]] = {
@@ -62,6 +64,9 @@ def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
     if any((obj["apiVersion"], obj["kind"]) in scoped for obj in objects):
         cluster_scoped += [obj for obj in objects if (obj["apiVersion"], obj["kind"]) in scoped]
         objects = [obj for obj in objects if (obj["apiVersion"], obj["kind"]) not in scoped]
+    if release.spec.patches:
+        # Last, on the release's own objects only: cluster-scoped ones are shared by the releases of a cluster.
+        objects = apply_patches(release, objects)
     return objects, cluster_scoped
 
 

@@ -527,6 +527,60 @@ class Graph(StrictModel):
     nodes: dict[Name, GraphNode] = Field(description="The graph's nodes by name; requests enter at `root`.")
 
 
+_JSON_POINTER = re.compile(r"^(/[^/]*)*$")
+JsonPointer = Annotated[str, _checked(_JSON_POINTER, "a JSON pointer such as /spec/replicas (or empty for the whole "
+                                                     "object)")]
+
+
+class PatchTarget(StrictModel):
+    kind: Annotated[str, _checked(re.compile(r"^[A-Z][A-Za-z0-9]{0,62}$"), "a kind such as Deployment")] = Field(
+        description="Kind of the objects to patch, e.g. InferenceService or Deployment.")
+    name: SecretName | None = Field(None, description="Only the object of this name; default: every one of the kind.")
+    apiVersion: Annotated[str, _checked(re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$"),
+                                        "an apiVersion such as apps/v1")] | None = Field(
+        None, description="Only objects of this apiVersion, e.g. apps/v1; default: any.")
+
+
+JSON_PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
+
+
+class JsonPatchOperation(StrictModel):
+    """One operation of an RFC 6902 JSON patch, as the RFC spells it."""
+
+    op: Literal["add", "remove", "replace", "move", "copy", "test"] = Field(
+        description="add | remove | replace | move | copy | test.")
+    path: JsonPointer = Field(description="Where the operation applies, a JSON pointer, e.g. /spec/replicas.")
+    value: Any = Field(None, description="The value to add, replace with or test for (add, replace, test).")
+    from_: JsonPointer | None = Field(None, alias="from", description="Where move and copy take the value from.")
+
+
+class Patch(StrictModel):
+    target: PatchTarget = Field(description="Which of the release's workload objects the patch applies to.")
+    merge: dict[str, Any] | None = Field(
+        None, description="An RFC 7386 JSON merge patch: mappings merge, null deletes a key, anything else replaces.")
+    json_: list[JsonPatchOperation] | None = Field(
+        None, alias="json", description="An RFC 6902 JSON patch: a list of {op, path, value, from} operations.")
+
+
+def patch_problems(patches: list[Patch]) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    for i, patch in enumerate(patches):
+        if (patch.merge is None) == (patch.json_ is None):
+            problems.append((("patches", i), "give exactly one of merge (an RFC 7386 merge patch) and json (an "
+                                             "RFC 6902 list of operations)"))
+        for j, operation in enumerate(patch.json_ or ()):
+            where: FieldPath = ("patches", i, "json", j)
+            if operation.op in ("add", "replace", "test") and "value" not in operation.model_fields_set:
+                problems.append(((*where, "value"), f"required for op: {operation.op}"))
+            if operation.op in ("move", "copy") and operation.from_ is None:
+                problems.append(((*where, "from"), f"required for op: {operation.op}"))
+            for field in ("value", "from_"):
+                if field in operation.model_fields_set and operation.op in (
+                        ("remove", "move", "copy") if field == "value" else ("add", "remove", "replace", "test")):
+                    problems.append(((*where, field.rstrip("_")), f"does not apply to op: {operation.op}"))
+    return problems
+
+
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
@@ -599,6 +653,9 @@ class ModelSpec(StrictModel):
         None, description="Keep the model on the nodes' disks: a LocalModelCache for storageUri.")
     llm: LLM | None = Field(None, description="serving: llm: served model name and router.")
     graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
+    patches: list[Patch] = Field(
+        [], description="JSON merge patches (RFC 7386) and JSON patches (RFC 6902) applied to the release's workload "
+                        "objects after they are built; the results are validated.")
 
 
 # Runtimes that speak a protocol other than the one KServe assumes when none is written (v1), by
@@ -630,6 +687,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     if spec.serving == "jsonnet" and not spec.component:
         problems.append((("component",), "required for serving: jsonnet"))
     problems.extend(_field_scope_problems(spec))
+    problems.extend(patch_problems(spec.patches))
     problems.extend(_protocol_problems(spec))
     problems.extend(_replicas_problems(spec))
     problems.extend(_autoscaling_problems(spec))
@@ -654,6 +712,85 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
+    # Last: a field another rule already refused (with its own reason) is not refused twice.
+    refused = {path[:1] for path, _ in problems}
+    problems.extend((path, message) for path, message in unread_field_problems(spec) if path[:1] not in refused)
+    return problems
+
+
+# What each serving kind's builder never reads (builders/workloads.py SERVING and the modules it names), and why.
+# serving: jsonnet reads little, but its component receives the whole spec (builders/extensions.py context):
+# only what no component may set (containers and objects beside its own) is unread there.
+_HELM_UNREAD = ("format", "storageUri", "runtime", "protocol", "deploymentMode", "image", "resources", "replicas",
+                "autoscaling", "env", "secretEnv", "nodeSelector", "tolerations", "command", "args", "probes",
+                "serviceAccountName", "imagePullSecrets", "annotations")
+_JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName", "imagePullSecrets",
+                   "annotations", "transformer", "explainer")
+_GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
+_GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port")
+_NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
+               "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port"}
+_CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
+
+
+def unread_fields(serving: str, format: str | None, metrics: bool) -> dict[str, str]:
+    """The Model spec fields that a release of this serving kind (and format) never reads, each with the
+    reason: written on a model, they are refused; in an environment's overrides, skipped for that model
+    (resolve/fleet.py), so one environment may run models of every kind."""
+    unread: dict[str, str] = {}
+    if serving != "helm":
+        unread.update({field: "only for serving: helm" for field in ("chart", "values", "releaseName")})
+    if serving != "llm":
+        unread["llm"] = f"applies to serving: llm only (this model has serving: {serving})"
+    if serving != "graph":
+        unread["graph"] = f"applies to serving: graph only (this model has serving: {serving})"
+    if serving != "jsonnet":
+        unread["component"] = "only serving: jsonnet runs a component"
+    if serving not in ("kserve", "jsonnet"):
+        unread.update({field: f"{what}: applies to serving: kserve, not serving: {serving}"
+                       for field, what in _NOT_KSERVE.items()})
+    if serving not in ("kserve", "llm", "jsonnet"):
+        unread["workers"] = "multi-node serving is KServe's: serving: kserve or llm"
+        unread["modelCache"] = "a LocalModelCache serves KServe's storage initializer: serving: kserve or llm"
+    if serving not in ("kserve", "graph", "jsonnet"):
+        unread["deploymentMode"] = "KServe's deployment mode applies to serving: kserve and graph"
+    if serving == "kserve" and format == "custom":
+        unread.update({"runtime": _CUSTOM, "runtimeVersion": _CUSTOM, "protocol": _CUSTOM,
+                       "storageUri": "KServe's storage initializer fetches a runtime's model; with format: custom "
+                                     "your image fetches its own: pass its location in env or args"})
+    elif serving == "kserve":
+        unread["image"] = "a KServe runtime brings its own image; image applies to format: custom"
+        unread["port"] = ("a KServe runtime listens on its own port; port applies to format: custom, and grpcPort "
+                          "exposes gRPC")
+    elif serving == "deployment":
+        unread.update({"storageUri": "your image loads its own model: pass its location in env or args",
+                       "runtime": "only serving: kserve picks a ServingRuntime"})
+    elif serving == "llm":
+        unread.update({"runtime": "an LLMInferenceService has no ServingRuntime",
+                       "protocol": "vLLM serves the OpenAI API",
+                       "port": "KServe's vLLM template listens on 8000",
+                       "autoscaling": "a fixed replica count, see replicas"})
+    elif serving == "graph":
+        unread.update(dict.fromkeys(_GRAPH_ELSEWHERE, "its steps call other models, which say what they serve"))
+        unread.update(dict.fromkeys(_GRAPH_CONTAINER, "KServe runs its own router container"))
+    elif serving == "helm":
+        unread.update(dict.fromkeys(_HELM_UNREAD, "the chart builds its own objects: set it in values"))
+        if not metrics:
+            unread["port"] = "serving: helm reads port only to scrape the chart's pods, with monitoring.metrics: true"
+    elif serving == "jsonnet":
+        unread.update(dict.fromkeys(_JSONNET_UNREAD, "the component builds its own objects"))
+    return unread
+
+
+def unread_field_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """Fields written where they mean nothing: refused, never dropped."""
+    unread = unread_fields(spec.serving, spec.format, spec.monitoring.metrics)
+    problems: list[SpecProblem] = [((field,), f"not used with serving: {spec.serving} ({why})")
+                                   for field, why in unread.items() if _written(spec, field)]
+    if spec.serving == "graph" and spec.autoscaling is not None and _written(spec.autoscaling, "autoscalerClass"):
+        # An InferenceGraph gets scaleMetric/scaleTarget only (builders/graph.py).
+        problems.append((("autoscaling", "class"), "not used with serving: graph (an InferenceGraph takes a metric "
+                                                   "and a target: KServe picks its autoscaler)"))
     return problems
 
 
@@ -1306,11 +1443,11 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
-                Monitoring, SecretEnv, Toleration, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
+                Monitoring, SecretEnv, Toleration, Patch, PatchTarget, JsonPatchOperation, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
                 FluxSourceRef)
-    for name in cls.model_fields
+    for name in (field.alias or key for key, field in cls.model_fields.items())
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"
 ) | {"kind"}

@@ -29,6 +29,7 @@ from ..load.spec import (
     SpecProblem,
     Sync,
     model_spec_problems,
+    unread_fields,
 )
 from .organisation import check_organisation
 from .templating import TemplateProblem, has_expression, names_used, render_string
@@ -73,6 +74,7 @@ class SourceFiles:
 
 NO_FILES = SourceFiles(MappingProxyType({}))
 NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
+NO_ORIGINS: Mapping[tuple, Problem] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,9 @@ class Release:
     variants: tuple[Release, ...] = ()
     variant: str | None = None  # set on those per-variant Releases only
     model_annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)  # metadata.annotations
+    # Where each of spec.patches (and each operation of a JSON patch) was written, by its path in the spec
+    # ("patches", i) / ("patches", i, "json", j): a patch that fails is reported there (builders/patches.py).
+    patch_origins: Mapping[tuple, Problem] = field(default_factory=lambda: NO_ORIGINS)
 
     @property
     def name(self) -> str:
@@ -233,21 +238,47 @@ def _layers(env_doc: Located, model_doc: Located) -> list[tuple[Located, tuple]]
     return [(model_doc, ("spec",)), (env_doc, ("spec", "overrides")), (env_doc, ("spec", "models", name))]
 
 
-def _merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
+def _merged_spec(env_doc: Located, model_doc: Located) -> tuple[Any, frozenset[str]]:
+    """The model's spec in the environment, and the fields of the environment's overrides it skips."""
     spec: EnvironmentSpec = env_doc.doc.spec
-    merged = deep_merge(model_doc.doc.spec, spec.overrides)
-    return deep_merge(merged, spec.models[model_doc.name] or {})
+    entry = spec.models[model_doc.name] or {}
+    overrides = spec.overrides
+    skipped: frozenset[str] = frozenset()
+    if overrides:
+        skipped = _unread_overrides(deep_merge(deep_merge(model_doc.doc.spec, overrides), entry), overrides)
+        overrides = {key: value for key, value in overrides.items() if key not in skipped}
+    return deep_merge(deep_merge(model_doc.doc.spec, overrides), entry), skipped
+
+
+def _unread_overrides(merged: Any, overrides: dict[str, Any]) -> frozenset[str]:
+    """Fields of an environment's overrides that this model's serving kind never reads.
+
+    Overrides apply to every model of the environment, which may run models of
+    every serving kind: `resources` there must not make a chart's model invalid.
+    So each model takes the overrides that mean something for it; the same field
+    written on the Model or under `models.<name>` is refused (spec.unread_fields).
+    """
+    if not isinstance(merged, dict):
+        return frozenset()
+    serving, format, monitoring = merged.get("serving", "kserve"), merged.get("format"), merged.get("monitoring")
+    if not isinstance(serving, str):
+        return frozenset()  # validation reports it
+    metrics = isinstance(monitoring, dict) and monitoring.get("metrics") is True
+    unread = unread_fields(serving, format if isinstance(format, str) else None, metrics)
+    return frozenset(key for key in overrides if key in unread)
 
 
 class _Origins:
     """Where each field of a merged spec was written: the file, line and path in that file."""
 
-    def __init__(self, env_doc: Located, model_doc: Located):
+    def __init__(self, env_doc: Located, model_doc: Located, skipped: frozenset[str] = frozenset()):
         self.model_doc = model_doc
         self.map: dict[tuple, tuple[Located, tuple]] = {}
         for doc, prefix in _layers(env_doc, model_doc):
             for path in doc.source.lines:
                 if path[: len(prefix)] == prefix and len(path) > len(prefix):
+                    if prefix[-1] == "overrides" and path[len(prefix)] in skipped:
+                        continue  # not merged into this model: a problem with the field is the model's
                     self.map[path[len(prefix):]] = (doc, path)
 
     def problem(self, path: tuple, message: str) -> Problem:
@@ -262,12 +293,12 @@ class _Origins:
 
 def locate(env_doc: Located, model_doc: Located, path: tuple, message: str) -> Problem:
     """A problem about field ``path`` of the merged spec of (environment, model), located where it was written."""
-    return _Origins(env_doc, model_doc).problem(path, message)
+    return _Origins(env_doc, model_doc, _merged_spec(env_doc, model_doc)[1]).problem(path, message)
 
 
 def merged_spec(env_doc: Located, model_doc: Located) -> dict[str, Any]:
     """The spec of (environment, model) as written, merged, before expressions are evaluated or it is checked."""
-    return _merged_spec(env_doc, model_doc)
+    return _merged_spec(env_doc, model_doc)[0]
 
 
 def _releases(project: Project, env: Environment, env_doc: Located, model_doc: Located,
@@ -283,8 +314,9 @@ class _ModelInEnvironment:
                  files: SourceFiles):
         self.env, self.env_doc, self.model_doc, self.files = env, env_doc, model_doc, files
         self.name = model_doc.name
-        self.merged = _merged_spec(env_doc, model_doc)
-        self.origins: _Origins | None = None  # built on the first problem only
+        self.merged, self.skipped = _merged_spec(env_doc, model_doc)
+        self.origins: _Origins | None = None  # built on the first problem (or patch) only
+        self.patch_origins: Mapping[tuple, Problem] | None = None
         if not isinstance(self.merged, dict):
             self.fail([((), "must be a mapping")])
         self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
@@ -299,7 +331,7 @@ class _ModelInEnvironment:
     def fail(self, problems: list[tuple[FieldPath, str]], located: list[Problem] | None = None) -> NoReturn:
         """Raise ``located`` and ``problems`` (paths in the merged spec), each located in the file and line
         it came from."""
-        self.origins = self.origins or _Origins(self.env_doc, self.model_doc)
+        self.origins = self.origins or _Origins(self.env_doc, self.model_doc, self.skipped)
         raise GitopsGenError(*(located or ()), *(self.origins.problem(path, msg) for path, msg in problems))
 
     def releases(self) -> list[Release]:
@@ -341,7 +373,20 @@ class _ModelInEnvironment:
         assert spec.version is not None  # releases() refused a model without a version
         return Release(environment=self.env, cluster=cluster, model=self.name, version=spec.version, spec=spec,
                        model_labels=self.labels, sources=self.sources(cluster), files=self.files, variants=variants,
-                       variant=variant, model_annotations=self.annotations)
+                       variant=variant, model_annotations=self.annotations,
+                       patch_origins=self.patch_sites(spec) if spec.patches else NO_ORIGINS)
+
+    def patch_sites(self, spec: ModelSpec) -> Mapping[tuple, Problem]:
+        """Where each patch and each JSON patch operation was written (the same on every cluster: a list
+        is written in one place)."""
+        if self.patch_origins is None:
+            self.origins = self.origins or _Origins(self.env_doc, self.model_doc, self.skipped)
+            paths: list[tuple] = []
+            for i, patch in enumerate(spec.patches):
+                paths.append(("patches", i))
+                paths.extend(("patches", i, "json", j) for j in range(len(patch.json_ or ())))
+            self.patch_origins = MappingProxyType({path: self.origins.problem(path, "") for path in paths})
+        return self.patch_origins
 
     def sources(self, cluster: Cluster) -> tuple[str, ...]:
         """The files a release came from: the spec files, and the Terraform output its cluster was read from."""
