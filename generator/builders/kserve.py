@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..load.runtimes import grpc_port
-from ..load.spec import Autoscaling, Component, ModelSpec, Replicas
+from ..load.spec import Autoscaling, Batcher, Component, Logger, ModelSpec, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
@@ -44,6 +44,7 @@ def inference_service(release: Release) -> dict:
     if spec.rollout.strategy == "canary" and release.variant is None:
         # Knative only (spec checks): the new revision gets this share, the last ready one the rest.
         predictor["canaryTrafficPercent"] = canary_settings(release).steps[0]
+    predictor.update(extension_fields(spec))
     predictor.update(pods.scheduling(spec))
     if spec.serviceAccountName:
         predictor["serviceAccountName"] = spec.serviceAccountName
@@ -148,10 +149,26 @@ def _keda_metric(scaling: Autoscaling) -> dict:
         "type": "Utilization", "averageUtilization": scaling.target}}}
 
 
+def extension_fields(spec: ModelSpec | Component) -> dict:
+    """containerConcurrency, timeout, logger and batcher of a component (KServe's ComponentExtensionSpec),
+    as written: each only when given, and within logger and batcher only the keys given."""
+    out: dict = {}
+    if spec.containerConcurrency is not None:
+        out["containerConcurrency"] = spec.containerConcurrency
+    if spec.timeout is not None:
+        out["timeout"] = spec.timeout
+    block: Logger | Batcher | None
+    for name, block in (("logger", spec.logger), ("batcher", spec.batcher)):
+        if block is not None:
+            out[name] = block.model_dump(exclude_none=True)
+    return out
+
+
 def component_fields(component: Component) -> dict:
     """A transformer or explainer: its replicas and one container. KServe passes it the predictor's
     host itself (--predictor_host), so nothing here names the predictor."""
     out = replica_fields(component.replicas)
+    out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
     return out
 

@@ -453,6 +453,47 @@ class Chart(StrictModel):
     version: Version = Field(description="Chart version (exact), e.g. 1.2.0 or {{ version }}.")
 
 
+# KServe's ComponentExtensionSpec fields beyond replicas (every component has them: predictor,
+# transformer, explainer), written into the InferenceService as given.
+ContainerConcurrency = Annotated[Int, Field(ge=0)]
+TimeoutSeconds = Annotated[Int, Field(ge=1)]
+
+
+class LoggerStorage(StrictModel):
+    path: Text | None = Field(None, description="Where in the bucket the logs go, e.g. /logs.")
+    parameters: dict[str, str] | None = Field(
+        None, description="Storage parameters, e.g. {type: s3, format: json}.")
+    key: Text | None = Field(None, description="Key of the storage credentials in the secret.")
+    serviceAccountName: SecretName | None = Field(
+        None, description="Service account whose secrets hold the storage credentials.")
+
+
+class Logger(StrictModel):
+    mode: Literal["all", "request", "response"] | None = Field(
+        None, description="What is logged: all | request | response; omitted: KServe's default (all).")
+    url: Text | None = Field(
+        None, description="Where the CloudEvents go, e.g. http://message-dumper.default or s3://bucket; omitted: "
+                          "KServe's configured default.")
+    storage: LoggerStorage | None = Field(None, description="Blob storage the logs are written to (url: s3://...).")
+    metadataHeaders: list[Text] | None = Field(
+        None, description="Request headers added to each logged event, e.g. [x-request-id].")
+    metadataAnnotations: list[Text] | None = Field(
+        None, description="InferenceService annotations added to each logged event.")
+    batchSize: Annotated[Int, Field(ge=1)] | None = Field(None, description="Events per batch sent to storage.")
+    batchInterval: Text | None = Field(None, description="Longest wait before a partial batch is sent.")
+    marshallerUrl: Text | None = Field(None, description="Service that marshals the events before storage.")
+
+
+class Batcher(StrictModel):
+    maxBatchSize: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Most requests in one batch; omitted: KServe's default (32).")
+    maxLatency: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Longest a request waits for its batch to fill, in milliseconds; omitted: KServe's "
+                          "default (500).")
+    timeout: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Seconds the batcher waits for the server's answer; omitted: KServe's default (60).")
+
+
 class Component(StrictModel):
     """A transformer or explainer: a container of your own beside the predictor."""
 
@@ -465,6 +506,11 @@ class Component(StrictModel):
     resources: Resources = Field(Resources(), description="CPU, memory and accelerators of its container.")
     probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
+    containerConcurrency: ContainerConcurrency | None = Field(
+        None, description="Most requests a replica handles at once (0: no limit); omitted: not written.")
+    timeout: TimeoutSeconds | None = Field(None, description="Seconds a request may take; omitted: not written.")
+    logger: Logger | None = Field(None, description="Log its requests and responses as CloudEvents.")
+    batcher: Batcher | None = Field(None, description="Batch its requests (KServe's batcher sidecar).")
 
 
 class Workers(StrictModel):
@@ -634,6 +680,15 @@ class ModelSpec(StrictModel):
         None, description="serving: kserve: a transformer container in front of the predictor.")
     explainer: Component | None = Field(
         None, description="serving: kserve: an explainer container beside the predictor.")
+    containerConcurrency: ContainerConcurrency | None = Field(
+        None, description="serving: kserve: most requests a predictor replica handles at once (0: no limit).")
+    timeout: TimeoutSeconds | None = Field(
+        None, description="serving: kserve: seconds a request to the predictor may take.")
+    logger: Logger | None = Field(
+        None, description="serving: kserve: log the predictor's requests and responses as CloudEvents (KServe's "
+                          "logger: mode, url, storage, metadataHeaders, ...).")
+    batcher: Batcher | None = Field(
+        None, description="serving: kserve: batch the predictor's requests: maxBatchSize, maxLatency (ms), timeout (s).")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
     env: dict[EnvName, str] = Field({}, description="Plain environment variables of the model server container.")
@@ -729,7 +784,10 @@ _JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "s
 _GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
 _GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port")
 _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
-               "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port"}
+               "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port",
+               "containerConcurrency": "the KServe predictor's concurrency limit",
+               "timeout": "the KServe predictor's request timeout", "logger": "KServe's request logger",
+               "batcher": "KServe's batcher"}
 _CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
 
 
