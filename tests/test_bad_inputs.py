@@ -218,6 +218,12 @@ CASES = [
          "set it in values)",
          "envs/prod.yaml:21: spec.models.iris.replicas: not used with serving: helm (the chart builds its own "
          "objects: set it in values)"]),
+    Case("kserve-batcher-on-a-deployment", {MODEL: edited(IRIS, STORAGE_AND_RUNTIME, "serving: deployment\n      image: "
+                                                          "img\n      batcher: {maxBatchSize: 8}", 1)},
+         ["models/iris.yaml:11: spec.batcher: not used with serving: deployment (KServe's batcher: applies to "
+          "serving: kserve, not serving: deployment)"]),
+    Case("unknown-logger-mode", {MODEL: IRIS + "      logger: {mode: verbose}\n"},
+         ["models/iris.yaml:12: spec.logger.mode: 'verbose' is not allowed: must be 'all', 'request' or 'response'"]),
     Case("unknown-format", {MODEL: edited(IRIS, "format: sklearn", "format: pickle", 1)},
          ["models/iris.yaml:8: spec.format: 'pickle' is not allowed: …'sklearn'…'custom'"]),
     Case("canary-step-zero", {MODEL: IRIS + "      rollout: {strategy: canary, canary: {steps: [0, 50]}}\n"},

@@ -482,6 +482,98 @@ spec:
     maxReplicas: 5
 """)
 
+# model-serving/predictive-inference/batcher/batcher.md:33
+example("batcher", {"format": "pytorch", "storageUri": "gs://kfserving-examples/models/torchserve/image_classifier/v1",
+                    "replicas": {"min": 1}, "timeout": 60, "batcher": {"maxBatchSize": 32, "maxLatency": 500}}, """
+metadata: {name: "torchserve"}
+spec:
+  predictor:
+    minReplicas: 1
+    timeout: 60
+    batcher:
+      maxBatchSize: 32
+      maxLatency: 500
+    model:
+      modelFormat:
+        name: pytorch
+      storageUri: gs://kfserving-examples/models/torchserve/image_classifier/v1
+""")
+SKLEARN_V1 = {"format": "sklearn", "storageUri": "gs://kfserving-examples/models/sklearn/1.0/model"}
+# model-serving/predictive-inference/logger/basic-logger.md:93
+example("logger", {"format": "sklearn", "storageUri": "gs://kserve-examples/models/sklearn/1.0/model",
+                   "logger": {"mode": "all", "url": "http://message-dumper.default.svc.cluster.local"}}, """
+metadata: {name: "sklearn-iris"}
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: "gs://kserve-examples/models/sklearn/1.0/model"
+    logger:
+      mode: all
+      url: http://message-dumper.default.svc.cluster.local
+""")
+# model-serving/predictive-inference/logger/request-header-logger.md:16 (the page indents predictor:
+# beside spec:, which the API server would refuse; here it is under spec:, as on the other logger pages)
+example("logger-request-headers", {**SKLEARN_V1, "logger": {
+    "mode": "all", "url": "http://message-dumper.default/",
+    "metadataHeaders": ["x-request-id", "x-b3-traceid", "x-b3-spanid", "x-b3-flags"]}}, """
+metadata: {name: sklearn-iris}
+spec:
+  predictor:
+    logger:
+      mode: all
+      url: http://message-dumper.default/
+      metadataHeaders:
+        - "x-request-id"
+        - "x-b3-traceid"
+        - "x-b3-spanid"
+        - "x-b3-flags"
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
+""")
+# model-serving/predictive-inference/logger/blob-storage-logger.md:61 (predictor: under spec:, as above;
+# the page's bucket placeholder [YOUR_BUCKET_NAME] is a bucket name here)
+example("logger-blob-storage", {**SKLEARN_V1, "logger": {
+    "mode": "all", "url": "s3://logs-bucket",
+    "storage": {"path": "/logs", "parameters": {"type": "s3", "format": "json"}, "key": "logger-credentials",
+                "serviceAccountName": "logger-sa"}}}, """
+metadata: {name: sklearn-iris}
+spec:
+  predictor:
+    logger:
+      mode: all
+      url: s3://logs-bucket
+      storage:
+        path: /logs
+        parameters:
+          type: s3
+          format: json
+        key: logger-credentials
+        serviceAccountName: logger-sa
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
+""")
+# model-serving/predictive-inference/logger/knative-eventing-logger.md:88
+example("logger-knative-broker", {**SKLEARN_V1, "deploymentMode": "Knative", "replicas": {"min": 1}, "logger": {
+    "mode": "all", "url": "http://broker-ingress.knative-eventing.svc.cluster.local/default/default"}}, """
+metadata: {name: sklearn-iris}
+spec:
+  predictor:
+    minReplicas: 1
+    logger:
+      mode: all
+      url: http://broker-ingress.knative-eventing.svc.cluster.local/default/default
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
+""")
+
 
 @pytest.mark.parametrize("spec, metadata, official", EXAMPLES)
 def test_documentation_example_is_written_field_for_field(tmp_path, spec, metadata, official):

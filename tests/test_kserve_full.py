@@ -142,6 +142,24 @@ def test_resources_merge_per_environment(tmp_path):
     ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
      "spec.annotations[\"serving.kserve.io/deploymentMode\"]: set by gitops-gen from deploymentMode: write that field"),
     ({"format": "huggingface"}, "spec.storageUri: required for serving: kserve (or args naming --model_id)"),
+    ({**CUSTOM, "logger": {"mode": "all"}},
+     "spec.logger: not used with serving: deployment (KServe's request logger: applies to serving: kserve, not "
+     "serving: deployment)"),
+    ({**CUSTOM, "batcher": {"maxBatchSize": 8}},
+     "spec.batcher: not used with serving: deployment (KServe's batcher: applies to serving: kserve, not "
+     "serving: deployment)"),
+    ({**CUSTOM, "timeout": 60},
+     "spec.timeout: not used with serving: deployment (the KServe predictor's request timeout: applies to "
+     "serving: kserve, not serving: deployment)"),
+    ({"serving": "llm", "storageUri": "hf://facebook/opt-125m", "containerConcurrency": 4},
+     "spec.containerConcurrency: not used with serving: llm (the KServe predictor's concurrency limit: applies to "
+     "serving: kserve, not serving: llm)"),
+    ({**SKLEARN, "logger": {"mode": "everything"}},
+     "spec.logger.mode: 'everything' is not allowed: must be 'all', 'request' or 'response'"),
+    ({**SKLEARN, "batcher": {"maxLatency": 0}}, "spec.batcher.maxLatency: must be greater than or equal to 1"),
+    ({**SKLEARN, "containerConcurrency": -1}, "spec.containerConcurrency: must be greater than or equal to 0"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "logger": {"url": "http://x", "level": "debug"}}},
+     "spec.transformer.logger.level: unknown field"),
 ])
 def test_a_field_that_does_not_apply_is_one_located_line(tmp_path, spec, expected):
     (problem,) = problems_of(tmp_path, spec)
@@ -170,3 +188,23 @@ def test_transformer_and_fields_merge_per_environment(tmp_path):
     assert isvc["spec"]["transformer"] == {"containers": [{"name": "kserve-container", "image": "t:1", "args": ["--b"]}]}
     assert isvc["spec"]["predictor"]["serviceAccountName"] == "reader"
     assert isvc["spec"]["predictor"]["imagePullSecrets"] == [{"name": "regcred"}]
+
+
+def test_logger_batcher_timeout_and_concurrency_are_written_as_given_and_merge_per_environment(tmp_path):
+    isvc = objects_of(tmp_path, {
+        **SKLEARN, "timeout": 30, "logger": {"mode": "request", "url": "http://dumper.default"},
+        "batcher": {"maxBatchSize": 16},
+        "transformer": {"image": "t:1", "containerConcurrency": 0, "logger": {"mode": "all"}},
+        "explainer": {"image": "e:1", "timeout": 120, "batcher": {"timeout": 30}},
+    }, environment={"timeout": 90, "containerConcurrency": 8, "logger": {"mode": "all"},
+                    "batcher": {"maxLatency": 200}, "transformer": {"logger": {"url": "http://t.default"}}})
+    spec = isvc["InferenceService"]["spec"]
+    predictor = {k: v for k, v in spec["predictor"].items() if k != "model"}
+    assert predictor == {"timeout": 90, "containerConcurrency": 8,
+                         "logger": {"mode": "all", "url": "http://dumper.default"},
+                         "batcher": {"maxBatchSize": 16, "maxLatency": 200}}
+    assert spec["transformer"] == {"containerConcurrency": 0, "logger": {"mode": "all", "url": "http://t.default"},
+                                   "containers": [{"name": "kserve-container", "image": "t:1"}]}
+    assert spec["explainer"] == {"timeout": 120, "batcher": {"timeout": 30},
+                                 "containers": [{"name": "kserve-container", "image": "e:1"}]}
+
