@@ -101,6 +101,18 @@ IRIS = """\
 """
 
 
+# A Model served by a Jsonnet component (components/rec.jsonnet, which each test writes).
+COMPONENT_MODEL = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: rec}
+    spec:
+      version: "2.0"
+      format: custom
+      serving: jsonnet
+      component: components/rec.jsonnet
+"""
+
 def small_fleet() -> dict[str, str]:
     """A valid source tree: two environments, three clusters, one KServe model."""
     return {"project.yaml": PROJECT, "envs/dev.yaml": DEV, "envs/prod.yaml": PROD, "models/iris.yaml": IRIS}

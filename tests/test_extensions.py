@@ -10,7 +10,7 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, edited, line_matches, release_named, small_fleet
+from tests.helpers import COMPONENT_MODEL, build_file_tree, edited, line_matches, release_named, small_fleet
 
 PDB = """\
     apiVersion: policy/v1
@@ -22,17 +22,6 @@ PDB = """\
       minAvailable: {{ spec.replicas.min }}
       selector:
         matchLabels: {app.kubernetes.io/name: {{ labels["app.kubernetes.io/name"] }}}
-"""
-
-COMPONENT_MODEL = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: rec}
-    spec:
-      version: "2.0"
-      format: custom
-      serving: jsonnet
-      component: components/rec.jsonnet
 """
 
 COMPONENT = """\

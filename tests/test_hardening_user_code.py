@@ -20,21 +20,11 @@ from generator import budgets, timelimit
 from generator.builders import extensions
 from generator.resolve.templating import TemplateProblem, render_string
 from tests.cmp_server import make_repo, one_line, pack, params, request
-from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
+from tests.helpers import COMPONENT_MODEL, DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 MEMORY = "128Mi"  # enough for the Go runtime and ordinary components; the attacks need gigabytes
 LIMIT_MEMORY = ("--limit", f"jsonnet-memory-bytes={MEMORY}")
 
-COMPONENT_MODEL = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: rec}
-    spec:
-      version: "2.0"
-      format: custom
-      serving: jsonnet
-      component: components/rec.jsonnet
-"""
 OK_COMPONENT = """\
     function(release) { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: release.model }, data: { a: 'b' } }
 """
