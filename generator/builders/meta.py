@@ -55,8 +55,9 @@ def workload_labels(release: Release) -> dict[str, str]:
     """Labels of workload objects: the model's own labels, then ours (ours win)."""
     labels = dict(release.model_labels)
     labels.update(selector_labels(release))
-    if version_label(release.version):
-        labels[VERSION_LABEL] = version_label(release.version)
+    version = version_label(release.version)
+    if version:
+        labels[VERSION_LABEL] = version
     labels.update(scope_labels(release.environment.name, release.model, release.cluster.name))
     return dict(sorted(labels.items()))
 

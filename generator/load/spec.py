@@ -199,6 +199,8 @@ def quantity_value(quantity: str | int) -> float:
 def resources_problems(resources: Resources, where: tuple) -> list[SpecProblem]:
     """What Kubernetes would refuse: requests above limits, accelerators requested unlike their limit."""
     problems: list[SpecProblem] = []
+    if not resources.requests and not resources.limits:
+        return problems  # the shorthand alone: requests equal limits, accelerators in limits only
     requests, limits = resources.requests_and_limits()
     for name, requested in requests.items():
         field = (*where, "requests", name) if name in resources.requests else (*where, name)
