@@ -8,7 +8,9 @@ problem can be reported at the line of the field it is about.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -133,6 +135,19 @@ Int = Annotated[int, BeforeValidator(_whole_number)]
 Real = Annotated[float, BeforeValidator(_real_number)]
 
 
+def _empty(kind: type, **field: Any) -> Any:
+    """An empty list or dict default. A factory, not a shared `[]` or `{}`: pydantic deep-copies an unhashable
+    default for every model it validates, the largest part of validating a big fleet's specs (one per release).
+    The JSON Schema still shows the default."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind()}, **field)
+
+
+def _fresh(kind: type[BaseModel], **field: Any) -> Any:
+    """The default of a nested kind that holds a list or dict (so is unhashable and would be deep-copied): as
+    `_empty`, made by a factory, shown in the schema."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind().model_dump(mode="json")}, **field)
+
+
 class StrictModel(BaseModel):
     """The base of every spec kind: an unknown field is an error, and a validated spec never changes."""
 
@@ -162,10 +177,10 @@ class Resources(StrictModel):
         0, description="Accelerators per container; more than 0 adds gpuResource to the limits.")
     gpuResource: ResourceName = Field(
         "nvidia.com/gpu", description="Resource name of the accelerator gpu counts, e.g. amd.com/gpu.")
-    requests: dict[ResourceName, Quantity] = Field(
-        {}, description="Requests by resource name (e.g. cpu, ephemeral-storage); override the shorthand key by key.")
-    limits: dict[ResourceName, Quantity] = Field(
-        {}, description="Limits by resource name; override the shorthand key by key.")
+    requests: dict[ResourceName, Quantity] = _empty(
+        dict, description="Requests by resource name (e.g. cpu, ephemeral-storage); override the shorthand key by key.")
+    limits: dict[ResourceName, Quantity] = _empty(
+        dict, description="Limits by resource name; override the shorthand key by key.")
 
     def requests_and_limits(self) -> tuple[dict[str, str | int], dict[str, str | int]]:
         """The container's requests and limits: the shorthand (requests = limits, accelerators in
@@ -267,8 +282,8 @@ class AB(StrictModel):
     gateway: GatewayRef = Field(description="The Gateway API parentRef whose HTTPRoute splits the traffic.")
     variants: list[Variant] = Field(description="The versions served side by side and their traffic weights.")
     # Optional: without hostnames the route takes every request its Gateway listener accepts.
-    hostnames: Annotated[list[Hostname], Field(max_length=16)] = Field(
-        default=[], description="Host names the HTTPRoute matches; empty: every host its Gateway listener accepts.")
+    hostnames: Annotated[list[Hostname], Field(max_length=16)] = _empty(
+        list, description="Host names the HTTPRoute matches; empty: every host its Gateway listener accepts.")
 
 
 class RolloutSpec(StrictModel):
@@ -318,7 +333,7 @@ class HTTPGetAction(StrictModel):
     port: PortRef = Field(description="Container port, by number or name.")
     host: str | None = Field(None, description="Host to connect to; default: the pod IP.")
     scheme: Literal["HTTP", "HTTPS"] | None = Field(None, description="HTTP or HTTPS; default: HTTP.")
-    httpHeaders: list[HTTPHeader] = Field([], description="Extra request headers.")
+    httpHeaders: list[HTTPHeader] = _empty(list, description="Extra request headers.")
 
 
 class TCPSocketAction(StrictModel):
@@ -427,19 +442,19 @@ class IgnoreDifference(StrictModel):
         description="Kind of the objects whose differences Argo CD ignores, e.g. Deployment.")
     name: SecretName | None = Field(None, description="Only the object of this name; default: every one of the kind.")
     jsonPointers: list[Annotated[str, _checked(re.compile(r"^(/\S*)?$"), "a JSON pointer such as /spec/replicas")]] \
-        = Field([], description="Fields to ignore, as JSON pointers, e.g. /spec/replicas.")
-    jqPathExpressions: list[Text] = Field(
-        [], description="Fields to ignore, as jq path expressions, e.g. .spec.template.spec.containers[].image.")
-    managedFieldsManagers: list[Text] = Field(
-        [], description="Ignore the fields these field managers own, e.g. kube-controller-manager.")
+        = _empty(list, description="Fields to ignore, as JSON pointers, e.g. /spec/replicas.")
+    jqPathExpressions: list[Text] = _empty(
+        list, description="Fields to ignore, as jq path expressions, e.g. .spec.template.spec.containers[].image.")
+    managedFieldsManagers: list[Text] = _empty(
+        list, description="Ignore the fields these field managers own, e.g. kube-controller-manager.")
 
 
 class ArgoCDModelSettings(StrictModel):
-    ignoreDifferences: list[IgnoreDifference] = Field(
-        [], description="Differences Argo CD ignores on this model's Applications (e.g. replicas an HPA owns); "
+    ignoreDifferences: list[IgnoreDifference] = _empty(
+        list, description="Differences Argo CD ignores on this model's Applications (e.g. replicas an HPA owns); "
                         "with syncOptions RespectIgnoreDifferences=true a sync leaves them too.")
-    syncOptions: list[SyncOption] = Field(
-        [], description="Extra Application sync options, e.g. ServerSideApply=true, RespectIgnoreDifferences=true.")
+    syncOptions: list[SyncOption] = _empty(
+        list, description="Extra Application sync options, e.g. ServerSideApply=true, RespectIgnoreDifferences=true.")
 # A Helm repository over https, or an OCI registry path without the chart's name
 # (what `helm pull oci://REPO/NAME` takes as REPO).
 HELM_REPO = re.compile(r"^(https|oci)://[^\s/]+(/[^\s]*)?$")
@@ -501,11 +516,11 @@ class Component(StrictModel):
 
     image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] = Field(
         description="Container image of the transformer or explainer.")
-    command: list[str] = Field([], description="Command of its container; empty: the image's entrypoint.")
-    args: list[str] = Field([], description="Arguments of its container.")
-    env: dict[EnvName, str] = Field({}, description="Plain environment variables.")
-    secretEnv: list[SecretEnv] = Field([], description="Environment variables from Kubernetes Secrets.")
-    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of its container.")
+    command: list[str] = _empty(list, description="Command of its container; empty: the image's entrypoint.")
+    args: list[str] = _empty(list, description="Arguments of its container.")
+    env: dict[EnvName, str] = _empty(dict, description="Plain environment variables.")
+    secretEnv: list[SecretEnv] = _empty(list, description="Environment variables from Kubernetes Secrets.")
+    resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of its container.")
     probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
     containerConcurrency: ContainerConcurrency | None = Field(
@@ -640,8 +655,8 @@ class ModelSpec(StrictModel):
                               "llm: an LLMInferenceService; graph: an InferenceGraph over other models; "
                               "helm: a Helm chart.")
     chart: Chart | None = Field(None, description="The Helm chart to install (serving: helm).")
-    values: dict[str, Any] = Field(
-        {}, description="Helm values of the chart (serving: helm), deep-merged per environment.")
+    values: dict[str, Any] = _empty(
+        dict, description="Helm values of the chart (serving: helm), deep-merged per environment.")
     releaseName: Annotated[str, _checked(_RELEASE_NAME, "a Helm release name (a DNS-1123 label, at most 53)")] | None \
         = Field(None, description="Helm release name (serving: helm); default: the model's name.")
     storageUri: Text | None = Field(
@@ -662,19 +677,19 @@ class ModelSpec(StrictModel):
         None, description="Model server image; required for serving: deployment and for format: custom.")
     port: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
         None, description="Port your server listens on (serving: deployment, format: custom); default 8080.")
-    command: list[str] = Field(
-        [], description="Command of the serving container (its entrypoint); empty: the image's or runtime's.")
-    args: list[str] = Field(
-        [], description="Arguments of the serving container, e.g. [--model_id=org/model]; empty: the default.")
+    command: list[str] = _empty(
+        list, description="Command of the serving container (its entrypoint); empty: the image's or runtime's.")
+    args: list[str] = _empty(
+        list, description="Arguments of the serving container, e.g. [--model_id=org/model]; empty: the default.")
     probes: Probes = Field(
         Probes(), description="readiness, liveness and startup probes of the serving container (Kubernetes Probes).")
-    resources: Resources = Field(Resources(), description="CPU, memory and accelerators of the serving container.")
+    resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of the serving container.")
     serviceAccountName: SecretName | None = Field(
         None, description="Service account of the serving pods (e.g. one with storage credentials).")
-    imagePullSecrets: list[SecretName] = Field(
-        [], description="Secrets with registry credentials for pulling the serving pods' images.")
-    annotations: dict[str, str] = Field(
-        {}, description="Annotations of the serving object (InferenceService, or Deployment and its pods).")
+    imagePullSecrets: list[SecretName] = _empty(
+        list, description="Secrets with registry credentials for pulling the serving pods' images.")
+    annotations: dict[str, str] = _empty(
+        dict, description="Annotations of the serving object (InferenceService, or Deployment and its pods).")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
     autoscaling: Autoscaling | None = Field(
         None, description="Which autoscaler, what it scales on, and its target.")
@@ -693,15 +708,15 @@ class ModelSpec(StrictModel):
         None, description="serving: kserve: batch the predictor's requests: maxBatchSize, maxLatency (ms), timeout (s).")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
-    env: dict[EnvName, str] = Field({}, description="Plain environment variables of the model server container.")
-    secretEnv: list[SecretEnv] = Field(
-        [], description="Environment variables taken from Kubernetes Secrets (references only, never values).")
-    nodeSelector: dict[LabelKey, LabelValue] = Field({}, description="Node labels the pods must run on.")
-    tolerations: list[Toleration] = Field([], description="Taints the pods tolerate.")
+    env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the model server container.")
+    secretEnv: list[SecretEnv] = _empty(
+        list, description="Environment variables taken from Kubernetes Secrets (references only, never values).")
+    nodeSelector: dict[LabelKey, LabelValue] = _empty(dict, description="Node labels the pods must run on.")
+    tolerations: list[Toleration] = _empty(list, description="Taints the pods tolerate.")
     component: Text | None = Field(
         None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
-    templates: list[Text] = Field(
-        [], description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
+    templates: list[Text] = _empty(
+        list, description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
     argocd: ArgoCDModelSettings | None = Field(
         None, description="Argo CD settings of this model's Applications: ignoreDifferences and syncOptions.")
     workers: Workers | None = Field(
@@ -710,8 +725,8 @@ class ModelSpec(StrictModel):
         None, description="Keep the model on the nodes' disks: a LocalModelCache for storageUri.")
     llm: LLM | None = Field(None, description="serving: llm: served model name and router.")
     graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
-    patches: list[Patch] = Field(
-        [], description="JSON merge patches (RFC 7386) and JSON patches (RFC 6902) applied to the release's workload "
+    patches: list[Patch] = _empty(
+        list, description="JSON merge patches (RFC 7386) and JSON patches (RFC 6902) applied to the release's workload "
                         "objects after they are built; the results are validated.")
 
 
@@ -793,7 +808,8 @@ _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe exp
 _CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
 
 
-def unread_fields(serving: str, format: str | None, metrics: bool) -> dict[str, str]:
+@lru_cache(maxsize=256)  # a handful of combinations, asked once per release
+def unread_fields(serving: str, format: str | None, metrics: bool) -> Mapping[str, str]:
     """The Model spec fields that a release of this serving kind (and format) never reads, each with the
     reason: written on a model, they are refused; in an environment's overrides, skipped for that model
     (resolve/fleet.py), so one environment may run models of every kind."""
@@ -839,14 +855,15 @@ def unread_fields(serving: str, format: str | None, metrics: bool) -> dict[str, 
             unread["port"] = "serving: helm reads port only to scrape the chart's pods, with monitoring.metrics: true"
     elif serving == "jsonnet":
         unread.update(dict.fromkeys(_JSONNET_UNREAD, "the component builds its own objects"))
-    return unread
+    return MappingProxyType(unread)
 
 
 def unread_field_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Fields written where they mean nothing: refused, never dropped."""
     unread = unread_fields(spec.serving, spec.format, spec.monitoring.metrics)
+    written = spec.model_fields_set
     problems: list[SpecProblem] = [((field,), f"not used with serving: {spec.serving} ({why})")
-                                   for field, why in unread.items() if _written(spec, field)]
+                                   for field, why in unread.items() if field in written]
     if spec.serving == "graph" and spec.autoscaling is not None and _written(spec.autoscaling, "autoscalerClass"):
         # An InferenceGraph gets scaleMetric/scaleTarget only (builders/graph.py).
         problems.append((("autoscaling", "class"), "not used with serving: graph (an InferenceGraph takes a metric "
@@ -1263,14 +1280,14 @@ class Cluster(StrictModel):
         None, description="Secret with a kubeconfig for this cluster: Flux reconciles it from the hub.")
     context: Text | None = Field(
         None, description="kubeconfig context of this cluster, used by promotion health gates.")
-    labels: Labels = Field({}, description="Labels copied onto the Argo CD objects generated for this cluster.")
+    labels: Labels = _empty(dict, description="Labels copied onto the Argo CD objects generated for this cluster.")
     wave: Annotated[Int, Field(ge=0, le=1000)] = Field(
         0, description="Rollout order of the clusters inside the environment (lower first).")
     engine: Engine | None = Field(
         None, description="The one engine that deploys to this cluster: argocd or flux; default: the "
                           "environment's engines.")
-    sharedWith: list[Name] = Field(
-        [], description="Other cluster names with the same server (or kubeConfigSecret): one cluster known "
+    sharedWith: list[Name] = _empty(
+        list, description="Other cluster names with the same server (or kubeConfigSecret): one cluster known "
                         "under several names, on purpose.")
 
 
@@ -1299,8 +1316,8 @@ class ClustersFrom(StrictModel):
 class EnvironmentSpec(StrictModel):
     namespace: Name = Field(description="Namespace the models run in, on every cluster of the environment.")
     # At least one cluster, here or from clustersFrom (environment_problems; load/terraform.py).
-    clusters: list[Cluster] = Field(
-        [], description="The clusters of this environment; each model listed runs on every one.")
+    clusters: list[Cluster] = _empty(
+        list, description="The clusters of this environment; each model listed runs on every one.")
     clustersFrom: ClustersFrom | None = Field(
         None, description="More clusters, read from a Terraform output file in the source tree.")
     engines: Annotated[list[Engine], Field(min_length=1)] | None = Field(
@@ -1308,8 +1325,8 @@ class EnvironmentSpec(StrictModel):
                           "A cluster's engine overrides it.")
     sync: Sync = Field(Sync(), description="Argo CD sync policy (and Flux prune) of this environment's releases.")
     # Partial model specs: checked once merged into each model (resolve/fleet.py).
-    overrides: dict[str, Any] = Field(
-        {}, description="A partial Model spec applied to every model in this environment.")
+    overrides: dict[str, Any] = _empty(
+        dict, description="A partial Model spec applied to every model in this environment.")
     models: dict[Name, dict[str, Any] | None] = Field(
         description="The models that run here, by name; each a partial Model spec, e.g. a pinned version.")
 
@@ -1395,7 +1412,7 @@ class FluxSettings(StrictModel):
         None, description="Service account the release Kustomizations run as (a tenant's; lives in flux.namespace).")
     # Credentials stay in the cluster: only the Secret's name is written (secretRef of the chart's source).
     chartSecrets: dict[Annotated[str, _checked(HELM_REPO, "an https:// or oci:// chart repository")], SecretName] \
-        = Field({}, description="Secrets (in the Flux namespace) with credentials for chart repositories, "
+        = _empty(dict, description="Secrets (in the Flux namespace) with credentials for chart repositories, "
                                 "by Model spec.chart.repo, e.g. {oci://ghcr.io/acme/charts: ghcr-pull}.")
 
 
@@ -1411,8 +1428,8 @@ class AllowedKind(StrictModel):
 
 
 class ExtensionSettings(StrictModel):
-    allowedKinds: list[AllowedKind] = Field(
-        [], description="Kinds without a bundled schema that templates and components may produce, unchecked. "
+    allowedKinds: list[AllowedKind] = _empty(
+        list, description="Kinds without a bundled schema that templates and components may produce, unchecked. "
                         "Objects of any other kind without a schema are refused.")
 
 
@@ -1424,8 +1441,8 @@ class ProjectSpec(StrictModel):
     renderedPath: RelPath = Field("rendered", description="Path of the rendered output inside the Git repository.")
     engines: Annotated[list[Literal["argocd", "flux"]], Field(min_length=1)] = Field(
         ["argocd"], description="Which GitOps engines to generate objects for: argocd, flux or both.")
-    promotion: list[Name] = Field(
-        [], description="Environment names in promotion order, e.g. [dev, staging, prod].")
+    promotion: list[Name] = _empty(
+        list, description="Environment names in promotion order, e.g. [dev, staging, prod].")
     argocd: ArgoCDSettings = Field(ArgoCDSettings(), description="Argo CD settings.")
     flux: FluxSettings = Field(FluxSettings(), description="Flux settings.")
     extensions: ExtensionSettings = Field(
@@ -1465,8 +1482,8 @@ def project_problems(spec: ProjectSpec) -> list[SpecProblem]:
 
 class Metadata(StrictModel):
     name: Name = Field(description="Name of this document (a DNS-1123 label).")
-    labels: Labels = Field({}, description="Labels; a Model's are copied onto its workload objects.")
-    annotations: dict[str, str] = Field({}, description="Free-form annotations.")
+    labels: Labels = _empty(dict, description="Labels; a Model's are copied onto its workload objects.")
+    annotations: dict[str, str] = _empty(dict, description="Free-form annotations.")
 
 
 class Document(StrictModel):
