@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, NoReturn
+from typing import Any, Iterator, Mapping, NoReturn
 
 from pydantic import ValidationError
 
@@ -319,10 +319,11 @@ class _ModelInEnvironment:
         self.patch_origins: Mapping[tuple, Problem] | None = None
         if not isinstance(self.merged, dict):
             self.fail([((), "must be a mapping")])
-        self.expressions = [s for s in _strings(self.merged, skip_version=True) if has_expression(s)]
+        # Where the expressions are, found once: each (version, cluster) renders just those strings.
+        self.expressions = [site for site in _expression_sites(self.merged) if site[0] != ("version",)]
         # Most expressions ({{ version }}, {{ environment }}) do not name the cluster:
         # then one evaluation and one validation serve every cluster of the environment.
-        self.per_cluster = any(_may_read_cluster(s) for s in self.expressions)
+        self.per_cluster = any(_may_read_cluster(text) for _, text in self.expressions)
         self.hand_written_sources = tuple(sorted({project.file, env.file, model_doc.file}))
         self.labels = MappingProxyType(dict(sorted(model_doc.doc.metadata.labels.items())))
         self.annotations = MappingProxyType(dict(sorted(model_doc.doc.metadata.annotations.items())))
@@ -411,7 +412,7 @@ class _ModelInEnvironment:
         merged = self.merged
         if self.expressions:
             context = release_context(self.env, cluster, self.name, str(version))
-            merged = _render_strings({**merged, "version": version}, context, self.fail)
+            merged = _rendered({**merged, "version": version}, self.expressions, context, self.fail)
         spec = _validated(merged, self.fail)
         problems = _release_problems(self.name, spec, self.files)
         # The model's own name is to blame, wherever the setting that adds a suffix was written.
@@ -478,31 +479,42 @@ def _may_read_cluster(text: str) -> bool:
     return names is None or "cluster" in names  # None: a syntax error, reported when rendered
 
 
-def _strings(value: Any, skip_version: bool = False):
+def _expression_sites(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """The (field path, string) of every string holding a Jinja2 expression."""
     if isinstance(value, str):
-        yield value
+        if has_expression(value):
+            yield path, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            if not (skip_version and k == "version"):
-                yield from _strings(v)
+            yield from _expression_sites(v, (*path, k))
     elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
+        for i, v in enumerate(value):
+            yield from _expression_sites(v, (*path, i))
 
 
-def _render_strings(value: Any, context: dict, fail, path: tuple = ()) -> Any:
-    if isinstance(value, str):
-        if not has_expression(value) or path == ("version",):
-            return value
+def _rendered(merged: dict, sites: list[tuple[FieldPath, str]], context: dict, fail) -> dict:
+    """``merged`` with the strings at ``sites`` rendered: the dicts and lists on their paths are copied, the rest
+    is shared (never changed: validation makes its own objects)."""
+    copies: dict[int, Any] = {}  # id of an original container, or of a copy, -> the copy
+
+    def copied(container: Any) -> Any:
+        copy = copies.get(id(container))
+        if copy is None:
+            copy = container.copy()
+            copies[id(container)] = copies[id(copy)] = copy
+        return copy
+
+    out = copied(merged)
+    for path, text in sites:
         try:
-            return render_string(value, context)
+            value = render_string(text, context)
         except TemplateProblem as exc:
             fail([(path, str(exc))])
-    if isinstance(value, dict):
-        return {k: _render_strings(v, context, fail, (*path, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_render_strings(v, context, fail, (*path, i)) for i, v in enumerate(value)]
-    return value
+        node = out
+        for key in path[:-1]:
+            node[key] = node = copied(node[key])
+        node[path[-1]] = value
+    return out
 
 
 def _unused_model_problems(model_doc: Located) -> list[Problem]:
