@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from ..resolve.fleet import Release
@@ -51,15 +52,32 @@ def selector_labels(release: Release) -> dict[str, str]:
     return labels
 
 
+# The last release workload_labels was asked about, and its labels: every object of a release carries them, and
+# the builders build one release's objects after the other. Kept by identity (the Release is held here, so its
+# id cannot be reused), and copied out: two objects must not share one dict.
+_last_labels: tuple[Release | None, dict[str, str]] = (None, {})
+
+
 def workload_labels(release: Release) -> dict[str, str]:
     """Labels of workload objects: the model's own labels, then ours (ours win)."""
-    labels = dict(release.model_labels)
-    labels.update(selector_labels(release))
-    version = version_label(release.version)
-    if version:
-        labels[VERSION_LABEL] = version
-    labels.update(scope_labels(release.environment.name, release.model, release.cluster.name))
-    return dict(sorted(labels.items()))
+    global _last_labels
+    last, labels = _last_labels
+    if last is not release:
+        labels = dict(release.model_labels)
+        labels.update(selector_labels(release))
+        version = version_label(release.version)
+        if version:
+            labels[VERSION_LABEL] = version
+        labels.update(scope_labels(release.environment.name, release.model, release.cluster.name))
+        labels = dict(sorted(labels.items()))
+        _last_labels = (release, labels)
+    return dict(labels)
+
+
+@lru_cache(maxsize=4096)
+def _source_list(sources: tuple[str, ...]) -> str:
+    """The source annotation's value: each file once, sorted (a release's sources, asked for every object)."""
+    return ",".join(sorted(set(sources)))
 
 
 def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], namespace: str | None = None,
@@ -68,15 +86,26 @@ def metadata(name: str, labels: Mapping[str, str], sources: Iterable[str], names
     if namespace is not None:
         meta["namespace"] = namespace
     meta["labels"] = dict(sorted(labels.items()))
-    meta["annotations"] = dict(sorted({**(annotations or {}), SOURCE_ANNOTATION: ",".join(sorted(set(sources)))}.items()))
+    meta["annotations"] = _annotations(annotations, sources)
     return meta
+
+
+def _annotations(annotations: Mapping[str, str] | None, sources: Iterable[str]) -> dict[str, str]:
+    source = _source_list(tuple(sources))
+    if not annotations:
+        return {SOURCE_ANNOTATION: source}
+    return dict(sorted({**annotations, SOURCE_ANNOTATION: source}.items()))
 
 
 def workload_metadata(release: Release, name: str | None = None, annotations: Mapping[str, str] | None = None,
                       sources: Iterable[str] = ()) -> dict:
+    """metadata as ``metadata()`` writes it, for a release's workload object (its labels come sorted)."""
     # The Model's metadata.annotations, then ours (ours win; resolve refuses keys we set).
-    return metadata(name or release.workload_name, workload_labels(release), [*release.sources, *sources],
-                    namespace=release.namespace, annotations={**release.model_annotations, **(annotations or {})})
+    if release.model_annotations:
+        annotations = {**release.model_annotations, **(annotations or {})}
+    return {"name": name or release.workload_name, "namespace": release.namespace,
+            "labels": workload_labels(release),
+            "annotations": _annotations(annotations, (*release.sources, *sources) if sources else release.sources)}
 
 
 def add_sources(obj: dict, sources: Iterable[str]) -> None:

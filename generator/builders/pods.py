@@ -67,6 +67,10 @@ def resources(spec: Resources | ModelSpec) -> dict:
     ``resources.requests``/``limits`` over them key by key (spec.Resources.requests_and_limits)."""
     if isinstance(spec, ModelSpec):
         spec = spec.resources
+    if not spec.requests and not spec.limits and not spec.gpu:
+        # The shorthand alone (most specs): requests = limits, keys already in order.
+        shorthand = {key: value for key, value in (("cpu", spec.cpu), ("memory", spec.memory)) if value is not None}
+        return {"limits": shorthand, "requests": dict(shorthand)} if shorthand else {}
     requests, limits = spec.requests_and_limits()
     out = {}
     if limits:
@@ -89,6 +93,8 @@ def env(spec: ContainerSpec) -> list[dict]:
 
 def probes(spec: Probes, defaults: Mapping[str, dict] | None = None) -> dict:
     """``probes.readiness``/``liveness``/``startup`` as readinessProbe/livenessProbe/startupProbe."""
+    if not defaults and spec.readiness is None and spec.liveness is None and spec.startup is None:
+        return {}  # most specs write no probe
     out = dict(defaults or {})
     for kind, field in PROBE_FIELDS.items():
         probe: Probe | None = getattr(spec, kind)
