@@ -25,7 +25,8 @@ import yaml
 
 TOKEN = "stand-in-token"
 _PLURALS = {"Application": "applications", "Kustomization": "kustomizations", "HelmRelease": "helmreleases",
-            "InferenceService": "inferenceservices", "Deployment": "deployments", "Rollout": "rollouts"}
+            "InferenceService": "inferenceservices", "LLMInferenceService": "llminferenceservices",
+            "InferenceGraph": "inferencegraphs", "Deployment": "deployments", "Rollout": "rollouts"}
 
 
 class StandInCluster:
@@ -152,6 +153,14 @@ def inference_service_status(ready: bool = True) -> dict:
             "modelStatus": {"states": {"activeModelState": "Loaded" if ready else "Pending",
                                        "targetModelState": "Loaded"},
                             "transitionStatus": "UpToDate" if ready else "InProgress"}}
+
+
+def kserve_ready_status(ready: bool = True, reason: str = "MinimumReplicasUnavailable") -> dict:
+    """The Ready condition KServe's LLMInferenceService and InferenceGraph controllers sum their health up in."""
+    condition = {"type": "Ready", "status": "True" if ready else "False", "lastTransitionTime": "2025-01-01T00:00:00Z"}
+    if not ready:
+        condition["reason"] = reason
+    return {"observedGeneration": 1, "conditions": [condition]}
 
 
 def deployment_status(replicas: int = 1, available: int | None = None) -> dict:

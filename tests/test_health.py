@@ -154,6 +154,35 @@ def test_deployment_must_be_available_with_the_rendered_image(tmp_path, clusters
         "dev/dev-1 (context dev-1): Deployment ml-dev/rec runs ghcr.io/acme/rec:1.9, not ghcr.io/acme/rec:2.0"]
 
 
+CHAT = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: chat}
+    spec:
+      version: "2.5"
+      serving: llm
+      storageUri: "hf://Qwen/Qwen{{ version }}-7B-Instruct"
+"""
+
+
+def test_an_llm_must_be_ready_and_serve_the_rendered_model(tmp_path, clusters):
+    files = {**small_fleet(), "models/chat.yaml": CHAT}
+    files["envs/dev.yaml"] = edited(DEV, "iris: {}", "chat: {}")
+    fleet = load_fleet(build_file_tree(tmp_path / "src", files))
+    dev = clusters("dev-1")
+    [release] = fleet.select(environment="dev", model="chat")
+    dev.put(application(fleet, release), kubeapi.argocd_status())
+    dev.put(kustomization(fleet, release), kubeapi.flux_status())
+    [llm] = [obj for obj in workload_objects(release) if obj["kind"] == "LLMInferenceService"]
+    dev.put(llm, kubeapi.kserve_ready_status(ready=False))
+    kubeconfig = str(kubeapi.write_kubeconfig(tmp_path / "kubeconfig", {"dev-1": dev.url}))
+    assert check_release_health(fleet, "dev", "chat", kubeconfig=kubeconfig) == [
+        "dev/dev-1 (context dev-1): LLMInferenceService ml-dev/chat is not Ready: MinimumReplicasUnavailable"]
+    dev.put(llm, kubeapi.kserve_ready_status())
+    assert check_release_health(fleet, "dev", "chat", kubeconfig=kubeconfig) == []
+    assert "/apis/serving.kserve.io/v1alpha2/namespaces/ml-dev/llminferenceservices/chat" in dev.requests
+
+
 def test_promote_with_the_gate_changes_nothing_when_a_cluster_is_unhealthy(tmp_path, clusters, run):
     source = gate_tree(tmp_path / "repo" / "environments")
     assert run("render", "--source", source, "-q").exit_code == 0

@@ -292,3 +292,90 @@ def test_live_bounds_a_slow_cluster_by_its_timeout_and_names_a_missing_context(t
               for k in c["clusters"]}
     assert health[("prod", "prod-a")] == {"state": "unknown", "reason": "timed out after 0.5s"}
     assert health[("dev", "dev-1")] == {"state": "unknown", "reason": "no context dev-1 in the kubeconfig"}
+
+
+CHAT = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: chat}
+    spec:
+      version: "2.5"
+      serving: llm
+      storageUri: "hf://Qwen/Qwen{{ version }}-7B-Instruct"
+      llm: {modelName: Qwen/Qwen2.5-7B-Instruct}
+"""
+CHAIN = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: chain}
+    spec:
+      version: "1"
+      serving: graph
+      graph:
+        nodes:
+          root: {routerType: Sequence, steps: [{model: iris}]}
+"""
+WEB = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: web}
+    spec:
+      version: "0.3.0"
+      serving: helm
+      chart: {repo: "oci://ghcr.io/acme/charts", name: vllm-server, version: "{{ version }}"}
+"""
+
+
+def test_live_judges_llms_graphs_and_charts_and_never_calls_an_unasked_release_ready(tmp_path, run, stand_ins,
+                                                                                       monkeypatch):
+    from generator.builders.flux import helm_release
+    from generator.builders.workloads import workload_objects
+    from generator.resolve.fleet import load_fleet
+
+    files = {**small_fleet(), "models/chat.yaml": CHAT, "models/chain.yaml": CHAIN, "models/web.yaml": WEB}
+    files["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        chat: {}\n        chain: {}\n        web: {}")
+    # prod-a: Argo CD alone deploys it; prod-b is reached from a Flux hub (kubeConfigSecret).
+    files["envs/prod.yaml"] = edited(edited(PROD, "server: https://a.example.com:6443",
+                                            "server: https://a.example.com:6443\n          context: ctx-a\n"
+                                            "          engine: argocd"),
+                                     "      models:\n", "      models:\n        web: {}\n")
+    source = build_file_tree(tmp_path / "src", files)
+    fleet = load_fleet(source)
+    dev, a, b = stand_ins("dev-1"), stand_ins("ctx-a"), stand_ins("prod-b")
+    objects = {r.model: workload_objects(r) for r in fleet.select(environment="dev")}
+    dev.put(objects["iris"][0], kubeapi.inference_service_status())
+    llm = next(obj for obj in objects["chat"] if obj["kind"] == "LLMInferenceService")
+    dev.put(llm, kubeapi.kserve_ready_status())
+    dev.put(objects["chain"][0], kubeapi.kserve_ready_status(ready=False, reason="StepsNotReady"))
+    [web_dev] = fleet.select(environment="dev", model="web")
+    dev.put(helm_release(fleet, web_dev), kubeapi.helm_release_status("0.2.0"))  # an older chart version
+    for release in fleet.select(environment="prod", model="iris"):
+        (a if release.cluster.name == "prod-a" else b).put(workload_objects(release)[0],
+                                                            kubeapi.inference_service_status())
+    kubeconfig = kubeapi.write_kubeconfig(tmp_path / "kubeconfig", {"dev-1": dev.url, "ctx-a": a.url, "prod-b": b.url})
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+
+    result = run("status", "--source", source, "--live", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    health = {(c["model"], c["environment"], k["name"]): k["health"]
+              for c in json.loads(result.stdout)["cells"] for k in c["clusters"]}
+    assert health[("chat", "dev", "dev-1")] == {"state": "ready", "reason": ""}
+    assert health[("chain", "dev", "dev-1")] == {
+        "state": "not-ready", "reason": "InferenceGraph ml-dev/chain is not Ready: StepsNotReady"}
+    assert health[("web", "dev", "dev-1")] == {
+        "state": "not-ready", "reason": "Flux HelmRelease dev-dev-1-web runs chart version 0.2.0, not 0.3.0"}
+    assert health[("web", "prod", "prod-a")] == {
+        "state": "unknown", "reason": "a Helm chart deployed by Argo CD: its Application says whether it runs"}
+    assert health[("web", "prod", "prod-b")] == {
+        "state": "unknown", "reason": "a Helm chart deployed from the Flux hub: its HelmRelease there says whether "
+                                      "it runs"}
+    assert health[("iris", "prod", "prod-a")]["state"] == "ready"
+    # The LLM serving another model than the rendered one is not ready, whatever its condition says.
+    llm["spec"]["model"]["uri"] = "hf://Qwen/Qwen2.4-7B-Instruct"
+    dev.put(llm, kubeapi.kserve_ready_status())
+    result = run("status", "--source", source, "--live", "--format", "json")
+    health = {(c["model"], c["environment"], k["name"]): k["health"]
+              for c in json.loads(result.stdout)["cells"] for k in c["clusters"]}
+    assert health[("chat", "dev", "dev-1")] == {
+        "state": "not-ready", "reason": "LLMInferenceService ml-dev/chat serves hf://Qwen/Qwen2.4-7B-Instruct, "
+                                        "not hf://Qwen/Qwen2.5-7B-Instruct"}

@@ -12,8 +12,9 @@ default: the cluster's name), for:
   Helm chart (serving: helm), the HelmRelease must be, and have installed the
   chart version gitops-gen renders (plus the Kustomization of the monitors and
   templates beside the chart, when it has one);
-- the workload itself: an InferenceService's ``Ready`` condition and its
-  storageUri, or a Deployment/Rollout that is available and runs the image
+- the workload itself: an InferenceService's or LLMInferenceService's ``Ready``
+  condition and the model it serves (storageUri, model.uri), an InferenceGraph's
+  ``Ready``, or a Deployment/Rollout that is available and runs the image
   gitops-gen renders for that version.
 
 Argo CD and a Flux hub often run in a management cluster rather than on each
@@ -41,6 +42,8 @@ from ..resolve.fleet import Fleet, Release
 # kind -> (group, version, plural) of the workloads the gate knows how to judge.
 WORKLOAD_KINDS = {
     "InferenceService": ("serving.kserve.io", "v1beta1", "inferenceservices"),
+    "LLMInferenceService": ("serving.kserve.io", "v1alpha2", "llminferenceservices"),
+    "InferenceGraph": ("serving.kserve.io", "v1alpha1", "inferencegraphs"),
     "Deployment": ("apps", "v1", "deployments"),
     "Rollout": ("argoproj.io", "v1alpha1", "rollouts"),
 }
@@ -217,31 +220,50 @@ def _chart_version(helm_release: dict, release: Release) -> list[str]:
     return []
 
 
+def judged_workloads(release: Release) -> list[dict]:
+    """The objects of a release whose health the gate can judge (the kinds of WORKLOAD_KINDS)."""
+    return [obj for obj in workload_objects(release) if obj["kind"] in WORKLOAD_KINDS]
+
+
 def _workload_problems(access: Any, context: str, release: Release) -> list[str]:
     # ``access``: anything with _Cluster.get (the status report's live view passes its own).
     problems: list[str] = []
-    for expected in workload_objects(release):
-        gvp = WORKLOAD_KINDS.get(expected["kind"])
-        if gvp is None:
-            continue
+    for expected in judged_workloads(release):
         meta = expected["metadata"]
-        live = access.get(context, gvp, meta.get("namespace", release.namespace), meta["name"])
+        live = access.get(context, WORKLOAD_KINDS[expected["kind"]], meta.get("namespace", release.namespace),
+                          meta["name"])
         label = f"{expected['kind']} {meta.get('namespace', release.namespace)}/{meta['name']}"
-        judge = {"InferenceService": _inference_service, "Deployment": _deployment, "Rollout": _rollout}
-        problems += [f"{label} {p}" for p in judge[expected["kind"]](live, expected)]
+        problems += [f"{label} {p}" for p in _JUDGES[expected["kind"]](live, expected)]
     return problems
 
 
-def _inference_service(live: dict, expected: dict) -> list[str]:
+def _not_ready(live: dict) -> list[str]:
+    """KServe's objects (InferenceService, LLMInferenceService, InferenceGraph) sum up their health in ``Ready``."""
     ready = _condition(live, "Ready")
     if not ready or ready.get("status") != "True":
         reason = ready.get("reason") or ready.get("message") if ready else None
         return ["is not Ready" + (f": {reason}" if reason else "")]
+    return []
+
+
+def _serves(want: str | None, have: str | None) -> list[str]:
+    return [f"serves {have}, not {want}"] if want and have != want else []
+
+
+def _inference_service(live: dict, expected: dict) -> list[str]:
     want = ((expected["spec"].get("predictor") or {}).get("model") or {}).get("storageUri")
     have = (((live.get("spec") or {}).get("predictor") or {}).get("model") or {}).get("storageUri")
-    if want and have != want:
-        return [f"serves {have}, not {want}"]
-    return []
+    return _not_ready(live) or _serves(want, have)
+
+
+def _llm_inference_service(live: dict, expected: dict) -> list[str]:
+    want = (expected["spec"].get("model") or {}).get("uri")
+    have = ((live.get("spec") or {}).get("model") or {}).get("uri")
+    return _not_ready(live) or _serves(want, have)
+
+
+def _inference_graph(live: dict, expected: dict) -> list[str]:
+    return _not_ready(live)
 
 
 def _images(obj: dict) -> list[str]:
@@ -278,3 +300,7 @@ def _rollout(live: dict, expected: dict) -> list[str]:
         return wrong_image
     phase = (live.get("status") or {}).get("phase", "Unknown")
     return [] if phase == "Healthy" else [f"is {phase} (want Healthy)"]
+
+
+_JUDGES = {"InferenceService": _inference_service, "LLMInferenceService": _llm_inference_service,
+           "InferenceGraph": _inference_graph, "Deployment": _deployment, "Rollout": _rollout}

@@ -6,6 +6,10 @@ judged by the gate's rules (generator.commands.promote_health): an
 InferenceService Ready and serving the rendered storageUri, a Deployment or
 Rollout available with the rendered image. Only the workloads are asked, not
 Argo CD or Flux objects: the question is "does it run", not "is it synced".
+Two exceptions: a Helm chart's objects are the chart's own, so its HelmRelease
+answers when the cluster runs its own Flux (else the release is ``unknown``);
+a release with no object of a kind the gate judges (a Jsonnet component's own
+kinds) is ``unknown``, never ``ready`` unasked.
 
 Clusters are asked in parallel, each under its own deadline (``timeout``
 seconds for all of its releases). A cluster that cannot be reached, times out,
@@ -18,7 +22,16 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ..commands.promote_health import Unhealthy, _unreachable, _workload_problems
+from ..builders import helm
+from ..commands.promote_health import (
+    FLUX_HELM_RELEASE,
+    Unhealthy,
+    _chart_version,
+    _flux_ready,
+    _unreachable,
+    _workload_problems,
+    judged_workloads,
+)
 from ..errors import GitopsGenError
 from ..resolve.fleet import Release
 from .matrix import NOT_READY, READY, UNKNOWN, Health
@@ -76,7 +89,8 @@ def release_health(fleet, releases: list[Release], kubeconfig: str | None = None
     if not by_cluster:
         return {}
     with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL_CLUSTERS, len(by_cluster))) as pool:
-        futures = [pool.submit(_ask_cluster, kubernetes, group, kubeconfig, known, timeout)
+        futures = [pool.submit(_ask_cluster, kubernetes, group, kubeconfig, known, timeout,
+                               fleet.project.spec.flux.namespace)
                    for group in by_cluster.values()]
         answers: dict[tuple[str, str, str], Health] = {}
         for future in futures:
@@ -85,7 +99,7 @@ def release_health(fleet, releases: list[Release], kubeconfig: str | None = None
 
 
 def _ask_cluster(kubernetes, releases: list[Release], kubeconfig: str, known: set[str] | None,
-                 timeout: float) -> dict[tuple[str, str, str], Health]:
+                 timeout: float, flux_namespace: str) -> dict[tuple[str, str, str], Health]:
     cluster = releases[0].cluster
     context = cluster.context or cluster.name
     key = lambda r: (r.environment.name, r.cluster.name, r.model)  # noqa: E731
@@ -103,8 +117,14 @@ def _ask_cluster(kubernetes, releases: list[Release], kubeconfig: str, known: se
         api = kubernetes.client.CustomObjectsApi(kubernetes.client.ApiClient(configuration))
         access = _Access(kubernetes, api, time.monotonic() + timeout)
         for release in releases:
+            unjudged = _unjudged(release)
+            if unjudged:
+                answers[key(release)] = Health(UNKNOWN, unjudged)
+                continue
             try:
                 problems = _workload_problems(access, context, release)
+                if helm.is_chart(release):
+                    problems += _helm_release_problems(access, context, flux_namespace, release)
             except Unhealthy as exc:
                 problems = [str(exc)]
             answers[key(release)] = Health(NOT_READY, "; ".join(problems)) if problems else Health(READY)
@@ -120,3 +140,23 @@ def _ask_cluster(kubernetes, releases: list[Release], kubeconfig: str, known: se
         if api is not None:
             api.api_client.close()
     return answers
+
+
+def _unjudged(release: Release) -> str:
+    """Why nothing on the cluster can say whether ``release`` runs ("" when something can)."""
+    if helm.is_chart(release):
+        if "flux" not in release.engines:
+            return "a Helm chart deployed by Argo CD: its Application says whether it runs"
+        if release.cluster.kubeConfigSecret:
+            return "a Helm chart deployed from the Flux hub: its HelmRelease there says whether it runs"
+        return ""
+    if not judged_workloads(release):
+        return "none of its objects is a workload gitops-gen can judge"
+    return ""
+
+
+def _helm_release_problems(access: _Access, context: str, namespace: str, release: Release) -> list[str]:
+    """A chart's HelmRelease, on a cluster running its own Flux: Ready, with the chart version rendered."""
+    helm_release = access.get(context, FLUX_HELM_RELEASE, namespace, release.name)
+    name = f"Flux HelmRelease {namespace}/{release.name}"
+    return _flux_ready(helm_release, name) or _chart_version(helm_release, release)
