@@ -113,6 +113,18 @@ COMPONENT_MODEL = """\
       component: components/rec.jsonnet
 """
 
+# A Model served as a KServe LLMInferenceService, its model URI following the version.
+LLM_MODEL = """\
+    apiVersion: gitops-gen.io/v1alpha1
+    kind: Model
+    metadata: {name: chat}
+    spec:
+      version: "2.5"
+      serving: llm
+      storageUri: "hf://Qwen/Qwen{{ version }}-7B-Instruct"
+"""
+
+
 def small_fleet() -> dict[str, str]:
     """A valid source tree: two environments, three clusters, one KServe model."""
     return {"project.yaml": PROJECT, "envs/dev.yaml": DEV, "envs/prod.yaml": PROD, "models/iris.yaml": IRIS}

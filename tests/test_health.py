@@ -14,7 +14,7 @@ from generator.commands.promote_health import check_release_health
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
 from tests import kubeapi
-from tests.helpers import DEV, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
+from tests.helpers import DEV, LLM_MODEL, PROD, REPO, build_file_tree, edited, small_fleet, tree_bytes
 
 REC = """\
     apiVersion: gitops-gen.io/v1alpha1
@@ -154,19 +154,8 @@ def test_deployment_must_be_available_with_the_rendered_image(tmp_path, clusters
         "dev/dev-1 (context dev-1): Deployment ml-dev/rec runs ghcr.io/acme/rec:1.9, not ghcr.io/acme/rec:2.0"]
 
 
-CHAT = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: chat}
-    spec:
-      version: "2.5"
-      serving: llm
-      storageUri: "hf://Qwen/Qwen{{ version }}-7B-Instruct"
-"""
-
-
 def test_an_llm_must_be_ready_and_serve_the_rendered_model(tmp_path, clusters):
-    files = {**small_fleet(), "models/chat.yaml": CHAT}
+    files = {**small_fleet(), "models/chat.yaml": LLM_MODEL}
     files["envs/dev.yaml"] = edited(DEV, "iris: {}", "chat: {}")
     fleet = load_fleet(build_file_tree(tmp_path / "src", files))
     dev = clusters("dev-1")

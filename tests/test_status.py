@@ -12,7 +12,7 @@ import pytest
 
 from generator.report.versions import compare
 from tests import kubeapi
-from tests.helpers import DEV, IRIS, PROD, REPO, build_file_tree, edited, small_fleet
+from tests.helpers import DEV, IRIS, LLM_MODEL, PROD, REPO, build_file_tree, edited, small_fleet
 
 # The shipped example: dev -> staging -> prod. fraud-detector waits in staging for prod (1.5.0 vs 1.4.2),
 # llm-chat (a Helm chart) too (0.3.0 vs 0.2.1), recommender too (0.9.3 vs 0.9.1), sentiment-bert waits in dev
@@ -294,16 +294,6 @@ def test_live_bounds_a_slow_cluster_by_its_timeout_and_names_a_missing_context(t
     assert health[("dev", "dev-1")] == {"state": "unknown", "reason": "no context dev-1 in the kubeconfig"}
 
 
-CHAT = """\
-    apiVersion: gitops-gen.io/v1alpha1
-    kind: Model
-    metadata: {name: chat}
-    spec:
-      version: "2.5"
-      serving: llm
-      storageUri: "hf://Qwen/Qwen{{ version }}-7B-Instruct"
-      llm: {modelName: Qwen/Qwen2.5-7B-Instruct}
-"""
 CHAIN = """\
     apiVersion: gitops-gen.io/v1alpha1
     kind: Model
@@ -332,7 +322,7 @@ def test_live_judges_llms_graphs_and_charts_and_never_calls_an_unasked_release_r
     from generator.builders.workloads import workload_objects
     from generator.resolve.fleet import load_fleet
 
-    files = {**small_fleet(), "models/chat.yaml": CHAT, "models/chain.yaml": CHAIN, "models/web.yaml": WEB}
+    files = {**small_fleet(), "models/chat.yaml": LLM_MODEL, "models/chain.yaml": CHAIN, "models/web.yaml": WEB}
     files["envs/dev.yaml"] = edited(DEV, "iris: {}", "iris: {}\n        chat: {}\n        chain: {}\n        web: {}")
     # prod-a: Argo CD alone deploys it; prod-b is reached from a Flux hub (kubeConfigSecret).
     files["envs/prod.yaml"] = edited(edited(PROD, "server: https://a.example.com:6443",
