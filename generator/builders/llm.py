@@ -12,8 +12,6 @@ canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
-from typing import cast
-
 from ..load.spec import Autoscaling, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
@@ -109,7 +107,7 @@ def router(release: Release) -> dict | None:
         group = routing_group(release)
         assert spec.rollout.ab is not None  # a variant is an A/B test's
         weights = {v.name: v.weight for v in spec.rollout.ab.variants}
-        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[cast(str, release.variant)]}
+        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[release.variant]}
         gateway = spec.rollout.ab.gateway
         ref = {"name": gateway.name}
         if gateway.namespace:
@@ -185,7 +183,9 @@ def llm_inference_service(release: Release) -> dict:
         pod["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
-    body["template"] = {"containers": [main_container(release)], **pod}
+    main = main_container(release)
+    if len(main) > 1 or pod:  # more than its name: else KServe's template alone
+        body["template"] = {"containers": [main], **pod}
     if is_multi_node(release):
         body["worker"] = {"containers": [main_container(release)], **pod}
     if llm is not None and llm.prefill is not None:
