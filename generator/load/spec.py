@@ -243,7 +243,8 @@ class Replicas(StrictModel):
 class Autoscaling(StrictModel):
     autoscalerClass: AutoscalerClass | None = Field(
         None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
-                                         "mode), kpa (Knative mode); omitted: KServe's default.")
+                                         "mode), kpa (Knative mode); omitted: KServe's default. serving: llm: hpa | "
+                                         "keda, what applies the Workload Variant Autoscaler's replicas.")
     metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus"] | None = Field(
         None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), or "
                           "prometheus (a query, class: keda).")
