@@ -25,9 +25,11 @@ def step(given) -> dict:
         out["name"] = given.name
     if given.model is not None:
         out["serviceName"] = given.model
+    elif given.url is not None:
+        out["serviceUrl"] = given.url
     else:
         out["nodeName"] = given.node
-    for field in ("data", "weight", "condition", "dependency"):
+    for field in ("data", "weight", "condition", "dependency", "mapPredictionsToInstances"):
         value = getattr(given, field)
         if value is not None:
             out[field] = value

@@ -1,17 +1,18 @@
 """serving: llm -> one KServe LLMInferenceService (serving.kserve.io/v1alpha2).
 
 Shaped like KServe's own samples (docs/samples/llmisvc in kserve v0.20):
-``model.uri`` and ``model.name``, a fixed ``replicas``, the main container
-(named ``main``: KServe merges it into its vLLM template by that name, and
-hands its ``args`` to ``vllm serve``), ``parallelism`` from ``workers``, and
-the router as the user wrote it. An A/B test makes each variant a member of
-one routing group (``router.route.group``/``weight``): KServe's documented way
-to run a canary of an LLM ("Canary Rollout for LLMInferenceService").
+``model.uri`` and ``model.name`` (and LoRA adapters), ``baseRefs``, a fixed
+``replicas`` or the Workload Variant Autoscaler's ``scaling``, the main
+container (named ``main``: KServe merges it into its vLLM template by that
+name, and hands its ``args`` to ``vllm serve``), ``parallelism`` from
+``workers``, a ``prefill`` pool, KV-cache offloading, tracing, and the router
+as the user wrote it. An A/B test makes each variant a member of one routing
+group (``router.route.group``/``weight``): KServe's documented way to run a
+canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
-from typing import cast
-
+from ..load.spec import Autoscaling, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
 
@@ -38,8 +39,14 @@ def model_name(release: Release) -> str:
 
 
 def routing_group(release: Release) -> str | None:
-    """The routing group of an A/B test's variants: the model's name."""
-    return release.model if release.variant is not None else None
+    """The routing group of an A/B test's variants (the model's name), or the one written in llm.router.route
+    (KServe's canary by hand: several models in one group)."""
+    if release.variant is not None:
+        return release.model
+    llm = release.spec.llm
+    route = llm.router.route if llm and llm.router else None
+    group = route.get("group") if route else None
+    return group if isinstance(group, str) else None
 
 
 def pod_labels(release: Release) -> dict[str, str]:
@@ -96,11 +103,11 @@ def router(release: Release) -> dict | None:
             value = getattr(given, part)
             if value is not None:
                 out[part] = dict(value)
-    group = routing_group(release)
-    if group is not None:
-        assert spec.rollout.ab is not None  # a routing group is an A/B test's
+    if release.variant is not None:
+        group = routing_group(release)
+        assert spec.rollout.ab is not None  # a variant is an A/B test's
         weights = {v.name: v.weight for v in spec.rollout.ab.variants}
-        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[cast(str, release.variant)]}
+        out["route"] = {**out.get("route", {}), "group": group, "weight": weights[release.variant]}
         gateway = spec.rollout.ab.gateway
         ref = {"name": gateway.name}
         if gateway.namespace:
@@ -109,11 +116,61 @@ def router(release: Release) -> dict | None:
     return out or None
 
 
+def scaling(replicas: Replicas, autoscaling: Autoscaling) -> dict:
+    """KServe's Workload Variant Autoscaler (spec.scaling): the replica range, and what applies its
+    replica counts, an HPA (class: hpa) or a KEDA ScaledObject (class: keda)."""
+    out: dict = {}
+    if replicas.min is not None:
+        out["minReplicas"] = replicas.min  # omitted: KServe's default of one
+    out["maxReplicas"] = replicas.max
+    wva: dict = {}
+    if autoscaling.variantCost is not None:
+        wva["variantCost"] = autoscaling.variantCost
+    if autoscaling.autoscalerClass == "hpa":
+        wva["hpa"] = {"behavior": autoscaling.behavior} if autoscaling.behavior is not None else {}
+    else:
+        wva["keda"] = dict(autoscaling.keda or {})
+    out["wva"] = wva
+    return out
+
+
+def replica_fields(replicas: Replicas, autoscaling: Autoscaling | None) -> dict:
+    """``replicas`` (min = max, spec checks) or ``scaling``; KServe refuses both at once."""
+    if autoscaling is not None:
+        return {"scaling": scaling(replicas, autoscaling)}
+    if replicas.min is not None:
+        return {"replicas": replicas.min}  # omitted: KServe's default of one
+    return {}
+
+
+def prefill(release: Release, labels: dict, pod: dict) -> dict:
+    """The prefill pool (prefill/decode disaggregation): its own replicas, container and the pod labels and
+    fields of the model's pods, so monitors and schedulers treat it as the model's."""
+    assert release.spec.llm is not None and release.spec.llm.prefill is not None  # asked only when set
+    given = release.spec.llm.prefill
+    out: dict = replica_fields(given.replicas, given.autoscaling)
+    out["labels"] = labels
+    if release.spec.annotations:
+        out["annotations"] = dict(sorted(release.spec.annotations.items()))
+    out["template"] = {"containers": [pods.container(given, name=MAIN_CONTAINER, image=given.image)], **pod}
+    return out
+
+
+def model(release: Release) -> dict:
+    out: dict = {"uri": release.spec.storageUri, "name": model_name(release)}
+    llm = release.spec.llm
+    if llm is not None and llm.lora is not None:
+        out["lora"] = llm.lora.model_dump(exclude_none=True)
+    return out
+
+
 def llm_inference_service(release: Release) -> dict:
     spec = release.spec
-    body: dict = {"model": {"uri": spec.storageUri, "name": model_name(release)}}
-    if spec.replicas.min is not None:
-        body["replicas"] = spec.replicas.min  # = max (spec checks); omitted: KServe's default of one
+    llm = spec.llm
+    body: dict = {"model": model(release)}
+    if llm is not None and llm.baseRefs:
+        body["baseRefs"] = [{"name": name} for name in llm.baseRefs]
+    body.update(replica_fields(spec.replicas, spec.autoscaling))
     labels = pod_labels(release)
     body["labels"] = dict(sorted(labels.items()))
     if spec.annotations:
@@ -126,9 +183,17 @@ def llm_inference_service(release: Release) -> dict:
         pod["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
-    body["template"] = {"containers": [main_container(release)], **pod}
+    main = main_container(release)
+    if len(main) > 1 or pod:  # more than its name: else KServe's template alone
+        body["template"] = {"containers": [main], **pod}
     if is_multi_node(release):
         body["worker"] = {"containers": [main_container(release)], **pod}
+    if llm is not None and llm.prefill is not None:
+        body["prefill"] = prefill(release, dict(sorted(labels.items())), pod)
+    if llm is not None and llm.kvCacheOffloading is not None:
+        body["kvCacheOffloading"] = llm.kvCacheOffloading.model_dump(exclude_none=True, exclude_defaults=True)
+    if llm is not None and llm.tracing is not None:
+        body["tracing"] = llm.tracing.model_dump(exclude_none=True)
     route = router(release)
     if route is not None:
         body["router"] = route

@@ -41,6 +41,8 @@ def local_model_cache(release: Release) -> dict:
                   "nodeGroups": list(cache.nodeGroups)}
     if cache.serviceAccountName:
         body["serviceAccountName"] = cache.serviceAccountName
+    if cache.storage is not None:
+        body["storage"] = cache.storage.model_dump(exclude_none=True, exclude_defaults=True)
     labels = {**meta.MANAGED_BY, meta.PREFIX + "model": release.model, meta.PREFIX + "cluster": release.cluster.name,
               meta.PREFIX + "environment": release.environment.name}
     metadata = meta.metadata(cache_name(release), labels, release.sources)

@@ -243,7 +243,8 @@ class Replicas(StrictModel):
 class Autoscaling(StrictModel):
     autoscalerClass: AutoscalerClass | None = Field(
         None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
-                                         "mode), kpa (Knative mode); omitted: KServe's default.")
+                                         "mode), kpa (Knative mode); omitted: KServe's default. serving: llm: hpa | "
+                                         "keda, what applies the Workload Variant Autoscaler's replicas.")
     metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus"] | None = Field(
         None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), or "
                           "prometheus (a query, class: keda).")
@@ -253,6 +254,16 @@ class Autoscaling(StrictModel):
     query: Text | None = Field(None, description="PromQL query KEDA scales on (metric: prometheus).")
     serverAddress: Text | None = Field(
         None, description="Prometheus server KEDA queries (metric: prometheus); omitted: KServe's default.")
+    # serving: llm only: KServe's Workload Variant Autoscaler (spec.scaling.wva), written as given.
+    variantCost: Annotated[str, _checked(re.compile(r"^\d+(\.\d+)?$"), "a decimal number as text, e.g. \"10.0\"")] \
+        | None = Field(None, description="serving: llm: the Workload Variant Autoscaler's cost of one replica "
+                                         "(scaling.wva.variantCost), e.g. \"10.0\"; omitted: KServe's default.")
+    behavior: dict[str, Any] | None = Field(
+        None, description="serving: llm with class: hpa: the HorizontalPodAutoscaler's behavior (scaleUp, "
+                          "scaleDown), as scaling.wva.hpa.behavior.")
+    keda: dict[str, Any] | None = Field(
+        None, description="serving: llm with class: keda: the ScaledObject settings of scaling.wva.keda "
+                          "(pollingInterval, cooldownPeriod, initialCooldownPeriod, idleReplicaCount, fallback).")
 
 
 class Canary(StrictModel):
@@ -374,14 +385,16 @@ class Probes(StrictModel):
     startup: Probe | None = Field(None, description="startupProbe: holds the others back until it succeeds.")
 
 
-def probe_problems(probes: Probes, where: tuple) -> list[SpecProblem]:
+def probe_problems(probes: Probes, where: tuple, merged: bool = False) -> list[SpecProblem]:
+    """``merged``: the probe is merged into a template's (serving: llm: KServe's vLLM template has the handler),
+    so it may give timings alone."""
     problems: list[SpecProblem] = []
     for kind in ("readiness", "liveness", "startup"):
         probe = getattr(probes, kind)
         if probe is None:
             continue
         handlers = [h for h in ("httpGet", "tcpSocket", "exec", "grpc") if getattr(probe, h) is not None]
-        if len(handlers) != 1:
+        if len(handlers) > 1 or (not handlers and not merged):
             problems.append(((*where, kind), "a probe needs exactly one of httpGet, tcpSocket, exec or grpc"
                              + (f" (not {' and '.join(handlers)})" if handlers else "")))
         if kind == "readiness" and probe.terminationGracePeriodSeconds is not None:
@@ -541,6 +554,12 @@ class Workers(StrictModel):
         None, description="serving: llm only: data-parallel ranks per node (parallelism.dataLocal).")
 
 
+class ModelCacheStorage(StrictModel):
+    key: Text | None = Field(None, description="Key of the storage-config Secret that holds the credentials.")
+    parameters: dict[str, str] = _empty(
+        dict, description="Storage parameters that override the key's, e.g. {type: s3, region: us-west-2}.")
+
+
 class ModelCache(StrictModel):
     size: Quantity = Field(description="Disk each node reserves for the model, e.g. 10Gi (LocalModelCache modelSize).")
     nodeGroups: Annotated[list[Name], Field(min_length=1)] = Field(
@@ -549,6 +568,9 @@ class ModelCache(StrictModel):
         None, description="Service account the download job runs as (its secrets hold the storage credentials).")
     name: Name | None = Field(
         None, description="Name of the LocalModelCache; default: the model's name and a digest of its URI.")
+    storage: ModelCacheStorage | None = Field(
+        None, description="Credentials of the download, from the storage-config Secret of KServe's download jobs' "
+                          "namespace: key and parameters (spec.storage).")
 
 
 class LLMRouter(StrictModel):
@@ -561,23 +583,87 @@ class LLMRouter(StrictModel):
         None, description="KServe's router.gateway; {} for the default Gateway, or refs to your own.")
 
 
+class LoraAdapter(StrictModel):
+    name: Text = Field(description="Name of the adapter: clients send it as the model of a request.")
+    uri: Text = Field(description="Where the adapter is: hf://, s3:// or pvc:// (as model.uri).")
+
+
+class Lora(StrictModel):
+    adapters: Annotated[list[LoraAdapter], Field(min_length=1)] = Field(
+        description="LoRA adapters served beside the base model (model.lora.adapters).")
+    maxRank: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Largest adapter rank vLLM accepts (--max-lora-rank); omitted: KServe's default.")
+    maxAdapters: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Adapters held in GPU memory at once (--max-loras); omitted: KServe's default.")
+    maxCpuAdapters: Annotated[Int, Field(ge=1)] | None = Field(
+        None, description="Adapters cached in CPU memory (--max-cpu-loras); omitted: KServe's default.")
+
+
+class Tracing(StrictModel):
+    exporter: Text | None = Field(None, description="OpenTelemetry exporter (spec.tracing.exporter).")
+    exporterEndpoint: Text | None = Field(None, description="Where traces go, e.g. http://otel-collector:4317.")
+    sampler: Text | None = Field(None, description="OpenTelemetry sampler, e.g. always_on or parentbased_traceidratio.")
+    samplerArg: Text | None = Field(None, description="The sampler's argument, e.g. 0.1.")
+
+
+class KVCacheOffloading(StrictModel):
+    cpu: Quantity = Field(description="CPU memory the KV cache spills into from the GPU, e.g. 10Gi.")
+    evictionPolicy: Literal["lru", "arc"] | None = Field(
+        None, description="lru | arc; omitted: KServe's default (lru).")
+    secondary: list[dict[str, Any]] = _empty(
+        list, description="Disk tiers below the CPU tier, as KServe writes them ({fileSystem: {emptyDir: {size}}}, "
+                          "{fileSystem: {pvc: {spec | ref}}}); validate checks them.")
+
+
+class Prefill(StrictModel):
+    """The prefill pool of a prefill/decode disaggregated LLM: its own pods, container and replica count."""
+
+    replicas: Replicas = Field(Replicas(), description="Prefill pods: min = max (prefill.replicas), or a range "
+                                                        "with autoscaling.")
+    autoscaling: Autoscaling | None = Field(
+        None, description="The prefill pool's Workload Variant Autoscaler (prefill.scaling), as the model's.")
+    image: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] | None = Field(
+        None, description="The prefill container's image; omitted: KServe's.")
+    command: list[str] = _empty(list, description="The prefill container's command.")
+    args: list[str] = _empty(list, description="The prefill container's args (KServe passes them to vllm serve).")
+    env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the prefill container.")
+    secretEnv: list[SecretEnv] = _empty(list, description="Environment variables from Secrets (references only).")
+    resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of the prefill container.")
+    probes: Probes = Field(Probes(), description="Probes of the prefill container.")
+
+
 class LLM(StrictModel):
     modelName: Text | None = Field(
         None, description="Model name clients send in requests (model.name); default: the Model's name.")
     router: LLMRouter | None = Field(
         None, description="How the LLM is exposed: scheduler, route and gateway; omitted: no router.")
+    baseRefs: list[SecretName] = _empty(
+        list, description="LLMInferenceServiceConfigs of the namespace merged under this spec, in order (spec.baseRefs).")
+    lora: Lora | None = Field(None, description="LoRA adapters served on top of the model (model.lora).")
+    prefill: Prefill | None = Field(
+        None, description="Prefill/decode disaggregation: a separate prefill pool (spec.prefill); the model's own "
+                          "pods decode.")
+    kvCacheOffloading: KVCacheOffloading | None = Field(
+        None, description="Spill the KV cache from GPU to CPU memory and disk tiers (spec.kvCacheOffloading).")
+    tracing: Tracing | None = Field(None, description="OpenTelemetry tracing of the LLM's requests (spec.tracing).")
 
 
 class GraphStep(StrictModel):
     model: Name | None = Field(None, description="A model of the same environment (serving: kserve) this step calls.")
     node: Name | None = Field(None, description="Another node of this graph this step hands over to.")
-    name: Name | None = Field(None, description="Name of the step, unique in its node (Ensemble results are keyed by it).")
+    url: Annotated[str, _checked(re.compile(r"^https?://\S+$"), "an http:// or https:// URL")] | None = Field(
+        None, description="A service outside this environment's models, by URL (serviceUrl).")
+    name: Text | None = Field(None, description="Name of the step, unique in its node (Ensemble results are keyed by it).")
     data: Text | None = Field(None, description="What the step receives: $request or $response.")
     weight: Annotated[int, Field(ge=0, le=100, strict=True)] | None = Field(
         None, description="Splitter: share of the requests in percent; a node's weights add up to 100.")
-    condition: Text | None = Field(None, description="Switch: a GJSON condition on the request.")
+    condition: Text | None = Field(
+        None, description="Switch: a GJSON condition on the request that picks this step; Sequence: on the previous "
+                          "response, the sequence stops here when it does not match.")
     dependency: Literal["Soft", "Hard"] | None = Field(
         None, description="Hard: the graph fails when this step fails; Soft (KServe's default): it goes on.")
+    mapPredictionsToInstances: bool | None = Field(
+        None, description="Sequence: pass the previous step's predictions on as this step's instances.")
 
 
 class GraphNode(StrictModel):
@@ -776,7 +862,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems.extend(_argocd_model_problems(spec))
     problems.extend(env_problems(spec.env, spec.secretEnv, ()))
     problems.extend(resources_problems(spec.resources, ("resources",)))
-    problems.extend(probe_problems(spec.probes, ("probes",)))
+    problems.extend(probe_problems(spec.probes, ("probes",), merged=spec.serving == "llm"))
     for name in ("transformer", "explainer"):
         component = getattr(spec, name)
         if component is not None:
@@ -844,8 +930,7 @@ def unread_fields(serving: str, format: str | None, metrics: bool) -> Mapping[st
     elif serving == "llm":
         unread.update({"runtime": "an LLMInferenceService has no ServingRuntime",
                        "protocol": "vLLM serves the OpenAI API",
-                       "port": "KServe's vLLM template listens on 8000",
-                       "autoscaling": "a fixed replica count, see replicas"})
+                       "port": "KServe's vLLM template listens on 8000"})
     elif serving == "graph":
         unread.update(dict.fromkeys(_GRAPH_ELSEWHERE, "its steps call other models, which say what they serve"))
         unread.update(dict.fromkeys(_GRAPH_CONTAINER, "KServe runs its own router container"))
@@ -948,6 +1033,12 @@ def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems: list[SpecProblem] = []
     if scaling is None:
         return problems
+    if spec.serving == "llm":
+        return problems  # KServe's Workload Variant Autoscaler: _llm_scaling_problems
+    for field in ("variantCost", "behavior", "keda"):
+        if _written(scaling, field):
+            problems.append((("autoscaling", field), "applies to serving: llm only (KServe's Workload Variant "
+                                                     "Autoscaler)"))
     knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
     cls, metric = scaling.autoscalerClass, scaling.metric
     where = ("autoscaling", "class")
@@ -1017,13 +1108,9 @@ def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
                            ("component", "the component builds its own objects")):
             if _written(spec, field):
                 problems.append(((field,), f"does not apply to serving: llm: {why}"))
-        if spec.replicas.min != spec.replicas.max:
-            problems.append((("replicas",), "serving: llm runs a fixed number of replicas (spec.replicas): set min "
-                                            "= max, or leave replicas out (KServe's default: 1); KServe autoscales "
-                                            "LLMs only through its Workload Variant Autoscaler, which gitops-gen "
-                                            "does not configure"))
-        if spec.autoscaling is not None:
-            problems.append((("autoscaling",), "does not apply to serving: llm (a fixed replica count, see replicas)"))
+        problems.extend(_llm_scaling_problems(spec.replicas, spec.autoscaling, ()))
+        if spec.llm is not None:
+            problems.extend(_llm_problems(spec.llm))
     if spec.workers is not None:
         problems.extend(_workers_problems(spec))
     if spec.modelCache is not None:
@@ -1032,6 +1119,60 @@ def _serving_kind_problems(spec: ModelSpec) -> list[SpecProblem]:
                                               "KServe's storage initializer (serving: kserve or llm)"))
         elif not spec.storageUri:
             problems.append((("modelCache",), "needs a storageUri: the cache holds what that URI points at"))
+    return problems
+
+
+def _llm_scaling_problems(replicas: Replicas, scaling: Autoscaling | None, where: tuple) -> list[SpecProblem]:
+    """An LLM's pods: a fixed count (spec.replicas), or KServe's Workload Variant Autoscaler between
+    replicas.min and max (spec.scaling, whose actuator is an HPA or KEDA); for the model or its prefill pool."""
+    if scaling is None:
+        if replicas.min != replicas.max:
+            return [((*where, "replicas"), "serving: llm runs a fixed number of replicas (spec.replicas): set min = "
+                                           "max, leave replicas out (KServe's default: 1), or add autoscaling (class: "
+                                           "hpa or keda: KServe's Workload Variant Autoscaler)")]
+        return []
+    problems: list[SpecProblem] = []
+    at = (*where, "autoscaling")
+    cls = scaling.autoscalerClass
+    if cls not in ("hpa", "keda"):
+        problems.append(((*at, "class"), ("required" if cls is None else f"{cls} does not apply")
+                         + " with serving: llm: hpa or keda, what applies the replicas KServe's Workload Variant "
+                           "Autoscaler asks for (scaling.wva.hpa or scaling.wva.keda)"))
+    for field in ("metric", "target", "query", "serverAddress"):
+        if _written(scaling, field):
+            problems.append(((*at, field), "does not apply to serving: llm: the Workload Variant Autoscaler picks "
+                                           "the replicas from vLLM's own metrics"))
+    if scaling.behavior is not None and cls != "hpa":
+        problems.append(((*at, "behavior"), "applies to class: hpa (the HorizontalPodAutoscaler's behavior)"))
+    if scaling.keda is not None and cls != "keda":
+        problems.append(((*at, "keda"), "applies to class: keda (the ScaledObject's settings)"))
+    if replicas.max is None:
+        problems.append(((*where, "replicas", "max"), "required with autoscaling for serving: llm "
+                                                      "(scaling.maxReplicas)"))
+    idle = (scaling.keda or {}).get("idleReplicaCount")
+    if idle is not None and cls == "keda":
+        if replicas.min is None:
+            problems.append(((*at, "keda", "idleReplicaCount"), "needs replicas.min (KServe requires "
+                                                                "minReplicas with idleReplicaCount)"))
+        elif isinstance(idle, int) and idle >= replicas.min:
+            problems.append(((*at, "keda", "idleReplicaCount"), f"must be less than replicas.min ({replicas.min})"))
+    return problems
+
+
+def _llm_problems(llm: LLM) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    names = [adapter.name for adapter in llm.lora.adapters] if llm.lora else []
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append((("llm", "lora", "adapters", i, "name"), f"adapter {name!r} is listed twice"))
+    if llm.prefill is not None:
+        prefill = llm.prefill
+        where: FieldPath = ("llm", "prefill")
+        problems.extend(_range_problems(prefill.replicas, (*where, "replicas")))
+        problems.extend(_llm_scaling_problems(prefill.replicas, prefill.autoscaling, where))
+        problems.extend(env_problems(prefill.env, prefill.secretEnv, where))
+        problems.extend(resources_problems(prefill.resources, (*where, "resources")))
+        problems.extend(probe_problems(prefill.probes, (*where, "probes"), merged=True))
     return problems
 
 
@@ -1084,9 +1225,9 @@ def _graph_problems(graph: Graph) -> list[SpecProblem]:
         where = ("graph", "nodes", node_name)
         names = []
         for i, step in enumerate(node.steps):
-            if (step.model is None) == (step.node is None):
-                problems.append(((*where, "steps", i), "give exactly one of model (a model to call) and node "
-                                                      "(a node of this graph)"))
+            if (step.model is not None) + (step.node is not None) + (step.url is not None) != 1:
+                problems.append(((*where, "steps", i), "give exactly one of model (a model to call), node "
+                                                      "(a node of this graph) and url (a service by URL)"))
             if step.node is not None and step.node not in graph.nodes:
                 problems.append(((*where, "steps", i, "node"), f"no node {step.node!r} in this graph"))
             if step.name is not None:
@@ -1095,8 +1236,11 @@ def _graph_problems(graph: Graph) -> list[SpecProblem]:
                 names.append(step.name)
             if step.weight is not None and node.routerType != "Splitter":
                 problems.append(((*where, "steps", i, "weight"), "applies to routerType: Splitter only"))
-            if step.condition is not None and node.routerType != "Switch":
-                problems.append(((*where, "steps", i, "condition"), "applies to routerType: Switch only"))
+            if step.condition is not None and node.routerType not in ("Switch", "Sequence"):
+                problems.append(((*where, "steps", i, "condition"), "applies to routerType: Switch and Sequence only"))
+            if step.mapPredictionsToInstances is not None and node.routerType != "Sequence":
+                problems.append(((*where, "steps", i, "mapPredictionsToInstances"),
+                                 "applies to routerType: Sequence only"))
         if node.routerType == "Splitter":
             missing = [i for i, step in enumerate(node.steps) if step.weight is None]
             for i in missing:
@@ -1197,7 +1341,7 @@ def _llm_rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.append((("llm", "router", "gateway"), "comes from rollout.ab.gateway in an A/B test (both "
                                                            "variants must attach to the same Gateway); leave it "
                                                            "out or {}"))
-    if router is not None and router.route is not None:
+    if rollout.strategy == "ab" and router is not None and router.route is not None:
         for key in ("group", "weight"):
             if key in router.route:
                 problems.append((("llm", "router", "route", key), "is set by rollout.strategy: ab (each variant's "
@@ -1521,6 +1665,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
     name
     for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
                 Monitoring, SecretEnv, Toleration, Patch, PatchTarget, JsonPatchOperation, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
+                ModelCacheStorage, LoraAdapter, Lora, Tracing, KVCacheOffloading, Prefill,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
                 FluxSourceRef)

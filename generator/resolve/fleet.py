@@ -265,7 +265,12 @@ def _unread_overrides(merged: Any, overrides: dict[str, Any]) -> frozenset[str]:
         return frozenset()  # validation reports it
     metrics = isinstance(monitoring, dict) and monitoring.get("metrics") is True
     unread = unread_fields(serving, format if isinstance(format, str) else None, metrics)
-    return frozenset(key for key in overrides if key in unread)
+    skipped = frozenset(key for key in overrides if key in unread)
+    if serving == "llm" and "autoscaling" in overrides:
+        # An environment's autoscaling is a metric and a target for its InferenceServices and Deployments; an LLM
+        # scales through KServe's Workload Variant Autoscaler, set on the model (or under models.<name>).
+        skipped |= {"autoscaling"}
+    return skipped
 
 
 class _Origins:
