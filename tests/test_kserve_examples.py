@@ -53,6 +53,10 @@ NOT_REPRODUCED = {
     "model-serving/predictive-inference/transformers/collocation/collocation.md:88":
         "a container named 'transformer-container ' (with a trailing space), not a valid container name",
     "model-serving/storage/providers/git.md:27": "a fragment: no name and no model, only the env to add",
+    "model-serving/predictive-inference/rollout-strategies/rollout-strategy-standard.md:29":
+        "transformer.custom.container, not a field of the v0.20 CRD (a transformer lists containers), and pod "
+        "counts written as text (\"0\"), which Kubernetes refuses in the Deployment KServe makes; its "
+        "predictor's deploymentStrategy is tested from the same page's :164",
     "developer-guide/contribution.md:360 and :370": "fragments of the style guide: apiVersion and kind only",
     "model-serving/predictive-inference/kafka/kafka.md:310": "a KafkaSource's sink, not an InferenceService",
 }
@@ -2525,6 +2529,122 @@ spec:
         name: sklearn
       storageUri: gs://kfserving-examples/models/sklearn/1.0/model
 """)
+
+# model-serving/predictive-inference/frameworks/autogluon/autogluon.md:51
+example("autogluon-v2", {
+    "format": "autogluon", "protocol": "v2", "runtime": "kserve-autogluonserver", "storageUri": "gs://your-bucket/autogluon-model/",
+    "resources": {"requests": {"cpu": "100m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "2Gi"}}}, """
+apiVersion: "serving.kserve.io/v1beta1"
+kind: "InferenceService"
+metadata:
+  name: "autogluon-titanic"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: autogluon
+      protocolVersion: v2
+      runtime: kserve-autogluonserver
+      storageUri: "gs://your-bucket/autogluon-model/"
+      resources:
+        requests:
+          cpu: "100m"
+          memory: "1Gi"
+        limits:
+          cpu: "1"
+          memory: "2Gi"
+""")
+# model-serving/predictive-inference/frameworks/autogluon/autogluon.md:75
+example("autogluon-timeseries", {
+    "format": "autogluon", "runtime": "kserve-autogluonserver",
+    "storageUri": "gs://your-bucket/path/to/timeseries-predictor-save/",
+    "resources": {"requests": {"cpu": "100m", "memory": "2Gi"}, "limits": {"cpu": "2", "memory": "4Gi"}}}, """
+apiVersion: "serving.kserve.io/v1beta1"
+kind: "InferenceService"
+metadata:
+  name: "autogluon-ts-forecast"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: autogluon
+      runtime: kserve-autogluonserver
+      storageUri: "gs://your-bucket/path/to/timeseries-predictor-save/"
+      resources:
+        requests:
+          cpu: "100m"
+          memory: "2Gi"
+        limits:
+          cpu: "2"
+          memory: "4Gi"
+""")
+# model-serving/storage/multiple-storage-uris.md:59
+example("multiple-storage-uris", {
+    "format": "huggingface",
+    "storageUris": [{"uri": "s3://bucket/base-model", "mountPath": "/mnt/models/base"}, {"uri": "s3://bucket/adapters"}]}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: multi-storage-example
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: huggingface
+    storageUris:
+      - uri: s3://bucket/base-model
+        mountPath: /mnt/models/base
+      - uri: s3://bucket/adapters
+        # Downloads to /mnt/models (default)
+""")
+
+# model-serving/predictive-inference/rollout-strategies/rollout-strategy-standard.md:164 and :191, with each
+# count of pods written as a number: the pages write "0" as text, which Kubernetes reads as a malformed
+# percentage, refusing the Deployment KServe makes from it (apps/v1 validation: an int, or a string "N%").
+# gitops-gen writes a count given as text as the number. (The page's first example, :29, also gives its
+# transformer a `custom:` field the v0.20 CRD does not have; its predictor's strategy is the one at :164.)
+example("rollout-availability", {**MY_BUCKET_SKLEARN, "deploymentStrategy": {
+    "type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "0", "maxSurge": "100%"}}}, edited("""
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: availability-mode-model
+  annotations:
+    serving.kserve.io/deploymentMode: "Standard"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: "s3://my-bucket/model"
+    # Availability mode: maxUnavailable = 0, maxSurge = desired value
+    deploymentStrategy:
+      type: RollingUpdate
+      rollingUpdate:
+        maxUnavailable: "0"    # No pods unavailable during rollout
+        maxSurge: "100%"       # Can double the pods during rollout
+""", 'maxUnavailable: "0"', "maxUnavailable: 0"))
+example("rollout-resource-aware", {**MY_BUCKET_SKLEARN, "deploymentStrategy": {
+    "type": "RollingUpdate", "rollingUpdate": {"maxSurge": "0", "maxUnavailable": "25%"}}}, edited("""
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: resource-aware-model
+  annotations:
+    serving.kserve.io/deploymentMode: "Standard"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: "s3://my-bucket/model"
+    # ResourceAware mode: maxSurge = 0, maxUnavailable = desired value
+    deploymentStrategy:
+      type: RollingUpdate
+      rollingUpdate:
+        maxSurge: "0"          # No extra pods during rollout
+        maxUnavailable: "25%"  # Up to 25% of pods can be unavailable
+""", 'maxSurge: "0"', "maxSurge: 0"))
 
 
 @pytest.mark.parametrize("spec, metadata, official", EXAMPLES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..load.runtimes import grpc_port
-from ..load.spec import Autoscaling, Batcher, Component, Logger, ModelSpec, Replicas
+from ..load.spec import Autoscaling, Batcher, Component, DeploymentStrategy, Logger, ModelSpec, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
@@ -50,6 +50,8 @@ def inference_service(release: Release) -> dict:
         predictor["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         predictor["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    if spec.storageUris is not None:
+        predictor["storageUris"] = [entry.model_dump(exclude_none=True) for entry in spec.storageUris]
     if spec.format == "custom":
         # A custom predictor: KServe runs our image as its serving container.
         predictor["containers"] = [pods.container(spec, name=CONTAINER_NAME, image=spec.image,
@@ -150,15 +152,16 @@ def _keda_metric(scaling: Autoscaling) -> dict:
 
 
 def extension_fields(spec: ModelSpec | Component) -> dict:
-    """containerConcurrency, timeout, logger and batcher of a component (KServe's ComponentExtensionSpec),
-    as written: each only when given, and within logger and batcher only the keys given."""
+    """containerConcurrency, timeout, logger, batcher and deploymentStrategy of a component (KServe's
+    ComponentExtensionSpec), as written: each only when given, and within them only the keys given."""
     out: dict = {}
     if spec.containerConcurrency is not None:
         out["containerConcurrency"] = spec.containerConcurrency
     if spec.timeout is not None:
         out["timeout"] = spec.timeout
-    block: Logger | Batcher | None
-    for name, block in (("logger", spec.logger), ("batcher", spec.batcher)):
+    block: Logger | Batcher | DeploymentStrategy | None
+    for name, block in (("logger", spec.logger), ("batcher", spec.batcher),
+                        ("deploymentStrategy", spec.deploymentStrategy)):
         if block is not None:
             out[name] = block.model_dump(exclude_none=True)
     return out
