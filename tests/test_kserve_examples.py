@@ -2646,6 +2646,92 @@ spec:
         maxUnavailable: "25%"  # Up to 25% of pods can be unavailable
 """, 'maxSurge: "0"', "maxSurge: 0"))
 
+# model-serving/predictive-inference/transformers/collocation/collocation.md:39 (transformer.collocated)
+example("transformer-collocation", {
+    "format": "pytorch", "storageUri": "gs://kfserving-examples/models/torchserve/image_classifier/v1",
+    "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}},
+    "transformer": {"collocated": True, "image": "kserve/image-transformer:latest", "port": 8080,
+                    "args": ["--model_name=mnist", "--predictor_protocol=v1", "--http_port=8080", "--grpc_port=8081",
+                             "--predictor_host=localhost:8085", "--enable_predictor_health_check"],
+                    "probes": {"readiness": {"httpGet": {"path": "/v1/models/mnist", "port": 8080},
+                                             "initialDelaySeconds": 5, "periodSeconds": 10}},
+                    "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}}}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: "transformer-collocation"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: "pytorch"
+      storageUri: "gs://kfserving-examples/models/torchserve/image_classifier/v1"
+      resources:
+        requests:
+          cpu: 100m
+          memory: 256Mi
+        limits:
+          cpu: 1
+          memory: 1Gi
+    containers:
+      - name: "transformer-container"    # Do not change the container name
+        image: "kserve/image-transformer:latest"
+        args:
+          - --model_name=mnist
+          - --predictor_protocol=v1
+          - --http_port=8080
+          - --grpc_port=8081
+          - "--predictor_host=localhost:8085"      # predictor listening port
+          - "--enable_predictor_health_check"      # transformer checks for predictor health before marking itself as ready
+        ports:
+          - containerPort: 8080
+            protocol: TCP
+        readinessProbe:
+          httpGet:
+            path: /v1/models/mnist
+            port: 8080
+          initialDelaySeconds: 5
+          periodSeconds: 10
+        resources:
+          requests:
+            cpu: 100m
+            memory: 256Mi
+          limits:
+            cpu: 1
+            memory: 1Gi
+""")
+# model-serving/predictive-inference/transformers/collocation/collocation.md:348 (the label as a Model label)
+example("transformer-collocation-runtime", {
+    "format": "pytorch", "storageUri": "gs://kfserving-examples/models/torchserve/image_classifier/v1",
+    "runtime": "pytorch-collocation",
+    "transformer": {"collocated": True, "image": "kserve/image-transformer:latest",
+                    "resources": {"requests": {"cpu": "200m", "memory": "512Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}}}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: transformer-collocation-runtime
+  labels:
+    modelName: mnist
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: pytorch
+      storageUri: gs://kfserving-examples/models/torchserve/image_classifier/v1
+      #  highlight-next-line
+      runtime: "pytorch-collocation"
+    containers:
+      - name: "transformer-container"    # Do not change the container name
+        image: kserve/image-transformer:latest
+        resources:                         # You can override the serving runtime values
+          requests:
+            cpu: 200m
+            memory: 512Mi
+          limits:
+            cpu: 1
+            memory: 1Gi
+""", metadata={"labels": {"modelName": "mnist"}})
+
 
 @pytest.mark.parametrize("spec, metadata, official", EXAMPLES)
 def test_documentation_example_is_written_field_for_field(tmp_path, spec, metadata, official):
@@ -2662,3 +2748,4 @@ def test_documentation_example_is_written_field_for_field(tmp_path, spec, metada
     added = {k: v for k, v in isvc["metadata"]["annotations"].items() if k not in theirs}
     assert set(added) <= OURS
     assert {k: v for k, v in isvc["metadata"]["annotations"].items() if k in theirs} == theirs
+    assert official["metadata"].get("labels", {}).items() <= isvc["metadata"]["labels"].items()

@@ -169,6 +169,16 @@ def test_resources_merge_per_environment(tmp_path):
      "/mnt/models/base and /mnt/models/adapters"),
     ({"format": "huggingface", "storageUris": [{"uri": "s3://b/base", "mountPath": "/mnt/../etc"}]},
      "spec.storageUris[0].mountPath: '/mnt/../etc' is not an absolute path without '..', e.g. /mnt/models/base"),
+    ({**SKLEARN, "explainer": {"image": "e:1", "collocated": True}},
+     "spec.explainer.collocated: applies to a transformer only (KServe runs an explainer in pods of its own)"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "port": 8080}},
+     "spec.transformer.port: applies to a collocated transformer (collocated: true); in pods of its own, a "
+     "transformer listens on KServe's port"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "collocated": True, "replicas": {"min": 2}}},
+     "spec.transformer.replicas: a collocated transformer runs in the predictor's pod: set it on the predictor"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "collocated": True, "env": {"STORAGE_URI": "gs://t"}}},
+     "spec.transformer.env.STORAGE_URI: KServe refuses it in a collocated transformer: the predictor's storageUri "
+     "is downloaded for the pod"),
     ({**CUSTOM, "storageUris": [{"uri": "s3://b/base"}]},
      "spec.storageUris: not used with serving: deployment (KServe's storage initializer: applies to serving: "
      "kserve, not serving: deployment)"),
@@ -267,3 +277,12 @@ def test_storage_uris_replace_storage_uri_and_keep_kserves_default_mount_path(tm
     assert predictor["storageUris"] == [{"uri": "s3://b/base", "mountPath": "/mnt/models/base"},
                                         {"uri": "s3://b/adapters"}]
     assert "storageUri" not in predictor["model"]
+
+
+def test_a_collocated_transformer_is_a_container_of_the_custom_predictors_pod(tmp_path):
+    spec = objects_of(tmp_path, {"format": "custom", "image": "pytorch/torchserve:0.9.0-cpu", "transformer": {
+        "collocated": True, "image": "kserve/image-transformer:latest", "port": 8080}})["InferenceService"]["spec"]
+    assert spec == {"predictor": {"containers": [
+        {"name": "kserve-container", "image": "pytorch/torchserve:0.9.0-cpu"},
+        {"name": "transformer-container", "image": "kserve/image-transformer:latest",
+         "ports": [{"containerPort": 8080, "protocol": "TCP"}]}]}}

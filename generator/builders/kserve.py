@@ -24,6 +24,8 @@ PREDICTOR_SUFFIX = "-predictor"
 PREDICTOR_PORT = 80
 # KServe names the serving container of every component so; custom containers must use it too.
 CONTAINER_NAME = "kserve-container"
+# ... and a transformer that runs in the predictor's pod so (KServe's TransformerContainerName).
+COLLOCATED_TRANSFORMER = "transformer-container"
 # Port names KServe and its network layer read as gRPC: Knative routes HTTP/2 cleartext only to a
 # port named h2c; in Standard mode the Service port takes the container port's name (<protocol>[-suffix]).
 GRPC_PORT_NAMES = {"Knative": "h2c", "Standard": "grpc-port"}
@@ -66,7 +68,12 @@ def inference_service(release: Release) -> dict:
     out_spec: dict = {"predictor": predictor}
     for name in ("transformer", "explainer"):
         component: Component | None = getattr(spec, name)
-        if component is not None:
+        if component is None:
+            continue
+        if component.collocated:
+            # In the predictor's pod, beside its model (or custom container), under the name KServe looks for.
+            predictor.setdefault("containers", []).append(collocated_container(component))
+        else:
             out_spec[name] = component_fields(component)
     return {
         "apiVersion": API_VERSION,
@@ -174,6 +181,11 @@ def component_fields(component: Component) -> dict:
     out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
     return out
+
+
+def collocated_container(component: Component) -> dict:
+    ports = None if component.port is None else [{"containerPort": component.port, "protocol": "TCP"}]
+    return pods.container(component, name=COLLOCATED_TRANSFORMER, image=component.image, ports=ports)
 
 
 def _annotations(spec: ModelSpec) -> dict:

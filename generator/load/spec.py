@@ -638,6 +638,11 @@ class Component(StrictModel):
     deploymentStrategy: DeploymentStrategy | None = Field(
         None, description="deploymentMode: Standard: how its Deployment rolls out (type, rollingUpdate); "
                           "omitted: KServe's default.")
+    collocated: bool = Field(
+        False, description="transformer only: run in the predictor's pod, as its container transformer-container, "
+                           "instead of in pods of its own.")
+    port: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
+        None, description="collocated transformer only: the port it listens on (the pod's serving port).")
 
 
 class Workers(StrictModel):
@@ -976,6 +981,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     for name in ("transformer", "explainer"):
         component = getattr(spec, name)
         if component is not None:
+            problems.extend(_component_problems(component, name))
             if component.deploymentStrategy is not None:
                 problems.extend(strategy_problems(component.deploymentStrategy, (name, "deploymentStrategy"),
                                                   spec.deploymentMode))
@@ -1287,6 +1293,37 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
         problems.extend(env_problems(prefill.env, prefill.secretEnv, where))
         problems.extend(resources_problems(prefill.resources, (*where, "resources")))
         problems.extend(probe_problems(prefill.probes, (*where, "probes"), merged=True))
+    return problems
+
+
+# What a collocated transformer cannot have: it is a container of the predictor's pod, which has these.
+_COLLOCATED_UNREAD = ("replicas", "containerConcurrency", "timeout", "logger", "batcher", "deploymentStrategy")
+# KServe's collocation: the predictor's storage initializer serves the pod; this variable in the
+# transformer's container is refused (validateCollocationStorageURI).
+_STORAGE_URI_VARIABLE = "STORAGE_URI"
+
+
+def _component_problems(component: Component, name: str) -> list[SpecProblem]:
+    """collocated and port, checked only when written."""
+    written = component.model_fields_set
+    if "collocated" not in written and "port" not in written:
+        return []
+    problems: list[SpecProblem] = []
+    if name != "transformer" and "collocated" in written:
+        problems.append(((name, "collocated"), "applies to a transformer only (KServe runs an explainer in pods of "
+                                               "its own)"))
+    elif not component.collocated:
+        if "port" in written:
+            problems.append(((name, "port"), "applies to a collocated transformer (collocated: true); in pods of "
+                                             "its own, a transformer listens on KServe's port"))
+        return problems
+    for field in _COLLOCATED_UNREAD:
+        if field in written:
+            problems.append(((name, field), "a collocated transformer runs in the predictor's pod: set it on the "
+                                            "predictor"))
+    if _STORAGE_URI_VARIABLE in component.env:
+        problems.append(((name, "env", _STORAGE_URI_VARIABLE), "KServe refuses it in a collocated transformer: the "
+                                                               "predictor's storageUri is downloaded for the pod"))
     return problems
 
 
