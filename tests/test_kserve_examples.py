@@ -61,6 +61,21 @@ NOT_REPRODUCED = {
     "model-serving/predictive-inference/kafka/kafka.md:310": "a KafkaSource's sink, not an InferenceService",
 }
 
+# Valid v0.20 InferenceServices the spec cannot write yet, and the field each needs: open work.
+NOT_YET_EXPRESSIBLE = {
+    "model-serving/predictive-inference/autoscaling/keda-autoscaler.md:187":
+        "KEDA's Prometheus authentication (external.metric.authModes, external.authenticationRef)",
+    "model-serving/predictive-inference/autoscaling/keda-autoscaler.md:367, "
+    "model-serving/generative-inference/autoscaling/autoscaling.md:234, reference/integrations.md:298":
+        "KEDA's OpenTelemetry metrics (autoScaling.metrics of type PodMetric, backend opentelemetry)",
+    "model-serving/generative-inference/kvcache-offloading/kvcache-offloading.md:198":
+        "predictor.volumes and the model container's volumeMounts",
+    "model-serving/predictive-inference/autoscaling/kpa-autoscaler.md:396":
+        "a transformer's own scaleMetric and scaleTarget",
+    "model-serving/predictive-inference/rollout-strategies/canary-example.md:154":
+        "canaryTrafficPercent: 0 (every request to the previous revision); rollout.canary.steps start at 1",
+}
+
 EXAMPLES = []
 
 
@@ -475,7 +490,7 @@ spec:
           requests: {cpu: 0.1, memory: 1Gi}
           limits: {cpu: 1, memory: 4Gi}
 """)
-# model-serving/predictive-inference/transformers/custom-transformer/custom-transformer.md (the gRPC
+# model-serving/predictive-inference/transformers/custom-transformer/custom-transformer.md:282 (the gRPC
 # transformer in front of Triton): pytorch on a pinned Triton, its gRPC port, a transformer container.
 example("transformer-grpc", {
     "format": "pytorch", "storageUri": "gs://kfserving-examples/models/torchscript", "runtime": "kserve-tritonserver",
