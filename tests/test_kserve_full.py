@@ -141,7 +141,47 @@ def test_resources_merge_per_environment(tmp_path):
      "spec.autoscaling: a HorizontalPodAutoscaler needs a maximum: set replicas.max"),
     ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
      "spec.annotations[\"serving.kserve.io/deploymentMode\"]: set by gitops-gen from deploymentMode: write that field"),
-    ({"format": "huggingface"}, "spec.storageUri: required for serving: kserve (or args naming --model_id)"),
+    ({"format": "huggingface"},
+     "spec.storageUri: required for serving: kserve (or storageUris, or args naming --model_id)"),
+    ({**SKLEARN, "deploymentMode": "Knative", "deploymentStrategy": {"type": "Recreate"}},
+     "spec.deploymentStrategy: applies to deploymentMode: Standard only: KServe refuses it in Knative mode, where "
+     "Knative rolls out revisions itself"),
+    ({**SKLEARN, "deploymentMode": "Knative", "transformer": {"image": "t:1", "deploymentStrategy": {"type": "Recreate"}}},
+     "spec.transformer.deploymentStrategy: applies to deploymentMode: Standard only: KServe refuses it in Knative "
+     "mode, where Knative rolls out revisions itself"),
+    ({**SKLEARN, "deploymentStrategy": {"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}},
+     "spec.deploymentStrategy.rollingUpdate: does not apply to type: Recreate (it stops every pod first)"),
+    ({**SKLEARN, "deploymentStrategy": {"rollingUpdate": {"maxSurge": "0%", "maxUnavailable": "0"}}},
+     "spec.deploymentStrategy.rollingUpdate.maxUnavailable: maxSurge and maxUnavailable cannot both be 0: the "
+     "rollout could never replace a pod"),
+    ({**SKLEARN, "explainer": {"image": "e:1", "deploymentStrategy": {"rollingUpdate": {"maxUnavailable": "150%"}}}},
+     "spec.explainer.deploymentStrategy.rollingUpdate.maxUnavailable: 150% is more than 100%"),
+    ({**SKLEARN, "deploymentStrategy": {"rollingUpdate": {"maxSurge": "one"}}},
+     "spec.deploymentStrategy.rollingUpdate.maxSurge: 'one' is not a number of pods or a percentage such as \"25%\""),
+    ({**CUSTOM, "deploymentStrategy": {"type": "Recreate"}},
+     "spec.deploymentStrategy: not used with serving: deployment (the KServe predictor's Deployment strategy: "
+     "applies to serving: kserve, not serving: deployment)"),
+    ({**SKLEARN, "storageUris": [{"uri": "s3://b/base"}]},
+     "spec.storageUris: KServe refuses storageUri and storageUris together: give one"),
+    ({"format": "huggingface", "storageUris": [{"uri": "s3://b/base", "mountPath": "/base"},
+                                               {"uri": "s3://b/adapters", "mountPath": "/adapters"}]},
+     "spec.storageUris: KServe needs the mountPaths (other than pvc://) under one directory other than /, e.g. "
+     "/mnt/models/base and /mnt/models/adapters"),
+    ({"format": "huggingface", "storageUris": [{"uri": "s3://b/base", "mountPath": "/mnt/../etc"}]},
+     "spec.storageUris[0].mountPath: '/mnt/../etc' is not an absolute path without '..', e.g. /mnt/models/base"),
+    ({**SKLEARN, "explainer": {"image": "e:1", "collocated": True}},
+     "spec.explainer.collocated: applies to a transformer only (KServe runs an explainer in pods of its own)"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "port": 8080}},
+     "spec.transformer.port: applies to a collocated transformer (collocated: true); in pods of its own, a "
+     "transformer listens on KServe's port"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "collocated": True, "replicas": {"min": 2}}},
+     "spec.transformer.replicas: a collocated transformer runs in the predictor's pod: set it on the predictor"),
+    ({**SKLEARN, "transformer": {"image": "t:1", "collocated": True, "env": {"STORAGE_URI": "gs://t"}}},
+     "spec.transformer.env.STORAGE_URI: KServe refuses it in a collocated transformer: the predictor's storageUri "
+     "is downloaded for the pod"),
+    ({**CUSTOM, "storageUris": [{"uri": "s3://b/base"}]},
+     "spec.storageUris: not used with serving: deployment (KServe's storage initializer: applies to serving: "
+     "kserve, not serving: deployment)"),
     ({**CUSTOM, "logger": {"mode": "all"}},
      "spec.logger: not used with serving: deployment (KServe's request logger: applies to serving: kserve, not "
      "serving: deployment)"),
@@ -208,3 +248,41 @@ def test_logger_batcher_timeout_and_concurrency_are_written_as_given_and_merge_p
     assert spec["explainer"] == {"timeout": 120, "batcher": {"timeout": 30},
                                  "containers": [{"name": "kserve-container", "image": "e:1"}]}
 
+
+
+# --- deploymentStrategy and storageUris --------------------------------------------------------------------
+
+
+def test_deployment_strategy_reaches_the_predictor_transformer_and_explainer(tmp_path):
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}}
+    spec = objects_of(tmp_path, {**SKLEARN, "deploymentStrategy": strategy,
+                                 "transformer": {"image": "t:1", "deploymentStrategy": {"type": "Recreate"}},
+                                 "explainer": {"image": "e:1"}})["InferenceService"]["spec"]
+    assert spec["predictor"]["deploymentStrategy"] == strategy
+    assert spec["transformer"]["deploymentStrategy"] == {"type": "Recreate"}
+    assert "deploymentStrategy" not in spec["explainer"]
+
+
+def test_a_pod_count_written_as_text_is_written_as_a_number(tmp_path):
+    # Kubernetes reads the text "0" as a malformed percentage and refuses the Deployment KServe makes from it.
+    predictor = objects_of(tmp_path, {**SKLEARN, "deploymentStrategy": {"rollingUpdate": {
+        "maxSurge": "1", "maxUnavailable": "0"}}})["InferenceService"]["spec"]["predictor"]
+    assert predictor["deploymentStrategy"] == {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+
+
+def test_storage_uris_replace_storage_uri_and_keep_kserves_default_mount_path(tmp_path):
+    predictor = objects_of(tmp_path, {"format": "huggingface", "storageUris": [
+        {"uri": "s3://b/base", "mountPath": "/mnt/models/base"}, {"uri": "s3://b/adapters"}]})[
+        "InferenceService"]["spec"]["predictor"]
+    assert predictor["storageUris"] == [{"uri": "s3://b/base", "mountPath": "/mnt/models/base"},
+                                        {"uri": "s3://b/adapters"}]
+    assert "storageUri" not in predictor["model"]
+
+
+def test_a_collocated_transformer_is_a_container_of_the_custom_predictors_pod(tmp_path):
+    spec = objects_of(tmp_path, {"format": "custom", "image": "pytorch/torchserve:0.9.0-cpu", "transformer": {
+        "collocated": True, "image": "kserve/image-transformer:latest", "port": 8080}})["InferenceService"]["spec"]
+    assert spec == {"predictor": {"containers": [
+        {"name": "kserve-container", "image": "pytorch/torchserve:0.9.0-cpu"},
+        {"name": "transformer-container", "image": "kserve/image-transformer:latest",
+         "ports": [{"containerPort": 8080, "protocol": "TCP"}]}]}}

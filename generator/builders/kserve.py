@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..load.runtimes import grpc_port
-from ..load.spec import Autoscaling, Batcher, Component, Logger, ModelSpec, Replicas
+from ..load.spec import Autoscaling, Batcher, Component, DeploymentStrategy, Logger, ModelSpec, Replicas
 from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
@@ -24,6 +24,8 @@ PREDICTOR_SUFFIX = "-predictor"
 PREDICTOR_PORT = 80
 # KServe names the serving container of every component so; custom containers must use it too.
 CONTAINER_NAME = "kserve-container"
+# ... and a transformer that runs in the predictor's pod so (KServe's TransformerContainerName).
+COLLOCATED_TRANSFORMER = "transformer-container"
 # Port names KServe and its network layer read as gRPC: Knative routes HTTP/2 cleartext only to a
 # port named h2c; in Standard mode the Service port takes the container port's name (<protocol>[-suffix]).
 GRPC_PORT_NAMES = {"Knative": "h2c", "Standard": "grpc-port"}
@@ -50,6 +52,8 @@ def inference_service(release: Release) -> dict:
         predictor["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         predictor["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    if spec.storageUris is not None:
+        predictor["storageUris"] = [entry.model_dump(exclude_none=True) for entry in spec.storageUris]
     if spec.format == "custom":
         # A custom predictor: KServe runs our image as its serving container.
         predictor["containers"] = [pods.container(spec, name=CONTAINER_NAME, image=spec.image,
@@ -64,7 +68,12 @@ def inference_service(release: Release) -> dict:
     out_spec: dict = {"predictor": predictor}
     for name in ("transformer", "explainer"):
         component: Component | None = getattr(spec, name)
-        if component is not None:
+        if component is None:
+            continue
+        if component.collocated:
+            # In the predictor's pod, beside its model (or custom container), under the name KServe looks for.
+            predictor.setdefault("containers", []).append(collocated_container(component))
+        else:
             out_spec[name] = component_fields(component)
     return {
         "apiVersion": API_VERSION,
@@ -150,15 +159,16 @@ def _keda_metric(scaling: Autoscaling) -> dict:
 
 
 def extension_fields(spec: ModelSpec | Component) -> dict:
-    """containerConcurrency, timeout, logger and batcher of a component (KServe's ComponentExtensionSpec),
-    as written: each only when given, and within logger and batcher only the keys given."""
+    """containerConcurrency, timeout, logger, batcher and deploymentStrategy of a component (KServe's
+    ComponentExtensionSpec), as written: each only when given, and within them only the keys given."""
     out: dict = {}
     if spec.containerConcurrency is not None:
         out["containerConcurrency"] = spec.containerConcurrency
     if spec.timeout is not None:
         out["timeout"] = spec.timeout
-    block: Logger | Batcher | None
-    for name, block in (("logger", spec.logger), ("batcher", spec.batcher)):
+    block: Logger | Batcher | DeploymentStrategy | None
+    for name, block in (("logger", spec.logger), ("batcher", spec.batcher),
+                        ("deploymentStrategy", spec.deploymentStrategy)):
         if block is not None:
             out[name] = block.model_dump(exclude_none=True)
     return out
@@ -171,6 +181,11 @@ def component_fields(component: Component) -> dict:
     out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
     return out
+
+
+def collocated_container(component: Component) -> dict:
+    ports = None if component.port is None else [{"containerPort": component.port, "protocol": "TCP"}]
+    return pods.container(component, name=COLLOCATED_TRANSFORMER, image=component.image, ports=ports)
 
 
 def _annotations(spec: ModelSpec) -> dict:

@@ -96,6 +96,7 @@ _KSERVE_RUNTIMES = {
     "kserve-pmmlserver": KSERVE_PYTHON,
     "kserve-paddleserver": KSERVE_PYTHON,
     "kserve-tritonserver": TRITON,
+    "kserve-autogluonserver": KSERVE_PYTHON,
 }
 # The runtime KServe picks for a format and protocol when none is pinned: the autoSelect
 # runtime of highest priority among those speaking the protocol (config/runtimes in KServe
@@ -108,6 +109,7 @@ _PICKED_RUNTIMES: dict[str, dict[str, str]] = {
     "pmml": {"v1": "kserve-pmmlserver", "v2": "kserve-pmmlserver"},
     "paddle": {"v1": "kserve-paddleserver", "v2": "kserve-paddleserver"},
     "mlflow": {"v2": "kserve-mlserver"},
+    "autogluon": {"v1": "kserve-autogluonserver", "v2": "kserve-autogluonserver"},
     "tensorflow": {"v1": "kserve-tensorflow-serving", "grpc-v1": "kserve-tensorflow-serving",
                    "v2": "kserve-tritonserver", "grpc-v2": "kserve-tritonserver"},
     "onnx": {"v1": "kserve-openvino", "v2": "kserve-tritonserver", "grpc-v2": "kserve-tritonserver"},
@@ -119,7 +121,7 @@ _GRPC_PORTS = {
     "kserve-sklearnserver": 8081, "kserve-xgbserver": 8081, "kserve-lgbserver": 8081,
     "kserve-huggingfaceserver": 8081, "kserve-pmmlserver": 8081, "kserve-paddleserver": 8081,
     "kserve-tritonserver": 9000, "kserve-tensorflow-serving": 9000, "kserve-openvino": 9000,
-    "kserve-torchserve": 7070,
+    "kserve-torchserve": 7070, "kserve-autogluonserver": 8081,
 }
 DEFAULT_GRPC_PORT = 8081  # KServe's Python model server's --grpc_port
 

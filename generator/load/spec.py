@@ -158,7 +158,7 @@ class StrictModel(BaseModel):
 
 Format = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface", "pmml", "paddle",
-    "mlflow", "custom"
+    "mlflow", "autogluon", "custom"
 ]
 Protocol = Literal["v1", "v2", "grpc-v1", "grpc-v2"]
 AutoscalerClass = Literal["hpa", "kpa", "keda", "external", "none"]
@@ -514,6 +514,41 @@ class Logger(StrictModel):
     marshallerUrl: Text | None = Field(None, description="Service that marshals the events before storage.")
 
 
+class StorageUri(StrictModel):
+    uri: Text = Field(description="Where these model files are, e.g. s3://bucket/base-model or hf://org/model.")
+    mountPath: Annotated[str, _checked(re.compile(r"^/(?!.*(^|/)\.\.(/|$))\S{0,254}$"),
+                                       "an absolute path without '..', e.g. /mnt/models/base")] | None = Field(
+        None, description="Where the files appear in the serving container; omitted: KServe's default (/mnt/models).")
+
+
+# Where KServe puts a storageUris entry that names no mountPath (StorageUri's default in the v0.20 CRD).
+DEFAULT_MOUNT_PATH = "/mnt/models"
+
+
+def storage_uris_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """KServe's rules for storageUris (validateMultipleStorageURIs), checked only when written."""
+    uris = spec.storageUris
+    assert uris is not None
+    problems: list[SpecProblem] = []
+    if spec.storageUri:
+        problems.append((("storageUris",), "KServe refuses storageUri and storageUris together: give one"))
+    paths = []
+    for i, entry in enumerate(uris):
+        path = entry.mountPath or DEFAULT_MOUNT_PATH
+        if path == "/":
+            problems.append((("storageUris", i, "mountPath"), "cannot be / (the whole file system)"))
+        elif not entry.uri.startswith("pvc://"):
+            paths.append(path.rstrip("/").split("/"))
+    if len(paths) > 1:
+        common = 0
+        while all(len(p) > common + 1 and p[common + 1] == paths[0][common + 1] for p in paths):
+            common += 1
+        if common == 0:
+            problems.append((("storageUris",), "KServe needs the mountPaths (other than pvc://) under one directory "
+                                               "other than /, e.g. /mnt/models/base and /mnt/models/adapters"))
+    return problems
+
+
 class Batcher(StrictModel):
     maxBatchSize: Annotated[Int, Field(ge=1)] | None = Field(
         None, description="Most requests in one batch; omitted: KServe's default (32).")
@@ -522,6 +557,65 @@ class Batcher(StrictModel):
                           "default (500).")
     timeout: Annotated[Int, Field(ge=1)] | None = Field(
         None, description="Seconds the batcher waits for the server's answer; omitted: KServe's default (60).")
+
+
+def _int_or_percent(value: Any) -> Any:
+    # Kubernetes' IntOrString as a Deployment reads it: a count of pods, or a percentage written as text.
+    # A count written as text ("0", or an expression's result) is the count: the API server would refuse
+    # it as a string ("a valid percent string must be a numeric string followed by an ending '%'").
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise PydanticCustomError("type", "must be a number of pods or a percentage such as \"25%\"")
+    if isinstance(value, str):
+        if re.fullmatch(r"[0-9]+", value):
+            return int(value)
+        if not re.fullmatch(r"[0-9]+%", value):
+            raise PydanticCustomError("format", f"{value[:40]!r} is not a number of pods or a percentage such as "
+                                                "\"25%\"")
+    elif value < 0:
+        raise PydanticCustomError("format", f"{value} is not a number of pods (0 or more)")
+    return value
+
+
+IntOrPercent = Annotated[int | str, BeforeValidator(_int_or_percent)]
+
+
+class RollingUpdate(StrictModel):
+    maxSurge: IntOrPercent | None = Field(
+        None, description="Pods above the desired count during a rollout: a number or a percentage such as 25%; "
+                          "omitted: Kubernetes' default (25%).")
+    maxUnavailable: IntOrPercent | None = Field(
+        None, description="Pods that may be unavailable during a rollout: a number or a percentage such as 25%; "
+                          "omitted: Kubernetes' default (25%).")
+
+
+class DeploymentStrategy(StrictModel):
+    """The Kubernetes Deployment strategy KServe gives a component's Deployment (Standard mode only)."""
+
+    type: Literal["RollingUpdate", "Recreate"] | None = Field(
+        None, description="RollingUpdate (replace pods a few at a time) or Recreate (stop all, then start); "
+                          "omitted: RollingUpdate.")
+    rollingUpdate: RollingUpdate | None = Field(
+        None, description="How many pods a rolling update may add and take away at a time.")
+
+
+def strategy_problems(strategy: DeploymentStrategy, where: tuple, deployment_mode: str) -> list[SpecProblem]:
+    """What KServe and Kubernetes refuse in a component's deploymentStrategy (checked only when written)."""
+    if deployment_mode == "Knative":
+        return [(where, "applies to deploymentMode: Standard only: KServe refuses it in Knative mode, where "
+                        "Knative rolls out revisions itself")]
+    problems: list[SpecProblem] = []
+    rolling = strategy.rollingUpdate
+    if rolling is None:
+        return problems
+    if strategy.type == "Recreate":
+        problems.append(((*where, "rollingUpdate"), "does not apply to type: Recreate (it stops every pod first)"))
+    elif rolling.maxSurge in (0, "0%") and rolling.maxUnavailable in (0, "0%"):
+        problems.append(((*where, "rollingUpdate", "maxUnavailable"),
+                         "maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod"))
+    unavailable = rolling.maxUnavailable
+    if isinstance(unavailable, str) and int(unavailable[:-1]) > 100:
+        problems.append(((*where, "rollingUpdate", "maxUnavailable"), f"{unavailable} is more than 100%"))
+    return problems
 
 
 class Component(StrictModel):
@@ -541,6 +635,14 @@ class Component(StrictModel):
     timeout: TimeoutSeconds | None = Field(None, description="Seconds a request may take; omitted: not written.")
     logger: Logger | None = Field(None, description="Log its requests and responses as CloudEvents.")
     batcher: Batcher | None = Field(None, description="Batch its requests (KServe's batcher sidecar).")
+    deploymentStrategy: DeploymentStrategy | None = Field(
+        None, description="deploymentMode: Standard: how its Deployment rolls out (type, rollingUpdate); "
+                          "omitted: KServe's default.")
+    collocated: bool = Field(
+        False, description="transformer only: run in the predictor's pod, as its container transformer-container, "
+                           "instead of in pods of its own.")
+    port: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
+        None, description="collocated transformer only: the port it listens on (the pod's serving port).")
 
 
 class Workers(StrictModel):
@@ -792,6 +894,13 @@ class ModelSpec(StrictModel):
                           "logger: mode, url, storage, metadataHeaders, ...).")
     batcher: Batcher | None = Field(
         None, description="serving: kserve: batch the predictor's requests: maxBatchSize, maxLatency (ms), timeout (s).")
+    deploymentStrategy: DeploymentStrategy | None = Field(
+        None, description="serving: kserve, deploymentMode: Standard: how the predictor's Deployment rolls out "
+                          "(type: RollingUpdate or Recreate, rollingUpdate: {maxSurge, maxUnavailable}); omitted: "
+                          "KServe's default.")
+    storageUris: Annotated[list[StorageUri], Field(min_length=1)] | None = Field(
+        None, description="serving: kserve: several model locations, each downloaded to its mountPath (default "
+                          "/mnt/models), instead of storageUri.")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the model server container.")
@@ -834,10 +943,10 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
         problems.append((("format",), f"required for serving: {spec.serving}"))
     problems.extend(_helm_problems(spec))
     kserve = spec.serving == "kserve"
-    if kserve and spec.format != "custom" and not spec.storageUri:
+    if kserve and spec.format != "custom" and not spec.storageUri and spec.storageUris is None:
         if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
-            problems.append((("storageUri",), "required for serving: kserve"
-                             + (" (or args naming --model_id)" if spec.format == "huggingface" else "")))
+            problems.append((("storageUri",), "required for serving: kserve (or storageUris"
+                             + (", or args naming --model_id)" if spec.format == "huggingface" else ")")))
     if spec.serving == "deployment" or (kserve and spec.format == "custom"):
         if not spec.image:
             problems.append((("image",), f"required for serving: {spec.serving} with format: {spec.format}"
@@ -863,9 +972,19 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems.extend(env_problems(spec.env, spec.secretEnv, ()))
     problems.extend(resources_problems(spec.resources, ("resources",)))
     problems.extend(probe_problems(spec.probes, ("probes",), merged=spec.serving == "llm"))
+    if kserve:
+        # Each only when written: most specs have neither.
+        if spec.deploymentStrategy is not None:
+            problems.extend(strategy_problems(spec.deploymentStrategy, ("deploymentStrategy",), spec.deploymentMode))
+        if spec.storageUris is not None:
+            problems.extend(storage_uris_problems(spec))
     for name in ("transformer", "explainer"):
         component = getattr(spec, name)
         if component is not None:
+            problems.extend(_component_problems(component, name))
+            if component.deploymentStrategy is not None:
+                problems.extend(strategy_problems(component.deploymentStrategy, (name, "deploymentStrategy"),
+                                                  spec.deploymentMode))
             problems.extend(env_problems(component.env, component.secretEnv, (name,)))
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
@@ -890,7 +1009,8 @@ _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe exp
                "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port",
                "containerConcurrency": "the KServe predictor's concurrency limit",
                "timeout": "the KServe predictor's request timeout", "logger": "KServe's request logger",
-               "batcher": "KServe's batcher"}
+               "batcher": "KServe's batcher", "deploymentStrategy": "the KServe predictor's Deployment strategy",
+               "storageUris": "KServe's storage initializer"}
 _CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
 
 
@@ -1176,6 +1296,37 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
     return problems
 
 
+# What a collocated transformer cannot have: it is a container of the predictor's pod, which has these.
+_COLLOCATED_UNREAD = ("replicas", "containerConcurrency", "timeout", "logger", "batcher", "deploymentStrategy")
+# KServe's collocation: the predictor's storage initializer serves the pod; this variable in the
+# transformer's container is refused (validateCollocationStorageURI).
+_STORAGE_URI_VARIABLE = "STORAGE_URI"
+
+
+def _component_problems(component: Component, name: str) -> list[SpecProblem]:
+    """collocated and port, checked only when written."""
+    written = component.model_fields_set
+    if "collocated" not in written and "port" not in written:
+        return []
+    problems: list[SpecProblem] = []
+    if name != "transformer" and "collocated" in written:
+        problems.append(((name, "collocated"), "applies to a transformer only (KServe runs an explainer in pods of "
+                                               "its own)"))
+    elif not component.collocated:
+        if "port" in written:
+            problems.append(((name, "port"), "applies to a collocated transformer (collocated: true); in pods of "
+                                             "its own, a transformer listens on KServe's port"))
+        return problems
+    for field in _COLLOCATED_UNREAD:
+        if field in written:
+            problems.append(((name, field), "a collocated transformer runs in the predictor's pod: set it on the "
+                                            "predictor"))
+    if _STORAGE_URI_VARIABLE in component.env:
+        problems.append(((name, "env", _STORAGE_URI_VARIABLE), "KServe refuses it in a collocated transformer: the "
+                                                               "predictor's storageUri is downloaded for the pod"))
+    return problems
+
+
 def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
     workers = spec.workers
     assert workers is not None  # called only when workers is set (_serving_kind_problems)
@@ -1204,6 +1355,9 @@ def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
     if spec.storageUri and not spec.storageUri.startswith("pvc://"):
         problems.append((("storageUri",), "KServe's multi-node serving reads the model from a ReadWriteMany volume: "
                                           "storageUri must be pvc://<claim>/<path>"))
+    if spec.storageUris is not None:
+        problems.append((("storageUris",), "KServe's multi-node serving reads one storageUri (pvc://<claim>/<path>), "
+                                           "not storageUris"))
     if spec.replicas.min not in (None, 1) or spec.replicas.max not in (None, 1):
         problems.append((("replicas",), "KServe's multi-node serving runs exactly one head pod: leave replicas "
                                         "out or write {min: 1, max: 1}"))
@@ -1668,7 +1822,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
                 ModelCacheStorage, LoraAdapter, Lora, Tracing, KVCacheOffloading, Prefill,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
-                FluxSourceRef)
+                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri)
     for name in (field.alias or key for key, field in cls.model_fields.items())
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"
