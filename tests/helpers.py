@@ -230,6 +230,21 @@ def model_tree(tmp_path, spec: dict, metadata: dict | None = None, environment: 
     })
 
 
+def as_stored(value):
+    """An object as the API server stores and compares it: quantities as text (``cpu: 1`` and ``cpu: "1"`` are one
+    quantity), and each container's ``env`` ordered by name (a list map keyed by name: gitops-gen writes plain
+    variables sorted, then Secret references, where an official example may list them in another order)."""
+    if isinstance(value, dict):
+        return {key: {name: str(quantity) for name, quantity in item.items()}
+                if key in ("limits", "requests") and isinstance(item, dict) else
+                sorted((as_stored(v) for v in item), key=lambda variable: variable["name"])
+                if key == "env" and isinstance(item, list) else as_stored(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_stored(v) for v in value]
+    return value
+
+
 # --- model `rec` in the small fleet's dev environment: serving and rollout strategies ----------------------
 
 DEPLOYMENT_MODEL = """\
