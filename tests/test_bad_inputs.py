@@ -175,7 +175,7 @@ CASES = [
     Case("version-read-as-a-number", {MODEL: edited(IRIS, '"1.1.0"', "1.10", 1)},
          ['models/iris.yaml:7: spec.version: must be a string: YAML read this as the number 1.1; quote it, e.g. "1.10"']),
     Case("kserve-without-storage-uri", {MODEL: edited(IRIS, '      storageUri: "s3://models/iris/{{ version }}"\n', "", 1)},
-         ["models/iris.yaml:6: spec.storageUri: required for serving: kserve (or storageUris)"]),
+         ["models/iris.yaml:6: spec.storageUri: required for serving: kserve (or storageUris, or storage)"]),
     Case("deployment-without-image", {MODEL: edited(IRIS, STORAGE_AND_RUNTIME, "serving: deployment", 1)},
          ["models/iris.yaml:6: spec.image: required for serving: deployment"]),
     # Nothing written is dropped: a field the model's serving kind never reads is refused, with the reason.

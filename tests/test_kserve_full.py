@@ -142,7 +142,7 @@ def test_resources_merge_per_environment(tmp_path):
     ({**SKLEARN, "annotations": {"serving.kserve.io/deploymentMode": "Knative"}},
      "spec.annotations[\"serving.kserve.io/deploymentMode\"]: set by gitops-gen from deploymentMode: write that field"),
     ({"format": "huggingface"},
-     "spec.storageUri: required for serving: kserve (or storageUris, or args naming --model_id)"),
+     "spec.storageUri: required for serving: kserve (or storageUris, or storage, or args naming --model_id)"),
     ({**SKLEARN, "deploymentMode": "Knative", "deploymentStrategy": {"type": "Recreate"}},
      "spec.deploymentStrategy: applies to deploymentMode: Standard only: KServe refuses it in Knative mode, where "
      "Knative rolls out revisions itself"),
@@ -200,6 +200,16 @@ def test_resources_merge_per_environment(tmp_path):
     ({**SKLEARN, "containerConcurrency": -1}, "spec.containerConcurrency: must be greater than or equal to 0"),
     ({**SKLEARN, "transformer": {"image": "t:1", "logger": {"url": "http://x", "level": "debug"}}},
      "spec.transformer.logger.level: unknown field"),
+    ({**SKLEARN, "storage": {"key": "gcs-creds"}},
+     "spec.storageUri: with storage, KServe accepts only an s3://, hdfs:// or webhdfs:// URI"),
+    ({"format": "sklearn", "storage": {"key": "k", "parameters": {"type": "gs"}}},
+     "spec.storage.parameters.type: 'gs': KServe's storage spec supports s3, hdfs and webhdfs"),
+    ({**CUSTOM, "storage": {"key": "k"}},
+     "spec.storage: not used with serving: deployment (KServe's storage initializer: applies to serving: kserve, "
+     "not serving: deployment)"),
+    ({"format": "custom", "image": "ghcr.io/acme/m:1", "formatVersion": "2"},
+     "spec.formatVersion: not used with serving: kserve (applies to a KServe runtime, not to format: custom: your "
+     "image serves)"),
 ])
 def test_a_field_that_does_not_apply_is_one_located_line(tmp_path, spec, expected):
     (problem,) = problems_of(tmp_path, spec)
@@ -268,6 +278,17 @@ def test_a_pod_count_written_as_text_is_written_as_a_number(tmp_path):
     predictor = objects_of(tmp_path, {**SKLEARN, "deploymentStrategy": {"rollingUpdate": {
         "maxSurge": "1", "maxUnavailable": "0"}}})["InferenceService"]["spec"]["predictor"]
     assert predictor["deploymentStrategy"] == {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+
+
+def test_a_storage_spec_and_format_version_reach_the_model(tmp_path):
+    # KServe's storage spec: the location through a storage-config Secret's key, with an s3:// URI or none.
+    model = objects_of(tmp_path, {"format": "triton", "formatVersion": "2", "protocol": "v2",
+                                  "storageUri": "s3://models/bloom",
+                                  "storage": {"key": "internal-s3", "parameters": {"type": "s3", "bucket": "models"}}})[
+        "InferenceService"]["spec"]["predictor"]["model"]
+    assert model["modelFormat"] == {"name": "triton", "version": "2"}
+    assert model["storageUri"] == "s3://models/bloom"
+    assert model["storage"] == {"key": "internal-s3", "parameters": {"type": "s3", "bucket": "models"}}
 
 
 def test_storage_uris_replace_storage_uri_and_keep_kserves_default_mount_path(tmp_path):

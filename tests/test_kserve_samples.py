@@ -123,10 +123,8 @@ NOT_YET_EXPRESSIBLE = {
         "KServe merges into the runtime's container); a Model's image applies to format: custom only",
     "v1beta1/custom/simple.yaml":
         "an unnamed container port: `port` writes {name: http1, containerPort, protocol}",
-    "storage/hdfs/README.md:137":
-        "predictor.model.storage (key and path in the storage-config Secret) instead of storageUri",
     "v1beta1/triton/fastertransformer/README.md:159":
-        "predictor.model.modelFormat.version (and the model container's name: \"\")",
+        "the model container's name: \"\" (its modelFormat.version is spec.formatVersion)",
     "llmisvc/opt-125m-cpu/*.yaml (three)":
         "the main container's securityContext (runAsNonRoot: false)",
     "llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml, "
@@ -486,6 +484,23 @@ spec:
           limits:
             cpu: 1
             memory: 1Gi
+""")
+
+# storage/hdfs/README.md:137 (the storage spec: a key of the storage-config Secret and a path)
+example("storage-hdfs-README:137", {
+    "format": "tensorflow", "storage": {"key": "internalhdfs", "path": "/user/myuser/path/to/model"}}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: my-model
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: tensorflow
+      storage:
+        key: internalhdfs
+        path: /user/myuser/path/to/model
 """)
 
 

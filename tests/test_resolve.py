@@ -157,7 +157,7 @@ def test_model_rules(tmp_path, model_lines, expected):
 def test_kserve_needs_storage_uri(tmp_path):
     iris = without(small_fleet()["models/iris.yaml"], "storageUri")
     assert problems(tmp_path, **{"models/iris.yaml": iris}) == [
-        "models/iris.yaml:6: spec.storageUri: required for serving: kserve (or storageUris)"]
+        "models/iris.yaml:6: spec.storageUri: required for serving: kserve (or storageUris, or storage)"]
 
 
 def test_two_environments_in_one_namespace_of_one_cluster_collide(tmp_path):

@@ -87,6 +87,8 @@ def _model(spec: ModelSpec) -> dict:
     # modelFormat, not predictor.<framework>: the webhook rewrites the old
     # fields, which GitOps tools then show as permanent drift.
     model: dict = {"modelFormat": {"name": spec.format}}
+    if spec.formatVersion:
+        model["modelFormat"]["version"] = spec.formatVersion
     if spec.protocol:
         model["protocolVersion"] = spec.protocol
     if spec.runtime:
@@ -95,6 +97,8 @@ def _model(spec: ModelSpec) -> dict:
         model["runtimeVersion"] = spec.runtimeVersion
     if spec.storageUri:
         model["storageUri"] = spec.storageUri
+    if spec.storage is not None:
+        model["storage"] = spec.storage.model_dump(exclude_none=True, exclude_defaults=True)
     # predictor.model is a container: command, args, env, resources and probes sit beside modelFormat.
     model.update(pods.container(spec, ports=_grpc_ports(spec)))
     return model

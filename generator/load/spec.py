@@ -832,6 +832,23 @@ def patch_problems(patches: list[Patch]) -> list[SpecProblem]:
     return problems
 
 
+# KServe accepts a storage spec only for these (SupportedStorageSpecURIPrefixList, kserve v0.20 component.go).
+STORAGE_SPEC_SCHEMES = ("s3", "hdfs", "webhdfs")
+
+
+class ModelStorage(StrictModel):
+    """KServe's storage spec (predictor.model.storage): the model's location through the storage-config Secret."""
+
+    key: Text | None = Field(
+        None, description="Key of KServe's storage-config Secret holding the credentials and settings; omitted: "
+                          "KServe's default key.")
+    path: Text | None = Field(None, description="The model's path in that storage, e.g. /user/me/models/iris.")
+    schemaPath: Text | None = Field(None, description="Path of the model's schema file in that storage.")
+    parameters: dict[str, str] = _empty(
+        dict, description="Settings that override the key's, e.g. {type: s3, bucket: models} (type: s3, hdfs or "
+                          "webhdfs).")
+
+
 class ModelSpec(StrictModel):
     version: Version | None = Field(
         None, description="Model version; environments may pin their own (the field `gitops-gen promote` moves).")
@@ -901,6 +918,13 @@ class ModelSpec(StrictModel):
     storageUris: Annotated[list[StorageUri], Field(min_length=1)] | None = Field(
         None, description="serving: kserve: several model locations, each downloaded to its mountPath (default "
                           "/mnt/models), instead of storageUri.")
+    storage: ModelStorage | None = Field(
+        None, description="serving: kserve: the model's location through KServe's storage-config Secret (key, path, "
+                          "schemaPath, parameters: predictor.model.storage), instead of or with an s3://, hdfs:// or "
+                          "webhdfs:// storageUri.")
+    formatVersion: Text | None = Field(
+        None, description="serving: kserve: the version of the model format (modelFormat.version), which KServe "
+                          "matches against the runtimes' supported formats, e.g. \"2\".")
     rollout: RolloutSpec = Field(RolloutSpec(), description="How a new version is rolled out.")
     monitoring: Monitoring = Field(Monitoring(), description="Metrics scraping, alerts and dashboard.")
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the model server container.")
@@ -943,9 +967,9 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
         problems.append((("format",), f"required for serving: {spec.serving}"))
     problems.extend(_helm_problems(spec))
     kserve = spec.serving == "kserve"
-    if kserve and spec.format != "custom" and not spec.storageUri and spec.storageUris is None:
+    if kserve and spec.format != "custom" and not spec.storageUri and spec.storageUris is None and spec.storage is None:
         if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
-            problems.append((("storageUri",), "required for serving: kserve (or storageUris"
+            problems.append((("storageUri",), "required for serving: kserve (or storageUris, or storage"
                              + (", or args naming --model_id)" if spec.format == "huggingface" else ")")))
     if spec.serving == "deployment" or (kserve and spec.format == "custom"):
         if not spec.image:
@@ -978,6 +1002,8 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.extend(strategy_problems(spec.deploymentStrategy, ("deploymentStrategy",), spec.deploymentMode))
         if spec.storageUris is not None:
             problems.extend(storage_uris_problems(spec))
+        if spec.storage is not None:
+            problems.extend(_storage_spec_problems(spec))
     for name in ("transformer", "explainer"):
         component = getattr(spec, name)
         if component is not None:
@@ -992,6 +1018,22 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     # Last: a field another rule already refused (with its own reason) is not refused twice.
     refused = {path[:1] for path, _ in problems}
     problems.extend((path, message) for path, message in unread_field_problems(spec) if path[:1] not in refused)
+    return problems
+
+
+def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
+    """KServe's rules for a storage spec (validateStorageSpec): an s3, hdfs or webhdfs location only."""
+    storage = spec.storage
+    assert storage is not None  # checked only when written
+    problems: list[SpecProblem] = []
+    if spec.storageUris is not None:
+        problems.append((("storage",), "KServe reads a storage spec with storageUri, not with storageUris"))
+    if spec.storageUri and spec.storageUri.split("://")[0] not in STORAGE_SPEC_SCHEMES:
+        problems.append((("storageUri",), "with storage, KServe accepts only an s3://, hdfs:// or webhdfs:// URI"))
+    kind = storage.parameters.get("type")
+    if kind is not None and kind not in STORAGE_SPEC_SCHEMES:
+        problems.append((("storage", "parameters", "type"), f"{kind!r}: KServe's storage spec supports s3, hdfs "
+                                                            "and webhdfs"))
     return problems
 
 
@@ -1010,7 +1052,8 @@ _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe exp
                "containerConcurrency": "the KServe predictor's concurrency limit",
                "timeout": "the KServe predictor's request timeout", "logger": "KServe's request logger",
                "batcher": "KServe's batcher", "deploymentStrategy": "the KServe predictor's Deployment strategy",
-               "storageUris": "KServe's storage initializer"}
+               "storageUris": "KServe's storage initializer", "storage": "KServe's storage initializer",
+               "formatVersion": "the KServe model format's version"}
 _CUSTOM = "applies to a KServe runtime, not to format: custom: your image serves"
 
 
@@ -1037,9 +1080,10 @@ def unread_fields(serving: str, format: str | None, metrics: bool) -> Mapping[st
     if serving not in ("kserve", "graph", "jsonnet"):
         unread["deploymentMode"] = "KServe's deployment mode applies to serving: kserve and graph"
     if serving == "kserve" and format == "custom":
-        unread.update({"runtime": _CUSTOM, "runtimeVersion": _CUSTOM, "protocol": _CUSTOM,
-                       "storageUri": "KServe's storage initializer fetches a runtime's model; with format: custom "
-                                     "your image fetches its own: pass its location in env or args"})
+        fetches_its_own = ("KServe's storage initializer fetches a runtime's model; with format: custom your image "
+                           "fetches its own: pass its location in env or args")
+        unread.update({"runtime": _CUSTOM, "runtimeVersion": _CUSTOM, "protocol": _CUSTOM, "formatVersion": _CUSTOM,
+                       "storageUri": fetches_its_own, "storage": fetches_its_own})
     elif serving == "kserve":
         unread["image"] = "a KServe runtime brings its own image; image applies to format: custom"
         unread["port"] = ("a KServe runtime listens on its own port; port applies to format: custom, and grpcPort "
@@ -1822,7 +1866,7 @@ FIELD_NAMES: frozenset[str] = frozenset(
                 ModelCacheStorage, LoraAdapter, Lora, Tracing, KVCacheOffloading, Prefill,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
-                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri)
+                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri, ModelStorage)
     for name in (field.alias or key for key, field in cls.model_fields.items())
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"
