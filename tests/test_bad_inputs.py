@@ -226,8 +226,8 @@ CASES = [
          ["models/iris.yaml:12: spec.logger.mode: 'verbose' is not allowed: must be 'all', 'request' or 'response'"]),
     Case("unknown-format", {MODEL: edited(IRIS, "format: sklearn", "format: pickle", 1)},
          ["models/iris.yaml:8: spec.format: 'pickle' is not allowed: …'sklearn'…'custom'"]),
-    Case("canary-step-zero", {MODEL: IRIS + "      rollout: {strategy: canary, canary: {steps: [0, 50]}}\n"},
-         ["models/iris.yaml:12: spec.rollout.canary.steps[0]: …1"]),
+    Case("canary-step-negative", {MODEL: IRIS + "      rollout: {strategy: canary, canary: {steps: [-10, 50]}}\n"},
+         ["models/iris.yaml:12: spec.rollout.canary.steps[0]: …0"]),
     Case("canary-step-above-100", {MODEL: IRIS + "      rollout:\n        strategy: canary\n        canary:\n"
                                                   "          steps: [10, 101]\n"},
          ["models/iris.yaml:15: spec.rollout.canary.steps[1]: …100"]),

@@ -59,21 +59,20 @@ NOT_REPRODUCED = {
         "predictor's deploymentStrategy is tested from the same page's :164",
     "developer-guide/contribution.md:360 and :370": "fragments of the style guide: apiVersion and kind only",
     "model-serving/predictive-inference/kafka/kafka.md:310": "a KafkaSource's sink, not an InferenceService",
+    "model-serving/predictive-inference/autoscaling/keda-autoscaler.md:187":
+        "KEDA's Prometheus authentication misplaced: authModes under external.metric and authenticationRef.name, "
+        "which the v0.20 CRD refuses (it takes external.authenticationRef: {authenticationRef: {name}, "
+        "authModes}, which autoscaling.authenticationRef and authModes write)",
+    "reference/integrations.md:298":
+        "an OpenTelemetry metric (type PodMetric) without serving.kserve.io/autoscalerClass: keda, so KServe's "
+        "default autoscaler leaves it unread (its HPA takes Resource metrics only), and without the query "
+        "KServe's KEDA validation requires; autoscaling.md:234 and keda-autoscaler.md:367 are the working form",
 }
 
 # Valid v0.20 InferenceServices the spec cannot write yet, and the field each needs: open work.
 NOT_YET_EXPRESSIBLE = {
-    "model-serving/predictive-inference/autoscaling/keda-autoscaler.md:187":
-        "KEDA's Prometheus authentication (external.metric.authModes, external.authenticationRef)",
-    "model-serving/predictive-inference/autoscaling/keda-autoscaler.md:367, "
-    "model-serving/generative-inference/autoscaling/autoscaling.md:234, reference/integrations.md:298":
-        "KEDA's OpenTelemetry metrics (autoScaling.metrics of type PodMetric, backend opentelemetry)",
     "model-serving/generative-inference/kvcache-offloading/kvcache-offloading.md:198":
         "predictor.volumes and the model container's volumeMounts",
-    "model-serving/predictive-inference/autoscaling/kpa-autoscaler.md:396":
-        "a transformer's own scaleMetric and scaleTarget",
-    "model-serving/predictive-inference/rollout-strategies/canary-example.md:154":
-        "canaryTrafficPercent: 0 (every request to the previous revision); rollout.canary.steps start at 1",
 }
 
 EXAMPLES = []
@@ -519,14 +518,16 @@ spec:
         limits: {cpu: 1, memory: 2Gi}
         requests: {cpu: 100m, memory: 512Mi}
 """)
-# model-serving/predictive-inference/autoscaling/keda-autoscaler.md:367 without the OpenTelemetry
-# metric: a Hugging Face model named by --model_id needs no storageUri; spec.annotations adds the sidecar's.
-example("huggingface-model-id", {
+# model-serving/predictive-inference/autoscaling/keda-autoscaler.md:367 (KEDA on an OpenTelemetry metric: a
+# Hugging Face model named by --model_id needs no storageUri; metricNames writes the collector sidecar's annotation)
+example("keda-opentelemetry", {
     "format": "huggingface", "args": ["--model_name=fbopt", "--model_id=facebook/opt-125m"],
     "resources": {"cpu": "1", "memory": "4Gi"}, "replicas": {"min": 1, "max": 5},
-    "autoscaling": {"class": "keda"},
-    "annotations": {"sidecar.opentelemetry.io/inject": "huggingface-fbopt-predictor"},
+    "autoscaling": {"class": "keda", "metric": "opentelemetry", "metricNames": ["vllm:num_requests_running"],
+                    "query": "vllm:num_requests_running", "target": 4},
 }, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
 metadata:
   name: huggingface-fbopt
   annotations:
@@ -536,13 +537,111 @@ metadata:
 spec:
   predictor:
     model:
-      modelFormat: {name: huggingface}
-      args: [--model_name=fbopt, --model_id=facebook/opt-125m]
+      modelFormat:
+        name: huggingface
+      args:
+        - --model_name=fbopt
+        - --model_id=facebook/opt-125m
       resources:
-        limits: {cpu: "1", memory: 4Gi}
-        requests: {cpu: "1", memory: 4Gi}
+        limits:
+          cpu: "1"
+          memory: 4Gi
+        requests:
+          cpu: "1"
+          memory: 4Gi
     minReplicas: 1
     maxReplicas: 5
+    autoScaling:
+      metrics:
+        - type: PodMetric
+          podmetric:
+            metric:
+              backend: "opentelemetry"
+              metricNames:
+                - vllm:num_requests_running
+              query: "vllm:num_requests_running"
+            target:
+              type: Value
+              value: "4"
+""")
+# model-serving/generative-inference/autoscaling/autoscaling.md:234
+example("keda-opentelemetry-qwen", {
+    "format": "huggingface", "args": ["--model_name=qwen"], "storageUri": "hf://Qwen/Qwen2.5-0.5B-Instruct",
+    "resources": {"cpu": "1", "memory": "4Gi"}, "replicas": {"min": 1, "max": 5},
+    "autoscaling": {"class": "keda", "metric": "opentelemetry", "metricNames": ["vllm:num_requests_running"],
+                    "query": "vllm:num_requests_running", "target": 4},
+}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: huggingface-qwen
+  annotations:
+    serving.kserve.io/deploymentMode: "Standard"
+    serving.kserve.io/autoscalerClass: "keda"
+    sidecar.opentelemetry.io/inject: "huggingface-qwen-predictor"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: huggingface
+      args:
+        - --model_name=qwen
+      storageUri: "hf://Qwen/Qwen2.5-0.5B-Instruct"
+      resources:
+        limits:
+          cpu: "1"
+          memory: 4Gi
+        requests:
+          cpu: "1"
+          memory: 4Gi
+    minReplicas: 1
+    maxReplicas: 5
+    autoScaling:
+      metrics:
+        - type: PodMetric
+          podmetric:
+            metric:
+              backend: "opentelemetry"
+              metricNames:
+                - vllm:num_requests_running
+              query: "vllm:num_requests_running"
+            target:
+              type: Value
+              value: "4"
+""")
+# model-serving/predictive-inference/autoscaling/kpa-autoscaler.md:396 (the transformer's own metric and target;
+# concurrency and rps are Knative's)
+example("transformer-autoscaling", {
+    "format": "pytorch", "storageUri": "gs://kfserving-examples/models/torchserve/image_classifier",
+    "deploymentMode": "Knative", "autoscaling": {"metric": "concurrency", "target": 2},
+    "transformer": {"image": "kserve/image-transformer:latest", "command": ["python", "-m", "model"],
+                    "args": ["--model_name", "mnist"], "autoscaling": {"metric": "rps", "target": 8}},
+}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: torch-transformer
+spec:
+  predictor:
+    scaleTarget: 2
+    scaleMetric: concurrency
+    model:
+      modelFormat:
+        name: pytorch
+      storageUri: gs://kfserving-examples/models/torchserve/image_classifier
+  transformer:
+    scaleTarget: 8
+    scaleMetric: rps
+    containers:
+      - image: kserve/image-transformer:latest
+        name: kserve-container
+        command:
+          - "python"
+          - "-m"
+          - "model"
+        args:
+          - --model_name
+          - mnist
 """)
 
 # model-serving/predictive-inference/batcher/batcher.md:33
@@ -2176,6 +2275,28 @@ spec:
         limits:
           cpu: 100m
           memory: 256Mi
+""")
+# model-serving/predictive-inference/rollout-strategies/canary-example.md:154 (pinned to the previous revision)
+example("canary-pinned-previous", {**CANARY_MODEL, "rollout": {"strategy": "canary", "canary": {"steps": [0]}}}, """
+apiVersion: "serving.kserve.io/v1beta1"
+kind: "InferenceService"
+metadata:
+  name: "sklearn-iris"
+  namespace: kserve-test
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: "gs://kserve-examples/models/sklearn/1.0/model-2"
+      resources:
+        requests:
+          cpu: 100m
+          memory: 256Mi
+        limits:
+          cpu: 100m
+          memory: 256Mi
+    canaryTrafficPercent: 0
 """)
 # model-serving/predictive-inference/rollout-strategies/canary-example.md:211
 example("canary-tag-routing", {

@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..load.runtimes import grpc_port
-from ..load.spec import Autoscaling, Batcher, Component, DeploymentStrategy, Logger, ModelSpec, Replicas
+from ..load.spec import (
+    OTEL_SIDECAR,
+    Autoscaling,
+    Batcher,
+    Component,
+    DeploymentStrategy,
+    Logger,
+    ModelSpec,
+    Replicas,
+    otel_collector,
+)
 from ..resolve.fleet import Release
 from . import meta, pods
 from .rollouts import canary_settings
@@ -42,7 +52,7 @@ def predictor_service(release: Release) -> str:
 def inference_service(release: Release) -> dict:
     spec = release.spec
     predictor = replica_fields(spec.replicas)
-    predictor.update(autoscaling_fields(spec.autoscaling))
+    predictor.update(autoscaling_fields(spec.autoscaling, _autoscaler_class(spec)))
     if spec.rollout.strategy == "canary" and release.variant is None:
         # Knative only (spec checks): the new revision gets this share, the last ready one the rest.
         predictor["canaryTrafficPercent"] = canary_settings(release).steps[0]
@@ -74,11 +84,11 @@ def inference_service(release: Release) -> dict:
             # In the predictor's pod, beside its model (or custom container), under the name KServe looks for.
             predictor.setdefault("containers", []).append(collocated_container(component))
         else:
-            out_spec[name] = component_fields(component)
+            out_spec[name] = component_fields(component, _autoscaler_class(spec))
     return {
         "apiVersion": API_VERSION,
         "kind": "InferenceService",
-        "metadata": meta.workload_metadata(release, annotations=_annotations(spec)),
+        "metadata": meta.workload_metadata(release, annotations=_annotations(release)),
         "spec": out_spec,
     }
 
@@ -135,12 +145,17 @@ def replica_fields(replicas: Replicas) -> dict:
     return out
 
 
-def autoscaling_fields(scaling: Autoscaling | None) -> dict:
-    """autoscaling.metric/target: scaleMetric/scaleTarget for KServe's HPA and Knative's KPA;
+def _autoscaler_class(spec: ModelSpec) -> str | None:
+    """The InferenceService's autoscaler class (one annotation for all its components)."""
+    return spec.autoscaling.autoscalerClass if spec.autoscaling is not None else None
+
+
+def autoscaling_fields(scaling: Autoscaling | None, autoscaler_class: str | None) -> dict:
+    """autoscaling.metric/target of a component: scaleMetric/scaleTarget for KServe's HPA and Knative's KPA;
     under class: keda, autoScaling.metrics (KServe refuses scaleMetric there); class: none, nothing."""
-    if scaling is None or scaling.autoscalerClass == "none":
+    if scaling is None or autoscaler_class == "none":
         return {}
-    if scaling.autoscalerClass == "keda":
+    if autoscaler_class == "keda":
         return {"autoScaling": {"metrics": [_keda_metric(scaling)]}} if scaling.metric else {}
     out: dict = {}
     if scaling.metric is not None:
@@ -151,13 +166,30 @@ def autoscaling_fields(scaling: Autoscaling | None) -> dict:
 
 
 def _keda_metric(scaling: Autoscaling) -> dict:
+    """One of KServe's MetricsSpec, each field in the order of its Go type."""
+    target = {"type": "Value", "value": str(scaling.target)}
     if scaling.metric == "prometheus":
         metric: dict[str, Any] = {"backend": "prometheus"}
         if scaling.serverAddress:
             metric["serverAddress"] = scaling.serverAddress
         metric["query"] = scaling.query
-        return {"type": "External", "external": {"metric": metric,
-                                                 "target": {"type": "Value", "value": str(scaling.target)}}}
+        external: dict[str, Any] = {"metric": metric}
+        if scaling.authenticationRef is not None:
+            # KServe's ExtMetricAuthentication: the TriggerAuthentication's name one level further down.
+            auth: dict[str, Any] = {"authenticationRef": {"name": scaling.authenticationRef}}
+            if scaling.authModes is not None:
+                auth["authModes"] = scaling.authModes
+            external["authenticationRef"] = auth
+        external["target"] = target
+        return {"type": "External", "external": external}
+    if scaling.metric == "opentelemetry":
+        metric = {"backend": "opentelemetry"}
+        if scaling.serverAddress:
+            metric["serverAddress"] = scaling.serverAddress
+        if scaling.metricNames is not None:
+            metric["metricNames"] = list(scaling.metricNames)
+        metric["query"] = scaling.query
+        return {"type": "PodMetric", "podmetric": {"metric": metric, "target": target}}
     return {"type": "Resource", "resource": {"name": scaling.metric, "target": {
         "type": "Utilization", "averageUtilization": scaling.target}}}
 
@@ -178,10 +210,11 @@ def extension_fields(spec: ModelSpec | Component) -> dict:
     return out
 
 
-def component_fields(component: Component) -> dict:
-    """A transformer or explainer: its replicas and one container. KServe passes it the predictor's
-    host itself (--predictor_host), so nothing here names the predictor."""
+def component_fields(component: Component, autoscaler_class: str | None) -> dict:
+    """A transformer or explainer: its replicas, autoscaling and one container. KServe passes it the
+    predictor's host itself (--predictor_host), so nothing here names the predictor."""
     out = replica_fields(component.replicas)
+    out.update(autoscaling_fields(component.autoscaling, autoscaler_class))
     out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
     return out
@@ -192,7 +225,8 @@ def collocated_container(component: Component) -> dict:
     return pods.container(component, name=COLLOCATED_TRANSFORMER, image=component.image, ports=ports)
 
 
-def _annotations(spec: ModelSpec) -> dict:
+def _annotations(release: Release) -> dict:
+    spec = release.spec
     # spec.annotations first: the spec checks refuse the keys gitops-gen sets below.
     annotations = dict(spec.annotations)
     # Always set: the default mode differs between KServe install methods.
@@ -206,4 +240,7 @@ def _annotations(spec: ModelSpec) -> dict:
         annotations[AUTOSCALER_CLASS] = "none"
     if spec.monitoring.metrics:
         annotations[PROMETHEUS_SCRAPING] = "true"
+    if otel_collector(spec):
+        # The collector KServe makes for the predictor is named after it: the operator injects it into its pods.
+        annotations[OTEL_SIDECAR] = predictor_service(release)
     return annotations

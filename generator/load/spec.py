@@ -230,6 +230,11 @@ def resources_problems(resources: Resources, where: tuple) -> list[SpecProblem]:
     return problems
 
 
+# KEDA's Prometheus scaler: one or several of its authentication modes, separated by commas.
+AuthModes = Annotated[str, _checked(re.compile(r"^(bearer|basic|tls|custom)(,(bearer|basic|tls|custom))*$"),
+                                    "KEDA's authentication modes: bearer, basic, tls or custom, separated by commas")]
+
+
 class Replicas(StrictModel):
     # Omitted = not written for serving: kserve (KServe's defaults apply); serving: deployment reads
     # an omitted min as 1 and an omitted max as min (builders/deployment.py replica_range).
@@ -245,15 +250,29 @@ class Autoscaling(StrictModel):
         None, alias="class", description="serving: kserve's autoscaler: hpa | keda | external | none (Standard "
                                          "mode), kpa (Knative mode); omitted: KServe's default. serving: llm: hpa | "
                                          "keda, what applies the Workload Variant Autoscaler's replicas.")
-    metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus"] | None = Field(
-        None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), or "
-                          "prometheus (a query, class: keda).")
+    metric: Literal["cpu", "memory", "concurrency", "rps", "prometheus", "opentelemetry"] | None = Field(
+        None, description="What to scale on: cpu or memory (utilization), concurrency or rps (Knative only), "
+                          "prometheus (a PromQL query, class: keda) or opentelemetry (a metric pushed through "
+                          "KEDA's OpenTelemetry add-on, class: keda).")
     target: Annotated[Int, Field(gt=0)] | None = Field(
         None, description="Target per pod: a utilization percentage (1-100) for cpu/memory, else requests; "
-                          "for prometheus, the query's target value.")
-    query: Text | None = Field(None, description="PromQL query KEDA scales on (metric: prometheus).")
+                          "for prometheus and opentelemetry, the query's target value.")
+    query: Text | None = Field(
+        None, description="What KEDA scales on (metric: prometheus or opentelemetry): a PromQL query, or the "
+                          "OpenTelemetry metric (KServe selects this deployment's series itself).")
     serverAddress: Text | None = Field(
-        None, description="Prometheus server KEDA queries (metric: prometheus); omitted: KServe's default.")
+        None, description="metric: prometheus: the Prometheus server KEDA queries; opentelemetry: the add-on's "
+                          "scaler address; omitted: KServe's default.")
+    metricNames: Annotated[list[Text], Field(min_length=1)] | None = Field(
+        None, description="metric: opentelemetry: the metrics KServe's OpenTelemetry collector sidecar forwards "
+                          "to KEDA; gitops-gen then annotates the pods to get that sidecar "
+                          "(sidecar.opentelemetry.io/inject); omitted: no collector (you run your own).")
+    authenticationRef: Name | None = Field(
+        None, description="metric: prometheus: the KEDA TriggerAuthentication (in the model's namespace) holding "
+                          "the Prometheus server's credentials.")
+    authModes: AuthModes | None = Field(
+        None, description="metric: prometheus, with authenticationRef: how KEDA authenticates to Prometheus: "
+                          "bearer, basic, tls or custom, several separated by commas (e.g. \"tls,basic\").")
     # serving: llm only: KServe's Workload Variant Autoscaler (spec.scaling.wva), written as given.
     variantCost: Annotated[str, _checked(re.compile(r"^\d+(\.\d+)?$"), "a decimal number as text, e.g. \"10.0\"")] \
         | None = Field(None, description="serving: llm: the Workload Variant Autoscaler's cost of one replica "
@@ -267,8 +286,9 @@ class Autoscaling(StrictModel):
 
 
 class Canary(StrictModel):
-    steps: Annotated[list[Annotated[Int, Field(ge=1, le=100)]], Field(min_length=1)] = Field(
-        [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50].")
+    steps: Annotated[list[Annotated[Int, Field(ge=0, le=100)]], Field(min_length=1)] = Field(
+        [10, 50], description="Traffic weights in percent, one per step, e.g. [10, 50]; serving: kserve also [0]: "
+                              "every request to the previous revision (KServe's rollback).")
     pause: Duration | None = Field(
         None, description="Wait between steps, e.g. 10m; omitted = wait for a manual promotion.")
 
@@ -630,6 +650,10 @@ class Component(StrictModel):
     resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of its container.")
     probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
+    autoscaling: Autoscaling | None = Field(
+        None, description="What it scales on and its target (metric, target; query, serverAddress, "
+                          "authenticationRef, authModes with prometheus); the class is the model's "
+                          "autoscaling.class.")
     containerConcurrency: ContainerConcurrency | None = Field(
         None, description="Most requests a replica handles at once (0: no limit); omitted: not written.")
     timeout: TimeoutSeconds | None = Field(None, description="Seconds a request may take; omitted: not written.")
@@ -960,6 +984,18 @@ OWN_ANNOTATIONS = {"serving.kserve.io/deploymentMode": "deploymentMode",
                     "serving.kserve.io/enable-prometheus-scraping": "monitoring.metrics"}
 
 
+# The OpenTelemetry operator injects the collector this annotation names into the pods.
+OTEL_SIDECAR = "sidecar.opentelemetry.io/inject"
+
+
+def otel_collector(spec: ModelSpec) -> bool:
+    """Whether KServe makes an OpenTelemetry collector for the predictor (an OpenTelemetry metric under KEDA,
+    with metricNames), whose sidecar gitops-gen then asks for (OTEL_SIDECAR)."""
+    scaling = spec.autoscaling
+    return (spec.serving == "kserve" and scaling is not None and scaling.metric == "opentelemetry"
+            and scaling.metricNames is not None and scaling.autoscalerClass == "keda")
+
+
 def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems = _serving_kind_problems(spec)
@@ -990,6 +1026,9 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     for key in spec.annotations:
         if key in OWN_ANNOTATIONS:
             problems.append((("annotations", key), f"set by gitops-gen from {OWN_ANNOTATIONS[key]}: write that field"))
+        elif key == OTEL_SIDECAR and otel_collector(spec):
+            problems.append((("annotations", key), "set by gitops-gen from autoscaling.metricNames: the collector "
+                                                   "KServe makes for them is named after the predictor"))
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
     problems.extend(_argocd_model_problems(spec))
@@ -1015,6 +1054,8 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
+            if component.autoscaling is not None and not component.collocated:
+                problems.extend(component_autoscaling_problems(spec, component.autoscaling, name))
     # Last: a field another rule already refused (with its own reason) is not refused twice.
     refused = {path[:1] for path, _ in problems}
     problems.extend((path, message) for path, message in unread_field_problems(spec) if path[:1] not in refused)
@@ -1192,6 +1233,13 @@ def _replicas_problems(spec: ModelSpec) -> list[SpecProblem]:
     return problems
 
 
+# Autoscaling fields by the metric they belong to (builders/kserve.py _keda_metric): each refused elsewhere.
+_METRIC_FIELDS = {"query": ("prometheus", "opentelemetry"), "serverAddress": ("prometheus", "opentelemetry"),
+                  "metricNames": ("opentelemetry",), "authenticationRef": ("prometheus",),
+                  "authModes": ("prometheus",)}
+_KEDA_METRICS = ("prometheus", "opentelemetry")
+
+
 def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
     scaling = spec.autoscaling
     problems: list[SpecProblem] = []
@@ -1204,7 +1252,7 @@ def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.append((("autoscaling", field), "applies to serving: llm only (KServe's Workload Variant "
                                                      "Autoscaler)"))
     knative = spec.serving == "kserve" and spec.deploymentMode == "Knative"
-    cls, metric = scaling.autoscalerClass, scaling.metric
+    cls = scaling.autoscalerClass
     where = ("autoscaling", "class")
     if cls is not None:
         if spec.serving == "deployment" and cls not in ("hpa", "none"):
@@ -1215,24 +1263,63 @@ def _autoscaling_problems(spec: ModelSpec) -> list[SpecProblem]:
                                     "autoscaler scales (class: kpa)"))
         elif spec.serving == "kserve" and not knative and cls == "kpa":
             problems.append((where, "kpa is Knative's autoscaler: it needs deploymentMode: Knative"))
-    if cls == "none" and any(_written(scaling, f) for f in ("metric", "target", "query", "serverAddress")):
+    if cls == "none" and any(_written(scaling, f) for f in ("metric", "target", *_METRIC_FIELDS)):
         problems.append((where, "none scales nothing: leave out metric, target and query"))
+        return problems
+    problems.extend(_metric_problems(scaling, ("autoscaling",), cls, knative))
+    return problems
+
+
+def _metric_problems(scaling: Autoscaling, where: tuple, cls: str | None, knative: bool) -> list[SpecProblem]:
+    """A metric and what goes with it, for the predictor or a component (whose class is the model's)."""
+    problems: list[SpecProblem] = []
+    metric = scaling.metric
     if metric in ("concurrency", "rps") and not knative:
-        problems.append((("autoscaling", "metric"),
+        problems.append(((*where, "metric"),
                          f"{metric} autoscaling needs serving: kserve with deploymentMode: Knative "
                          "(a HorizontalPodAutoscaler scales on cpu or memory)"))
-    if metric == "prometheus":
+    if metric in _KEDA_METRICS:
         if cls != "keda":
-            problems.append((("autoscaling", "metric"), "prometheus needs class: keda (KEDA runs the query)"))
+            what = "runs the query" if metric == "prometheus" else "reads the metric from its OpenTelemetry add-on"
+            problems.append(((*where, "metric"), f"{metric} needs class: keda (KEDA {what})"
+                             + ("" if where == ("autoscaling",) else "; the class is the model's autoscaling.class")))
         if scaling.query is None:
-            problems.append((("autoscaling", "query"), "required for metric: prometheus"))
-    for field in ("query", "serverAddress"):
-        if _written(scaling, field) and metric != "prometheus":
-            problems.append((("autoscaling", field), "applies to metric: prometheus"))
+            problems.append(((*where, "query"), f"required for metric: {metric}"))
+    for field, metrics in _METRIC_FIELDS.items():
+        if _written(scaling, field) and metric not in metrics:
+            problems.append(((*where, field), f"applies to metric: {' or '.join(metrics)}"))
+    if scaling.authModes is not None and scaling.authenticationRef is None and metric == "prometheus":
+        problems.append(((*where, "authModes"), "needs authenticationRef: the TriggerAuthentication holding the "
+                                                "credentials for these modes"))
     if cls == "keda" and metric is not None and scaling.target is None:
-        problems.append((("autoscaling", "target"), "required with class: keda (KEDA needs a target per metric)"))
+        problems.append(((*where, "target"), "required with class: keda (KEDA needs a target per metric)"))
     if metric in ("cpu", "memory") and scaling.target is not None and scaling.target > 100:
-        problems.append((("autoscaling", "target"), "a cpu/memory target is a utilization percentage (1-100)"))
+        problems.append(((*where, "target"), "a cpu/memory target is a utilization percentage (1-100)"))
+    return problems
+
+
+def component_autoscaling_problems(spec: ModelSpec, scaling: Autoscaling, name: str) -> list[SpecProblem]:
+    """A transformer's or explainer's own metric and target (checked only when written): KServe's
+    ComponentExtensionSpec, under the one autoscaler class of the InferenceService."""
+    where = (name, "autoscaling")
+    problems: list[SpecProblem] = []
+    if _written(scaling, "autoscalerClass"):
+        problems.append(((*where, "class"), "the autoscaler class is the InferenceService's (one "
+                                            "serving.kserve.io/autoscalerClass for all its components): set "
+                                            "autoscaling.class on the model"))
+    for field in ("variantCost", "behavior", "keda"):
+        if _written(scaling, field):
+            problems.append(((*where, field), "applies to serving: llm only (KServe's Workload Variant Autoscaler)"))
+    if scaling.metric == "opentelemetry":
+        problems.append(((*where, "metric"), "opentelemetry applies to the predictor only (gitops-gen annotates "
+                                             "the InferenceService for the predictor's OpenTelemetry collector)"))
+        return problems
+    cls = spec.autoscaling.autoscalerClass if spec.autoscaling is not None else None
+    if cls == "none" and any(_written(scaling, f) for f in ("metric", "target", *_METRIC_FIELDS)):
+        problems.append((where, "the model's autoscaling.class: none scales nothing: leave out metric, target "
+                                "and query"))
+        return problems
+    problems.extend(_metric_problems(scaling, where, cls, spec.deploymentMode == "Knative"))
     return problems
 
 
@@ -1302,7 +1389,7 @@ def _llm_scaling_problems(replicas: Replicas, scaling: Autoscaling | None, where
         problems.append(((*at, "class"), ("required" if cls is None else f"{cls} does not apply")
                          + " with serving: llm: hpa or keda, what applies the replicas KServe's Workload Variant "
                            "Autoscaler asks for (scaling.wva.hpa or scaling.wva.keda)"))
-    for field in ("metric", "target", "query", "serverAddress"):
+    for field in ("metric", "target", *_METRIC_FIELDS):
         if _written(scaling, field):
             problems.append(((*at, field), "does not apply to serving: llm: the Workload Variant Autoscaler picks "
                                            "the replicas from vLLM's own metrics"))
@@ -1341,7 +1428,7 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
 
 
 # What a collocated transformer cannot have: it is a container of the predictor's pod, which has these.
-_COLLOCATED_UNREAD = ("replicas", "containerConcurrency", "timeout", "logger", "batcher", "deploymentStrategy")
+_COLLOCATED_UNREAD = ("replicas", "autoscaling", "containerConcurrency", "timeout", "logger", "batcher", "deploymentStrategy")
 # KServe's collocation: the predictor's storage initializer serves the pod; this variable in the
 # transformer's container is refused (validateCollocationStorageURI).
 _STORAGE_URI_VARIABLE = "STORAGE_URI"
@@ -1499,6 +1586,10 @@ def _rollout_problems(spec: ModelSpec) -> list[SpecProblem]:
                                 "predictor Service is an ExternalName that Gateway API backends cannot point at"))
     if rollout.canary:
         steps = rollout.canary.steps
+        if strategy == "canary" and spec.serving == "deployment" and 0 in steps:
+            problems.append((("rollout", "canary", "steps", steps.index(0)),
+                             "0 applies to serving: kserve (every request to the previous revision); an Argo "
+                             "Rollouts step of 0 runs no canary pods: to roll back, set the previous version"))
         for i in range(1, len(steps)):
             if steps[i] <= steps[i - 1]:
                 problems.append((("rollout", "canary", "steps", i),

@@ -21,6 +21,7 @@ from .. import budgets
 from ..errors import FieldPath, GitopsGenError, Problem, dotted, raise_if, shown_path
 from ..load.source import Located, SourceTree, error_path, load_tree, pydantic_message
 from ..load.spec import (
+    OTEL_SIDECAR,
     OWN_ANNOTATIONS,
     Cluster,
     EnvironmentSpec,
@@ -29,6 +30,7 @@ from ..load.spec import (
     SpecProblem,
     Sync,
     model_spec_problems,
+    otel_collector,
     unread_fields,
 )
 from .organisation import check_organisation
@@ -357,6 +359,11 @@ class _ModelInEnvironment:
         out = []
         for cluster in self.env.clusters:
             model_spec = self.spec_for(cluster, version)
+            if OTEL_SIDECAR in self.annotations and otel_collector(model_spec):
+                raise GitopsGenError(self.model_doc.problem(
+                    ("metadata", "annotations", OTEL_SIDECAR),
+                    "set by gitops-gen from spec.autoscaling.metricNames: the collector KServe makes for them is "
+                    "named after the predictor"))
             variants: tuple[Release, ...] = ()
             ab = model_spec.rollout.ab
             if model_spec.rollout.strategy == "ab" and ab is not None:
