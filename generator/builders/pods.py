@@ -12,8 +12,18 @@ from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence
 
-from ..load.spec import (FieldEnv, ModelSpec, Probe, Probes, ResourceEnv, Resources, SecretEnv, SecurityContext,
-                         Volume, VolumeMount)
+from ..load.spec import (
+    FieldEnv,
+    ModelSpec,
+    Probe,
+    Probes,
+    ResourceEnv,
+    Resources,
+    SecretEnv,
+    SecurityContext,
+    Volume,
+    VolumeMount,
+)
 from ..resolve.fleet import Release
 
 PROBE_FIELDS = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
