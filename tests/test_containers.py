@@ -51,7 +51,7 @@ def test_a_deployment_gets_the_security_context_volumes_and_downward_api_variabl
         **DEPLOYMENT, "env": {"LOG_LEVEL": "info"},
         "secretEnv": [{"name": "API_KEY", "secret": "m-secrets", "key": "api-key"}],
         "fieldEnv": [{"name": "POD_IP", "fieldPath": "status.podIP"},
-                     {"name": "TEAM", "fieldPath": "metadata.labels['team']"}],
+                     {"name": "TEAM", "fieldPath": "metadata.labels['team']", "apiVersion": "v1"}],
         "resourceEnv": [{"name": "MEMORY_MB", "resource": "limits.memory", "divisor": "1Mi"}],
         "resources": {"memory": "2Gi"},
         "securityContext": RESTRICTED, "volumes": [CACHE, WEIGHTS,
@@ -65,7 +65,7 @@ def test_a_deployment_gets_the_security_context_volumes_and_downward_api_variabl
         {"name": "LOG_LEVEL", "value": "info"},  # plain variables sorted, then references in the order written
         {"name": "API_KEY", "valueFrom": {"secretKeyRef": {"name": "m-secrets", "key": "api-key"}}},
         {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
-        {"name": "TEAM", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['team']"}}},
+        {"name": "TEAM", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.labels['team']"}}},
         {"name": "MEMORY_MB", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Mi"}}},
     ]
     assert container["securityContext"] == RESTRICTED

@@ -115,14 +115,16 @@ def env(spec: ContainerSpec) -> list[dict]:
         if ref.optional is not None:
             key_ref["optional"] = ref.optional
         out.append({"name": ref.name, "valueFrom": {"secretKeyRef": key_ref}})
-    if spec.fieldEnv:
-        out.extend({"name": ref.name, "valueFrom": {"fieldRef": {"fieldPath": ref.fieldPath}}}
-                   for ref in spec.fieldEnv)
+    for field_ref in spec.fieldEnv:
+        selector = {"fieldPath": field_ref.fieldPath}
+        if field_ref.apiVersion is not None:
+            selector = {"apiVersion": field_ref.apiVersion, **selector}
+        out.append({"name": field_ref.name, "valueFrom": {"fieldRef": selector}})
     for resource_ref in spec.resourceEnv:
-        selector: dict = {"resource": resource_ref.resource}
+        resource: dict = {"resource": resource_ref.resource}
         if resource_ref.divisor is not None:
-            selector["divisor"] = resource_ref.divisor
-        out.append({"name": resource_ref.name, "valueFrom": {"resourceFieldRef": selector}})
+            resource["divisor"] = resource_ref.divisor
+        out.append({"name": resource_ref.name, "valueFrom": {"resourceFieldRef": resource}})
     return out
 
 

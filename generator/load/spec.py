@@ -679,6 +679,8 @@ class FieldEnv(StrictModel):
     fieldPath: Annotated[str, _checked(_FIELD_PATH, "a pod field: " + ", ".join(FIELD_PATHS)
                                        + ", metadata.labels['KEY'] or metadata.annotations['KEY']")] = Field(
         description="The pod field it takes (valueFrom.fieldRef), e.g. status.podIP or metadata.name.")
+    apiVersion: Literal["v1"] | None = Field(
+        None, description="The API version the field path is in: v1 (the default), written only when given.")
 
 
 class ResourceEnv(StrictModel):
