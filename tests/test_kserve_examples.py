@@ -69,11 +69,8 @@ NOT_REPRODUCED = {
         "KServe's KEDA validation requires; autoscaling.md:234 and keda-autoscaler.md:367 are the working form",
 }
 
-# Valid v0.20 InferenceServices the spec cannot write yet, and the field each needs: open work.
-NOT_YET_EXPRESSIBLE = {
-    "model-serving/generative-inference/kvcache-offloading/kvcache-offloading.md:198":
-        "predictor.volumes and the model container's volumeMounts",
-}
+# Valid v0.20 InferenceServices the spec cannot write yet, and the field each needs: open work (none left).
+NOT_YET_EXPRESSIBLE: dict[str, str] = {}
 
 EXAMPLES = []
 
@@ -1067,6 +1064,82 @@ spec:
           cpu: "6"
           memory: 12Gi
           nvidia.com/gpu: "1"
+""")
+# model-serving/generative-inference/kvcache-offloading/kvcache-offloading.md:198 (LMCache's config from a
+# ConfigMap volume)
+example("lmcache-volume", {
+    "format": "huggingface", "replicas": {"min": 2},
+    "args": ["--model_name=llama3", "--model_id=meta-llama/Llama-3.2-1B-Instruct", "--max-model-len=10000",
+             "--kv-transfer-config", '{"kv_connector":"LMCacheConnectorV1", "kv_role":"kv_both"}',
+             "--enable-chunked-prefill"],
+    "env": {"LMCACHE_USE_EXPERIMENTAL": "True", "LMCACHE_CONFIG_FILE": "/lmcache/lmcache_config.yaml",
+            "LMCACHE_LOG_LEVEL": "INFO"},
+    "secretEnv": [{"name": "HF_TOKEN", "secret": "hf-secret", "key": "HF_TOKEN", "optional": False}],
+    "resources": {**HF_RESOURCES, "cpu": 6, "memory": "24Gi"},
+    "volumeMounts": [{"name": "lmcache-config-volume", "mountPath": "/lmcache", "readOnly": True}],
+    "volumes": [{"name": "lmcache-config-volume", "configMap": {
+        "name": "lmcache-config", "items": [{"key": "lmcache_config.yaml", "path": "lmcache_config.yaml"}]}}]}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: huggingface-llama3
+spec:
+  predictor:
+    minReplicas: 2
+    model:
+      modelFormat:
+        name: huggingface
+      args:
+        - --model_name=llama3
+        - --model_id=meta-llama/Llama-3.2-1B-Instruct
+        - --max-model-len=10000
+        - --kv-transfer-config
+        - '{"kv_connector":"LMCacheConnectorV1", "kv_role":"kv_both"}'
+        - --enable-chunked-prefill
+      env:
+        - name: HF_TOKEN
+          valueFrom:
+            secretKeyRef:
+              name: hf-secret
+              key: HF_TOKEN
+              optional: false
+        - name: LMCACHE_USE_EXPERIMENTAL
+          value: "True"
+        - name: LMCACHE_CONFIG_FILE
+          value: /lmcache/lmcache_config.yaml
+        # Uncomment the following lines and comment the above env variable to provide configuration via env variables instead of ConfigMap.
+        # - name: LMCACHE_REMOTE_URL
+        #   value: redis://redis.default.svc.cluster.local:6379
+        # - name: LMCACHE_REMOTE_SERDE
+        #   value: naive
+        # - name: LMCACHE_LOCAL_CPU
+        #   value: "True"
+        # - name: LMCACHE_CHUNK_SIZE
+        #   value: "256"
+        # - name: LMCACHE_MAX_LOCAL_CPU_SIZE
+        #   value: "2.0"
+        - name: LMCACHE_LOG_LEVEL
+          value: "INFO"
+      resources:
+        limits:
+          cpu: 6
+          memory: 24Gi
+          nvidia.com/gpu: "1"
+        requests:
+          cpu: 6
+          memory: 24Gi
+          nvidia.com/gpu: "1"
+      volumeMounts:
+        - name: lmcache-config-volume
+          mountPath: /lmcache
+          readOnly: true
+    volumes:
+      - name: lmcache-config-volume
+        configMap:
+          name: lmcache-config
+          items:
+            - key: lmcache_config.yaml
+              path: lmcache_config.yaml
 """)
 # model-serving/generative-inference/modelcache/localmodel.md:419
 example("localmodel-isvc", LLAMA3, """

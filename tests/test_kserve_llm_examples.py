@@ -21,8 +21,6 @@ revisions). Monitoring: tests/test_llm.py (a PodMonitor on vLLM's pods; prefill 
 
 Not reproduced, and why:
 
-- ``getting-started/genai-first-llmisvc.md:33``, kserve ``opt-125m-cpu/*.yaml``: the main container's
-  ``securityContext`` (``runAsNonRoot: false``) is not a field of gitops-gen's spec (ship it with ``patches``).
 - ``llmisvc-configuration.md:46`` (``my-llama-service``): takes its model from a config (``baseRefs`` only, no
   ``model``); gitops-gen requires ``storageUri`` for ``serving: llm``: the version it deploys and promotes is
   in it. The three LLMInferenceServiceConfigs there (namespace ``kserve``) are presets an admin writes.
@@ -43,11 +41,11 @@ Not reproduced, and why:
   Gateways, GatewayClasses, AgentgatewayBackend/Policy, AIGatewayRoute, BackendTrafficPolicy, ConfigMaps
   (``llmisvc-autoscaling.md:233``, ``llmisvc-envoy-ai-gateway.md:121``), PVCs and Jobs: the cluster's or the
   gateway's objects, not a model's.
-- kserve ``single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml``: an env variable ``valueFrom.fieldRef``
-  (gitops-gen's env holds plain values and Secret references). ``managed-dra/*-minimal.yaml``: gitops-gen
-  writes a Model's ``annotations`` onto the object and its pods (``spec.annotations``), the sample onto the
-  object only. ``latency-predictor/*.yaml``: ``router.scheduler.config.inline`` is a string, where the v0.20 CRD
-  has an object. ``multi-gpu-vendor/*-amd-no-scheduler.yaml``: its ``spec.labels`` impersonate another service
+- kserve ``single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml`` (tested below but for this) and
+  ``managed-dra/*-minimal.yaml``: gitops-gen writes a Model's ``annotations`` onto the object and its pods
+  (``spec.annotations``), the samples onto the object only. ``latency-predictor/*.yaml``:
+  ``router.scheduler.config.inline`` is a string, where the v0.20 CRD has an object.
+  ``multi-gpu-vendor/*-amd-no-scheduler.yaml``: its ``spec.labels`` impersonate another service
   (``app.kubernetes.io/name``), which gitops-gen's pod labels never do.
 - ``inferencegraph/overview.md:14`` (the field reference, ``name: string``), ``:92`` (a Switch whose step
   names a node ``middle`` the graph does not define: gitops-gen refuses a step to a missing node), ``:183``
@@ -787,6 +785,206 @@ llm_example("kserve-lora-pvc-cpu", OPT_CPU.replace("LORA", "{adapters: [{name: p
           uri: pvc://lora-adapters-pvc/opt-125m-lora
 """))
 
+# versioned_docs/version-0.20/getting-started/genai-first-llmisvc.md:33 (vLLM's CPU image runs as root)
+llm_example("getting-started", """
+serving: llm
+storageUri: hf://facebook/opt-125m
+llm: {modelName: facebook/opt-125m, router: {gateway: {}, route: {}, scheduler: {}}}
+replicas: {min: 1, max: 1}
+image: quay.io/pierdipi/vllm-cpu:latest
+securityContext: {runAsNonRoot: false}
+env: {VLLM_LOGGING_LEVEL: DEBUG}
+resources: {limits: {cpu: '1', memory: 10Gi}, requests: {cpu: 100m, memory: 8Gi}}
+probes:
+  liveness: {initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 5}
+""", """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: facebook-opt-125m-single
+spec:
+  model:
+    uri: hf://facebook/opt-125m
+    name: facebook/opt-125m
+
+  replicas: 1
+
+  template:
+    containers:
+      - name: main
+        image: quay.io/pierdipi/vllm-cpu:latest
+        securityContext:
+          runAsNonRoot: false  # Image requires root
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: DEBUG
+        resources:
+          limits:
+            cpu: '1'
+            memory: 10Gi
+          requests:
+            cpu: '100m'
+            memory: 8Gi
+        livenessProbe:
+          initialDelaySeconds: 30
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+
+  router:
+    gateway: {}
+    route: {}
+    scheduler: {}
+""")
+
+OPT_CPU_ROOT = """
+serving: llm
+storageUri: hf://facebook/opt-125m
+llm:
+  modelName: facebook/opt-125m
+  router: ROUTER
+image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+securityContext: {runAsNonRoot: false}
+env: {VLLM_LOGGING_LEVEL: DEBUG, VLLM_CPU_KVCACHE_SPACE: "1"}
+"""
+OPT_CPU_SINGLE = OPT_CPU_ROOT + """
+replicas: {min: 1, max: 1}
+resources: {limits: {cpu: '1', memory: 10Gi}, requests: {cpu: 100m, memory: 8Gi}}
+probes:
+  liveness: {initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 5}
+"""
+# kserve v0.20.0: docs/samples/llmisvc/opt-125m-cpu/llm-inference-service-facebook-opt-125m-cpu.yaml
+llm_example("kserve-opt-125m-cpu", OPT_CPU_SINGLE.replace("ROUTER", "{scheduler: {}, route: {}, gateway: {}}"), """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: facebook-opt-125m-single
+spec:
+  model:
+    uri: hf://facebook/opt-125m
+    name: facebook/opt-125m
+  replicas: 1
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: main
+        image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+        securityContext:
+          runAsNonRoot: false
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: DEBUG
+          - name: VLLM_CPU_KVCACHE_SPACE
+            value: "1"
+        resources:
+          limits:
+            cpu: '1'
+            memory: 10Gi
+          requests:
+            cpu: '100m'
+            memory: 8Gi
+        livenessProbe:
+          initialDelaySeconds: 30
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+""")
+# kserve v0.20.0: docs/samples/llmisvc/opt-125m-cpu/llm-inference-service-facebook-opt-125m-cpu-no-scheduler.yaml
+llm_example("kserve-opt-125m-cpu-no-scheduler", OPT_CPU_SINGLE.replace("ROUTER", "{route: {}}"), """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: facebook-opt-125m-single
+spec:
+  model:
+    uri: hf://facebook/opt-125m
+    name: facebook/opt-125m
+  replicas: 1
+  router:
+    route: { }
+  template:
+    containers:
+      - name: main
+        image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+        securityContext:
+          runAsNonRoot: false
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: DEBUG
+          - name: VLLM_CPU_KVCACHE_SPACE
+            value: "1"
+        resources:
+          limits:
+            cpu: '1'
+            memory: 10Gi
+          requests:
+            cpu: '100m'
+            memory: 8Gi
+        livenessProbe:
+          initialDelaySeconds: 30
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+""")
+# kserve v0.20.0: docs/samples/llmisvc/opt-125m-cpu/llm-inference-service-pd-facebook-opt-125m-cpu.yaml (the
+# prefill container is not root: only the decode container has the securityContext)
+llm_example("kserve-pd-opt-125m-cpu", OPT_CPU_ROOT.replace("ROUTER", """{scheduler: {}, route: {}, gateway: {}}
+  prefill:
+    image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+    env: {VLLM_LOGGING_LEVEL: DEBUG}
+    resources: {limits: {cpu: '2', memory: 16Gi}, requests: {cpu: '1', memory: 8Gi}}""") + """
+resources: {limits: {cpu: '2', memory: 16Gi}, requests: {cpu: '1', memory: 8Gi}}
+""", """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: facebook-opt-125m-pd
+spec:
+  model:
+    uri: hf://facebook/opt-125m
+    name: facebook/opt-125m
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: main
+        image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+        securityContext:
+          runAsNonRoot: false
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: DEBUG
+          - name: VLLM_CPU_KVCACHE_SPACE
+            value: "1"
+        resources:
+          limits:
+            cpu: '2'
+            memory: 16Gi
+          requests:
+            cpu: '1'
+            memory: 8Gi
+  prefill:
+    template:
+      containers:
+        - name: main
+          image: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0
+          env:
+            - name: VLLM_LOGGING_LEVEL
+              value: DEBUG
+          resources:
+            limits:
+              cpu: '2'
+              memory: 16Gi
+            requests:
+              cpu: '1'
+              memory: 8Gi
+""")
+
 @pytest.mark.parametrize("spec, official", LLM_EXAMPLES)
 def test_llm_documentation_example_is_written_field_for_field(tmp_path, spec, official):
     official = yaml.safe_load(official)
@@ -798,6 +996,176 @@ def test_llm_documentation_example_is_written_field_for_field(tmp_path, spec, of
     assert obj["spec"]["labels"]["gitops-gen.io/model"] == name
     if "prefill" in obj["spec"]:
         assert obj["spec"]["prefill"]["labels"] == obj["spec"]["labels"]
+
+
+# kserve v0.20.0: docs/samples/llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml
+QWEN_PD_OFFICIAL = r"""
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: qwen2-7b-instruct-pd
+  annotations:
+    # RoCE network required for KV cache transfer via RDMA
+    k8s.v1.cni.cncf.io/networks: roce-p2
+spec:
+  # Main/decode pool replica count
+  replicas: 1
+  model:
+    uri: hf://Qwen/Qwen2.5-7B-Instruct
+    name: Qwen/Qwen2.5-7B-Instruct
+  router:
+    route: { }
+    gateway: { }
+    scheduler: { }
+  template:
+    # This affinity rule ensures that the KV transfer happens over the RDMA network because if the pods are placed
+    # on the same node it will go over NVLink.
+    #affinity:
+    #  podAntiAffinity:
+    #    preferredDuringSchedulingIgnoredDuringExecution:
+    #    - weight: 100
+    #      podAffinityTerm:
+    #        labelSelector:
+    #          matchExpressions:
+    #          - key: app.kubernetes.io/component
+    #            operator: In
+    #            values:
+    #            - llminferenceservice-workload-prefill
+    #        topologyKey: kubernetes.io/hostname
+    containers:
+      - name: main
+        env:
+          # Enable RDMA for KV cache transfer
+          - name: KSERVE_INFER_ROCE
+            value: "true"
+          # Pod IP for KV transfer side channel
+          - name: VLLM_NIXL_SIDE_CHANNEL_HOST
+            valueFrom:
+              fieldRef:
+                fieldPath: status.podIP
+          # Enable KV cache transfer via NixlConnector (RDMA-based)
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--kv_transfer_config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_consumer\"}'"
+          # UCX configuration for RDMA transport
+          - name: UCX_PROTO_INFO
+            value: "y"
+          - name: UCX_TLS
+            value: "rc,sm,self,cuda_copy,cuda_ipc"
+        resources:
+          limits:
+            cpu: '4'
+            memory: 32Gi
+            nvidia.com/gpu: "1"
+            rdma/roce_gdr: 1
+          requests:
+            cpu: '2'
+            memory: 16Gi
+            nvidia.com/gpu: "1"
+            rdma/roce_gdr: 1
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 120
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+  prefill:
+    # Prefill pool replica count (higher for concurrent prefill requests)
+    replicas: 2
+    template:
+      # This affinity rule ensures that the KV transfer happens over the RDMA network because if the pods are placed
+      # on the same node it will go over NVLink
+      #affinity:
+      #  podAntiAffinity:
+      #    preferredDuringSchedulingIgnoredDuringExecution:
+      #    - weight: 100
+      #      podAffinityTerm:
+      #        labelSelector:
+      #          matchExpressions:
+      #          - key: app.kubernetes.io/component
+      #            operator: In
+      #            values:
+      #            - llminferenceservice-workload
+      #        topologyKey: kubernetes.io/hostname
+      containers:
+        - name: main
+          env:
+            - name: KSERVE_INFER_ROCE
+              value: "true"
+            - name: VLLM_NIXL_SIDE_CHANNEL_HOST
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+            - name: VLLM_ADDITIONAL_ARGS
+              value: "--kv_transfer_config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_producer\"}'"
+            - name: UCX_PROTO_INFO
+              value: "y"
+            - name: UCX_TLS
+              value: "rc,sm,self,cuda_copy,cuda_ipc"
+          resources:
+            limits:
+              cpu: '4'
+              memory: 32Gi
+              nvidia.com/gpu: "1"
+              rdma/roce_gdr: 1
+            requests:
+              cpu: '2'
+              memory: 16Gi
+              nvidia.com/gpu: "1"
+              rdma/roce_gdr: 1
+          livenessProbe:
+            httpGet:
+              path: /health
+              port: 8000
+              scheme: HTTPS
+            initialDelaySeconds: 120
+            periodSeconds: 30
+            timeoutSeconds: 30
+            failureThreshold: 5
+"""
+QWEN_PD_CONTAINER = r"""
+  env:
+    KSERVE_INFER_ROCE: "true"
+    VLLM_ADDITIONAL_ARGS: "--kv_transfer_config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"ROLE\"}'"
+    UCX_PROTO_INFO: "y"
+    UCX_TLS: "rc,sm,self,cuda_copy,cuda_ipc"
+  fieldEnv: [{name: VLLM_NIXL_SIDE_CHANNEL_HOST, fieldPath: status.podIP}]
+  resources:
+    limits: {cpu: '4', memory: 32Gi, nvidia.com/gpu: "1", rdma/roce_gdr: 1}
+    requests: {cpu: '2', memory: 16Gi, nvidia.com/gpu: "1", rdma/roce_gdr: 1}
+  probes:
+    liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 120, periodSeconds: 30,
+               timeoutSeconds: 30, failureThreshold: 5}
+"""
+QWEN_PD = """
+serving: llm
+storageUri: hf://Qwen/Qwen2.5-7B-Instruct
+annotations: {k8s.v1.cni.cncf.io/networks: roce-p2}
+replicas: {min: 1, max: 1}
+llm:
+  modelName: Qwen/Qwen2.5-7B-Instruct
+  router: {route: {}, gateway: {}, scheduler: {}}
+  prefill:
+    replicas: {min: 2, max: 2}
+""" + textwrap.indent(QWEN_PD_CONTAINER.replace("ROLE", "kv_producer"), "  ") + \
+    textwrap.dedent(QWEN_PD_CONTAINER.replace("ROLE", "kv_consumer"))
+
+
+def test_prefill_decode_over_rdma_passes_the_pod_ip_from_the_downward_api(tmp_path):
+    # Field for field, but for the annotation: the sample writes it onto the object, gitops-gen writes a Model's
+    # annotations onto the object and its pods (spec.annotations, and the prefill pool's), as for every LLM.
+    official = yaml.safe_load(QWEN_PD_OFFICIAL)
+    obj = built(tmp_path, "qwen2-7b-instruct-pd", QWEN_PD, "LLMInferenceService")
+    annotation = official["metadata"]["annotations"]
+    assert obj["metadata"]["annotations"].items() >= annotation.items()
+    ours = without_ours(obj["spec"])
+    assert ours.pop("annotations") == annotation and ours["prefill"].pop("annotations") == annotation
+    assert normalized(ours) == normalized(official["spec"])
+    # The downward-API variable comes after the plain ones, sorted (the list is keyed by name).
+    assert [v["name"] for v in obj["spec"]["template"]["containers"][0]["env"]] == [
+        "KSERVE_INFER_ROCE", "UCX_PROTO_INFO", "UCX_TLS", "VLLM_ADDITIONAL_ARGS", "VLLM_NIXL_SIDE_CHANNEL_HOST"]
 
 
 # --- canary-rollout.md: two services in one routing group, written by hand ---------------------------------

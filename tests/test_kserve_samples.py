@@ -12,7 +12,8 @@ version, whose fields these are.
 Tested in other modules: ``graph/sequence.yaml``, ``ensemble.yaml`` and ``splitter.yaml`` (their
 InferenceGraphs, tests/test_graph.py), ``graph/switch.yaml`` (its InferenceGraph, tests/test_kserve_llm_examples.py),
 ``llmisvc/single-node-gpu/llm-inference-service-qwen2-7b-gpu.yaml`` and ``-no-scheduler.yaml`` (tests/test_llm.py),
-``llmisvc/lora-adapters/test-examples/01-``, ``02-`` and ``04-*.yaml`` (tests/test_kserve_llm_examples.py), and
+``llmisvc/lora-adapters/test-examples/01-``, ``02-`` and ``04-*.yaml`` and ``llmisvc/opt-125m-cpu/*.yaml``
+(tests/test_kserve_llm_examples.py), and
 ``localmodelcache/README.md:30`` (tests/test_model_cache.py).
 
 Not reproduced, old form: the samples below use the framework fields ``predictor.<framework>`` (sklearn,
@@ -125,16 +126,12 @@ NOT_YET_EXPRESSIBLE = {
         "an unnamed container port: `port` writes {name: http1, containerPort, protocol}",
     "v1beta1/triton/fastertransformer/README.md:159":
         "the model container's name: \"\" (its modelFormat.version is spec.formatVersion)",
-    "llmisvc/opt-125m-cpu/*.yaml (three)":
-        "the main container's securityContext (runAsNonRoot: false)",
-    "llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml, "
-    "llmisvc/precise-prefix-kv-cache-routing/*.yaml (two)":
-        "env valueFrom.fieldRef (POD_IP from status.podIP). Their Go templates ({{ .Spec.Model.Name }}, "
-        "{{ ChildName ... }}) are KServe's; past gitops-gen's own expressions they are written "
-        "{% raw %}{{ .Spec.Model.Name }}{% endraw %}",
+    "llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml":
+        "annotations on the LLMInferenceService only: a Model's annotations also go to its pods (spec.annotations, "
+        "prefill.annotations); the rest of it is tested in tests/test_kserve_llm_examples.py",
     "llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/*.yaml (four)":
         "parallelism.expert (expert parallelism), with the worker pods' own containers; the prefill/decode ones also "
-        "prefill.parallelism and env valueFrom.fieldRef",
+        "prefill.parallelism",
     "llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml":
         "annotations on the LLMInferenceService only: a Model's annotations also go to its pods (spec.annotations)",
     "llmisvc/managed-dra/llm-inference-service-managed-dra-multi-device.yaml":
@@ -650,6 +647,274 @@ spec:
             cpu: '2'
             memory: 16Gi
             nvidia.com/gpu: "1"
+""")
+
+# llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-opt-125m-cpu-kv-cache-routing-simulator.yaml:5
+# (KServe's Go templates in args, past gitops-gen's own expressions with raw; the pod IP from the downward API)
+llm_example("precise-prefix-kv-cache-routing-simulator", """
+serving: llm
+storageUri: hf://facebook/opt-125m
+replicas: {min: 2, max: 2}
+llm:
+  modelName: opt-125m
+  router:
+    route: {}
+    gateway: {}
+    scheduler:
+      template: {containers: [{name: tokenizer, env: [{name: LOG_LEVEL, value: DEBUG}]}]}
+      config:
+        inline:
+          apiVersion: inference.networking.x-k8s.io/v1alpha1
+          kind: EndpointPickerConfig
+          plugins:
+            - type: single-profile-handler
+            - type: precise-prefix-cache-scorer
+              parameters:
+                tokenProcessorConfig: {blockSize: 16, hashSeed: "42"}
+                kvEventsConfig: {zmqEndpoint: "tcp://*:5557"}
+                indexerConfig: {kvBlockIndexConfig: {enableMetrics: true, metricsLoggingInterval: 60000000000}}
+            - type: kv-cache-utilization-scorer
+            - type: queue-scorer
+            - type: active-request-scorer
+              parameters: {requestTimeout: "2m", idleThreshold: 0, maxBusyScore: 0}
+            - type: max-score-picker
+          schedulingProfiles:
+            - name: default
+              plugins:
+                - {pluginRef: precise-prefix-cache-scorer, weight: 3}
+                - {pluginRef: kv-cache-utilization-scorer, weight: 2}
+                - {pluginRef: queue-scorer, weight: 2}
+                - {pluginRef: active-request-scorer, weight: 3}
+                - {pluginRef: max-score-picker}
+image: ghcr.io/llm-d/llm-d-inference-sim:v0.10.0
+command: ["/app/llm-d-inference-sim"]
+args: [--port, "8000", --model, "{% raw %}{{ .Spec.Model.Name }}{% endraw %}", --mode, random, --enable-kvcache,
+       --block-size, "16", --zmq-endpoint, "tcp://{% raw %}{{ ChildName .ObjectMeta.Name `-epp-service` }}{% endraw %}:5557",
+       --hash-seed, "42", --event-batch-size, "1"]
+fieldEnv: [{name: POD_IP, fieldPath: status.podIP, apiVersion: v1}]
+resources: {limits: {cpu: "1", memory: 2Gi}, requests: {cpu: 100m, memory: 100Mi}}
+""", """
+apiVersion: serving.kserve.io/v1alpha2
+kind: LLMInferenceService
+metadata:
+  name: precise-prefix-test
+spec:
+  model:
+    uri: hf://facebook/opt-125m
+    name: opt-125m
+  replicas: 2
+  router:
+    scheduler:
+      template:
+        containers:
+          - name: tokenizer
+            env:
+              - name: LOG_LEVEL
+                value: DEBUG
+      config:
+        inline:
+          apiVersion: inference.networking.x-k8s.io/v1alpha1
+          kind: EndpointPickerConfig
+          plugins:
+            - type: single-profile-handler
+            - type: precise-prefix-cache-scorer
+              parameters:
+                tokenProcessorConfig:
+                  blockSize: 16
+                  hashSeed: "42"
+                kvEventsConfig:
+                  zmqEndpoint: "tcp://*:5557"
+                indexerConfig:
+                  kvBlockIndexConfig:
+                    enableMetrics: true
+                    metricsLoggingInterval: 60000000000
+            - type: kv-cache-utilization-scorer
+            - type: queue-scorer
+            - type: active-request-scorer
+              parameters:
+                requestTimeout: "2m"
+                idleThreshold: 0        # Pods with ≤0 requests are idle
+                maxBusyScore: 0         # Busy pods score 0, idle pods score 1.0
+            - type: max-score-picker
+          schedulingProfiles:
+            - name: default
+              plugins:
+                - pluginRef: precise-prefix-cache-scorer
+                  weight: 3
+                - pluginRef: kv-cache-utilization-scorer
+                  weight: 2
+                - pluginRef: queue-scorer
+                  weight: 2
+                - pluginRef: active-request-scorer
+                  weight: 3
+                - pluginRef: max-score-picker
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: main
+        image: ghcr.io/llm-d/llm-d-inference-sim:v0.10.0
+        command: ["/app/llm-d-inference-sim"]
+        args:
+          - --port
+          - "8000"
+          - --model
+          - "{{ .Spec.Model.Name }}"
+          - --mode
+          - random
+          - --enable-kvcache
+          - --block-size
+          - "16"
+          - --zmq-endpoint
+          - "tcp://{{ ChildName .ObjectMeta.Name `-epp-service` }}:5557"
+          - --hash-seed
+          - "42"
+          - --event-batch-size
+          - "1"
+        env:
+          - name: POD_IP
+            valueFrom:
+              fieldRef:
+                apiVersion: v1
+                fieldPath: status.podIP
+        resources:
+          limits:
+            cpu: "1"
+            memory: 2Gi
+          requests:
+            cpu: 100m
+            memory: 100Mi
+""")
+
+# llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-qwen2-7b-gpu-kv-cache-routing.yaml:2
+llm_example("precise-prefix-kv-cache-routing-qwen2-7b-gpu", r"""
+serving: llm
+storageUri: hf://Qwen/Qwen2.5-7B-Instruct
+replicas: {min: 2, max: 2}
+llm:
+  modelName: Qwen/Qwen2.5-7B-Instruct
+  router:
+    route: {}
+    gateway: {}
+    scheduler:
+      config:
+        inline:
+          apiVersion: inference.networking.x-k8s.io/v1alpha1
+          kind: EndpointPickerConfig
+          plugins:
+            - type: single-profile-handler
+            - type: precise-prefix-cache-scorer
+              parameters:
+                tokenProcessorConfig: {blockSize: 64, hashSeed: "42"}
+                kvEventsConfig: {zmqEndpoint: "tcp://*:5557"}
+                indexerConfig: {kvBlockIndexConfig: {enableMetrics: true, metricsLoggingInterval: 60000000000}}
+            - type: kv-cache-utilization-scorer
+            - type: queue-scorer
+            - type: active-request-scorer
+              parameters: {requestTimeout: "2m", idleThreshold: 0, maxBusyScore: 0}
+            - type: max-score-picker
+          schedulingProfiles:
+            - name: default
+              plugins:
+                - {pluginRef: precise-prefix-cache-scorer, weight: 3}
+                - {pluginRef: kv-cache-utilization-scorer, weight: 2}
+                - {pluginRef: queue-scorer, weight: 2}
+                - {pluginRef: active-request-scorer, weight: 3}
+                - {pluginRef: max-score-picker}
+env:
+  VLLM_ADDITIONAL_ARGS: "--prefix-caching-hash-algo sha256_cbor --block-size 64 --kv_transfer_config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}' --kv-events-config '{\"enable_kv_cache_events\":true,\"publisher\":\"zmq\",\"endpoint\":\"tcp://{% raw %}{{ ChildName .ObjectMeta.Name `-epp-service` }}{% endraw %}:5557\",\"topic\":\"kv@${POD_IP}@Qwen/Qwen2.5-7B-Instruct\"}'"
+  PYTHONHASHSEED: "42"
+fieldEnv: [{name: POD_IP, fieldPath: status.podIP, apiVersion: v1}]
+resources: {limits: {cpu: '4', memory: 32Gi, nvidia.com/gpu: "1"}, requests: {cpu: '2', memory: 16Gi, nvidia.com/gpu: "1"}}
+probes:
+  liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 120, periodSeconds: 30,
+             timeoutSeconds: 30, failureThreshold: 5}
+""", r"""
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: qwen2-7b-kv-cache-routing
+spec:
+  model:
+    uri: hf://Qwen/Qwen2.5-7B-Instruct
+    name: Qwen/Qwen2.5-7B-Instruct
+  # Two replicas to demonstrate KV cache routing across instances
+  replicas: 2
+  router:
+    scheduler:
+      config:
+        inline:
+          apiVersion: inference.networking.x-k8s.io/v1alpha1
+          kind: EndpointPickerConfig
+          plugins:
+            - type: single-profile-handler
+            - type: precise-prefix-cache-scorer
+              parameters:
+                tokenProcessorConfig:
+                  blockSize: 64       # Must match vLLM --block-size (default is 16)
+                  hashSeed: "42"      # Must match PYTHONHASHSEED in vLLM pods
+                kvEventsConfig:
+                  zmqEndpoint: "tcp://*:5557"
+                indexerConfig:
+                  kvBlockIndexConfig:
+                    enableMetrics: true                   # Enable Prometheus metrics for KV cache index
+                    metricsLoggingInterval: 60000000000   # Log metrics every 60 seconds (in nanoseconds)
+            - type: kv-cache-utilization-scorer
+            - type: queue-scorer
+            - type: active-request-scorer
+              parameters:
+                requestTimeout: "2m"
+                idleThreshold: 0        # Pods with ≤0 requests are idle
+                maxBusyScore: 0         # Busy pods score 0, idle pods score 1.0
+            - type: max-score-picker
+          schedulingProfiles:
+            - name: default
+              plugins:
+                - pluginRef: precise-prefix-cache-scorer
+                  weight: 3
+                - pluginRef: kv-cache-utilization-scorer
+                  weight: 2
+                - pluginRef: queue-scorer
+                  weight: 2
+                - pluginRef: active-request-scorer
+                  weight: 3
+                - pluginRef: max-score-picker
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: main
+        env:
+          # Configure vLLM for prefix caching with KV cache event publishing
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--prefix-caching-hash-algo sha256_cbor --block-size 64 --kv_transfer_config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}' --kv-events-config '{\"enable_kv_cache_events\":true,\"publisher\":\"zmq\",\"endpoint\":\"tcp://{{ ChildName .ObjectMeta.Name `-epp-service` }}:5557\",\"topic\":\"kv@${POD_IP}@Qwen/Qwen2.5-7B-Instruct\"}'"
+          # Pod IP used in KV cache event topic
+          - name: POD_IP
+            valueFrom:
+              fieldRef:
+                apiVersion: v1
+                fieldPath: status.podIP
+          # Hash seed must match scheduler configuration
+          - name: PYTHONHASHSEED
+            value: "42"
+        resources:
+          limits:
+            cpu: '4'
+            memory: 32Gi
+            nvidia.com/gpu: "1"
+          requests:
+            cpu: '2'
+            memory: 16Gi
+            nvidia.com/gpu: "1"
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 120
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
 """)
 
 

@@ -43,6 +43,8 @@ def pod_template(release: Release) -> dict:
         pod_spec["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         pod_spec["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    if spec.volumes:
+        pod_spec["volumes"] = pods.volumes(spec.volumes)
     pod_metadata: dict = {"labels": meta.workload_labels(release)}
     if spec.annotations:
         pod_metadata["annotations"] = dict(sorted(spec.annotations.items()))

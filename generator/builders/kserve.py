@@ -70,6 +70,8 @@ def inference_service(release: Release) -> dict:
                                                   ports=_custom_ports(release))]
     else:
         predictor["model"] = _model(spec)
+    if spec.volumes:
+        predictor["volumes"] = pods.volumes(spec.volumes)
     if spec.workers is not None:
         # Its presence is what turns multi-node serving on; the sizes only when given.
         predictor["workerSpec"] = {key: getattr(spec.workers, key) for key in ("pipelineParallelSize",
@@ -217,6 +219,8 @@ def component_fields(component: Component, autoscaler_class: str | None) -> dict
     out.update(autoscaling_fields(component.autoscaling, autoscaler_class))
     out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
+    if component.volumes:
+        out["volumes"] = pods.volumes(component.volumes)
     return out
 
 

@@ -183,6 +183,8 @@ def llm_inference_service(release: Release) -> dict:
         pod["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:
         pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    if spec.volumes:
+        pod["volumes"] = pods.volumes(spec.volumes)  # the worker's and prefill's pods too, with the other pod fields
     main = main_container(release)
     if len(main) > 1 or pod:  # more than its name: else KServe's template alone
         body["template"] = {"containers": [main], **pod}

@@ -1,15 +1,29 @@
 """Pod-level pieces shared by every serving kind: containers, resources, env, probes, scheduling.
 
 ``container()`` is where a spec's container fields (``command``, ``args``,
-``env``, ``secretEnv``, ``resources``, ``probes``) become a Kubernetes
+``env``, ``secretEnv``, ``fieldEnv``, ``resourceEnv``, ``resources``,
+``volumeMounts``, ``probes``, ``securityContext``) become a Kubernetes
 container: every container gitops-gen builds goes through it (the KServe
-model and custom predictor, the Deployment's, transformers, explainers).
+model and custom predictor, the Deployment's, transformers, explainers, an
+LLM's main, worker and prefill containers). ``volumes()`` is the pod's side of
+``volumeMounts``.
 """
 from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence
 
-from ..load.spec import ModelSpec, Probe, Probes, Resources, SecretEnv
+from ..load.spec import (
+    FieldEnv,
+    ModelSpec,
+    Probe,
+    Probes,
+    ResourceEnv,
+    Resources,
+    SecretEnv,
+    SecurityContext,
+    Volume,
+    VolumeMount,
+)
 from ..resolve.fleet import Release
 
 PROBE_FIELDS = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
@@ -28,9 +42,17 @@ class ContainerSpec(Protocol):
     @property
     def secretEnv(self) -> Sequence[SecretEnv]: ...
     @property
+    def fieldEnv(self) -> Sequence[FieldEnv]: ...
+    @property
+    def resourceEnv(self) -> Sequence[ResourceEnv]: ...
+    @property
     def resources(self) -> Resources: ...
     @property
     def probes(self) -> Probes: ...
+    @property
+    def securityContext(self) -> SecurityContext | None: ...
+    @property
+    def volumeMounts(self) -> Sequence[VolumeMount]: ...
 
 
 def container(spec: ContainerSpec, *, name: str | None = None, image: str | None = None,
@@ -58,7 +80,11 @@ def container(spec: ContainerSpec, *, name: str | None = None, image: str | None
     limits_requests = resources(spec.resources)
     if limits_requests:
         out["resources"] = limits_requests
+    if spec.volumeMounts:
+        out["volumeMounts"] = [mount.model_dump(exclude_none=True) for mount in spec.volumeMounts]
     out.update(probes(spec.probes, default_probes))
+    if spec.securityContext is not None:
+        out["securityContext"] = spec.securityContext.model_dump(exclude_none=True, exclude_defaults=True)
     return out
 
 
@@ -81,14 +107,30 @@ def resources(spec: Resources | ModelSpec) -> dict:
 
 
 def env(spec: ContainerSpec) -> list[dict]:
-    """Plain variables (sorted), then Secret references: never a secret value."""
+    """Plain variables (sorted), then Secret references (never a secret value), then the pod's fields and the
+    container's resources (Kubernetes' downward API), each list in the order written."""
     out: list[dict] = [{"name": k, "value": v} for k, v in sorted(spec.env.items())]
     for ref in spec.secretEnv:
         key_ref: dict = {"name": ref.secret, "key": ref.key}
         if ref.optional is not None:
             key_ref["optional"] = ref.optional
         out.append({"name": ref.name, "valueFrom": {"secretKeyRef": key_ref}})
+    for field_ref in spec.fieldEnv:
+        selector = {"fieldPath": field_ref.fieldPath}
+        if field_ref.apiVersion is not None:
+            selector = {"apiVersion": field_ref.apiVersion, **selector}
+        out.append({"name": field_ref.name, "valueFrom": {"fieldRef": selector}})
+    for resource_ref in spec.resourceEnv:
+        resource: dict = {"resource": resource_ref.resource}
+        if resource_ref.divisor is not None:
+            resource["divisor"] = resource_ref.divisor
+        out.append({"name": resource_ref.name, "valueFrom": {"resourceFieldRef": resource}})
     return out
+
+
+def volumes(given: Sequence[Volume]) -> list[dict]:
+    """``volumes`` of a pod spec (or a KServe component, or an LLM's template), as written."""
+    return [volume.model_dump(exclude_none=True, exclude_defaults=True) for volume in given]
 
 
 def probes(spec: Probes, defaults: Mapping[str, dict] | None = None) -> dict:

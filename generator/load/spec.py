@@ -436,6 +436,261 @@ class Toleration(StrictModel):
         None, description="With effect NoExecute: how long the pod stays bound after the taint appears.")
 
 
+# --- Security contexts, volumes and downward-API variables of the serving containers (core/v1 types) ---------
+
+class Capabilities(StrictModel):
+    add: list[Text] = _empty(list, description="Linux capabilities added, e.g. NET_BIND_SERVICE.")
+    drop: list[Text] = _empty(list, description="Linux capabilities dropped, e.g. ALL.")
+
+
+class SeccompProfile(StrictModel):
+    type: Literal["RuntimeDefault", "Localhost", "Unconfined"] = Field(
+        description="RuntimeDefault | Localhost | Unconfined.")
+    localhostProfile: Text | None = Field(
+        None, description="type: Localhost only: the profile's path, relative to the kubelet's seccomp directory.")
+
+
+class AppArmorProfile(StrictModel):
+    type: Literal["RuntimeDefault", "Localhost", "Unconfined"] = Field(
+        description="RuntimeDefault | Localhost | Unconfined.")
+    localhostProfile: Text | None = Field(
+        None, description="type: Localhost only: the name of a profile loaded on the node.")
+
+
+class SELinuxOptions(StrictModel):
+    user: Text | None = Field(None, description="SELinux user label.")
+    role: Text | None = Field(None, description="SELinux role label.")
+    type: Text | None = Field(None, description="SELinux type label.")
+    level: Text | None = Field(None, description="SELinux level label.")
+
+
+class WindowsOptions(StrictModel):
+    gmsaCredentialSpecName: Text | None = Field(None, description="Name of the GMSACredentialSpec to use.")
+    gmsaCredentialSpec: Text | None = Field(None, description="The GMSA credential spec, inline.")
+    runAsUserName: Text | None = Field(None, description="Windows user the container's entrypoint runs as.")
+    hostProcess: bool | None = Field(None, description="Run as a Windows HostProcess container.")
+
+
+UserId = Annotated[Int, Field(ge=0, le=2**31 - 1)]
+
+
+class SecurityContext(StrictModel):
+    """A Kubernetes container SecurityContext, field for field (core/v1 SecurityContext)."""
+
+    runAsNonRoot: bool | None = Field(None, description="true: the kubelet refuses to start it as root (UID 0).")
+    runAsUser: UserId | None = Field(None, description="UID the container's processes run as.")
+    runAsGroup: UserId | None = Field(None, description="GID the container's processes run as.")
+    readOnlyRootFilesystem: bool | None = Field(None, description="Mount the container's root filesystem read-only.")
+    allowPrivilegeEscalation: bool | None = Field(
+        None, description="Whether a process may gain more privileges than its parent (no_new_privs).")
+    privileged: bool | None = Field(None, description="Run privileged: as root on the host.")
+    capabilities: Capabilities | None = Field(None, description="Linux capabilities to add and drop.")
+    seccompProfile: SeccompProfile | None = Field(None, description="The seccomp profile: type, localhostProfile.")
+    seLinuxOptions: SELinuxOptions | None = Field(None, description="SELinux labels: user, role, type, level.")
+    appArmorProfile: AppArmorProfile | None = Field(None, description="The AppArmor profile: type, localhostProfile.")
+    procMount: Literal["Default", "Unmasked"] | None = Field(None, description="Default | Unmasked.")
+    windowsOptions: WindowsOptions | None = Field(None, description="Windows-specific settings.")
+
+
+def security_context_problems(context: SecurityContext, where: tuple) -> list[SpecProblem]:
+    """What the API server (and, for runAsNonRoot with UID 0, the kubelet) refuses in a SecurityContext."""
+    problems: list[SpecProblem] = []
+    if context.allowPrivilegeEscalation is False:
+        if context.privileged:
+            problems.append(((*where, "allowPrivilegeEscalation"), "cannot be false with privileged: true (a "
+                                                                   "privileged container has every privilege)"))
+        elif context.capabilities is not None and "CAP_SYS_ADMIN" in context.capabilities.add:
+            problems.append(((*where, "allowPrivilegeEscalation"), "cannot be false with capability CAP_SYS_ADMIN"))
+    if context.runAsNonRoot and context.runAsUser == 0:
+        problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
+                                                "start the container"))
+    for name in ("seccompProfile", "appArmorProfile"):
+        profile = getattr(context, name)
+        if profile is None:
+            continue
+        if profile.type == "Localhost" and profile.localhostProfile is None:
+            problems.append(((*where, name, "localhostProfile"), "required with type: Localhost"))
+        elif profile.type != "Localhost" and profile.localhostProfile is not None:
+            problems.append(((*where, name, "localhostProfile"), f"applies to type: Localhost, not {profile.type}"))
+    return problems
+
+
+FileMode = Annotated[Int, Field(ge=0, le=0o777)]
+
+
+class KeyToPath(StrictModel):
+    key: Text = Field(description="Key in the ConfigMap or Secret.")
+    path: Text = Field(description="Relative path of the file it becomes in the volume.")
+    mode: FileMode | None = Field(None, description="File mode bits, e.g. 0o440 (decimal 288); default: defaultMode.")
+
+
+class EmptyDirVolume(StrictModel):
+    medium: Literal["", "Memory"] | None = Field(None, description="Memory: a tmpfs (counted as the pod's memory).")
+    sizeLimit: Quantity | None = Field(None, description="Most the volume may hold, e.g. 10Gi.")
+
+
+class PVCVolume(StrictModel):
+    claimName: SecretName = Field(description="Name of a PersistentVolumeClaim in the release's namespace.")
+    readOnly: bool | None = Field(None, description="Mount the claim read-only.")
+
+
+class ConfigMapVolume(StrictModel):
+    name: SecretName = Field(description="Name of the ConfigMap (in the release's namespace).")
+    items: list[KeyToPath] = _empty(list, description="Only these keys, each as a file path; default: every key.")
+    defaultMode: FileMode | None = Field(None, description="Mode bits of its files; default 0o644.")
+    optional: bool | None = Field(None, description="true: start without the ConfigMap or its keys.")
+
+
+class SecretVolume(StrictModel):
+    secretName: SecretName = Field(
+        description="Name of the Secret (managed outside Git; only the reference is written).")
+    items: list[KeyToPath] = _empty(list, description="Only these keys, each as a file path; default: every key.")
+    defaultMode: FileMode | None = Field(None, description="Mode bits of its files; default 0o644.")
+    optional: bool | None = Field(None, description="true: start without the Secret or its keys.")
+
+
+class HostPathVolume(StrictModel):
+    path: Annotated[str, _checked(re.compile(r"^/"), "an absolute path")] = Field(
+        description="Path on the node.")
+    type: Literal["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice",
+                  "BlockDevice"] | None = Field(None, description="What must be at the path; default: no check.")
+
+
+class NFSVolume(StrictModel):
+    server: Text = Field(description="Host name or IP address of the NFS server.")
+    path: Text = Field(description="Path exported by the server.")
+    readOnly: bool | None = Field(None, description="Mount the export read-only.")
+
+
+class SecretRef(StrictModel):
+    name: SecretName = Field(description="Name of the Secret, in the release's namespace.")
+
+
+class CSIVolume(StrictModel):
+    driver: Text = Field(description="Name of the CSI driver, e.g. secrets-store.csi.k8s.io.")
+    readOnly: bool | None = Field(None, description="Mount read-only.")
+    fsType: Text | None = Field(None, description="Filesystem type, e.g. ext4.")
+    volumeAttributes: dict[str, str] = _empty(dict, description="Driver-specific attributes.")
+    nodePublishSecretRef: SecretRef | None = Field(
+        None, description="A Secret the driver reads when it mounts the volume (a reference only).")
+
+
+class EphemeralVolume(StrictModel):
+    volumeClaimTemplate: dict[str, Any] = Field(
+        description="A PersistentVolumeClaim made for each pod and deleted with it: {metadata, spec} as "
+                    "Kubernetes' PersistentVolumeClaimTemplate (validate checks it).")
+
+
+class ImageVolume(StrictModel):
+    reference: Annotated[str, _checked(re.compile(r"^\S+$"), "a container image reference")] = Field(
+        description="An OCI image or artifact mounted read-only, e.g. a model packaged as an image.")
+    pullPolicy: Literal["Always", "Never", "IfNotPresent"] | None = Field(
+        None, description="Always | Never | IfNotPresent; default as for container images.")
+
+
+VOLUME_SOURCES = ("emptyDir", "persistentVolumeClaim", "configMap", "secret", "hostPath", "nfs", "csi", "ephemeral",
+                  "image")
+
+
+class Volume(StrictModel):
+    """A Kubernetes pod Volume: a name and exactly one source."""
+
+    name: Name = Field(description="Name the containers' volumeMounts use; unique in the pod.")
+    emptyDir: EmptyDirVolume | None = Field(None, description="Scratch space that lives as long as the pod.")
+    persistentVolumeClaim: PVCVolume | None = Field(None, description="A PersistentVolumeClaim: claimName, readOnly.")
+    configMap: ConfigMapVolume | None = Field(None, description="The keys of a ConfigMap as files.")
+    secret: SecretVolume | None = Field(None, description="The keys of a Secret as files (by reference only).")
+    hostPath: HostPathVolume | None = Field(None, description="A path on the node.")
+    nfs: NFSVolume | None = Field(None, description="An NFS export.")
+    csi: CSIVolume | None = Field(None, description="A volume from a CSI driver.")
+    ephemeral: EphemeralVolume | None = Field(None, description="A PersistentVolumeClaim per pod.")
+    image: ImageVolume | None = Field(None, description="An OCI image or artifact, read-only.")
+
+
+class VolumeMount(StrictModel):
+    name: Name = Field(description="The volume to mount (a name under volumes, or one KServe's pod has).")
+    mountPath: Annotated[str, _checked(re.compile(r"^[^:]+$"), "a path without ':'")] = Field(
+        description="Where it appears in the container, e.g. /lmcache.")
+    readOnly: bool | None = Field(None, description="Mount read-only.")
+    subPath: Text | None = Field(None, description="A path inside the volume to mount instead of its root.")
+    subPathExpr: Text | None = Field(
+        None, description="As subPath, expanding $(VAR) from the container's env (not with subPath).")
+    mountPropagation: Literal["None", "HostToContainer", "Bidirectional"] | None = Field(
+        None, description="None | HostToContainer | Bidirectional.")
+    recursiveReadOnly: Literal["Disabled", "IfPossible", "Enabled"] | None = Field(
+        None, description="With readOnly: true: make submounts read-only too.")
+
+
+def volume_problems(volumes: list[Volume], where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    seen: set[str] = set()
+    for i, volume in enumerate(volumes):
+        sources = [s for s in VOLUME_SOURCES if getattr(volume, s) is not None]
+        if len(sources) != 1:
+            problems.append(((*where, i), f"volume {volume.name!r} needs exactly one source of "
+                                          f"{', '.join(VOLUME_SOURCES)}" + (f" (not {' and '.join(sources)})"
+                                                                             if sources else "")))
+        if volume.name in seen:
+            problems.append(((*where, i, "name"), f"{volume.name} is listed twice"))
+        seen.add(volume.name)
+    return problems
+
+
+def mount_problems(mounts: list[VolumeMount], where: tuple, volumes: list[Volume] | None) -> list[SpecProblem]:
+    """``volumes``: the pod's volumes when gitops-gen writes the whole pod (then every mount must name one);
+    None where KServe adds volumes of its own (a ServingRuntime's, the LLM template's)."""
+    problems: list[SpecProblem] = []
+    names = None if volumes is None else {v.name for v in volumes}
+    paths: set[str] = set()
+    for i, mount in enumerate(mounts):
+        if names is not None and mount.name not in names:
+            problems.append(((*where, i, "name"), f"no volume {mount.name!r} in volumes"))
+        if mount.mountPath in paths:
+            problems.append(((*where, i, "mountPath"), f"{mount.mountPath} is mounted twice"))
+        paths.add(mount.mountPath)
+        if mount.subPath is not None and mount.subPathExpr is not None:
+            problems.append(((*where, i, "subPathExpr"), "not with subPath: one or the other"))
+        for field in ("subPath", "subPathExpr"):
+            path = getattr(mount, field)
+            if path is not None and (path.startswith("/") or ".." in path.split("/")):
+                problems.append(((*where, i, field), "must be a relative path inside the volume (no leading / "
+                                                     "or ..)"))
+        if mount.recursiveReadOnly not in (None, "Disabled"):
+            if not mount.readOnly:
+                problems.append(((*where, i, "recursiveReadOnly"), "needs readOnly: true"))
+            elif mount.mountPropagation not in (None, "None"):
+                problems.append(((*where, i, "recursiveReadOnly"), "needs mountPropagation None"))
+    return problems
+
+
+# Kubernetes' downward API: the fields an env variable may take from its pod (fieldRef).
+FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+               "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs")
+_FIELD_PATH = re.compile(r"^(%s|metadata\.(labels|annotations)\['[^']+'\])$"
+                         % "|".join(re.escape(p) for p in FIELD_PATHS))
+RESOURCE_FIELDS = ("limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory",
+                   "requests.ephemeral-storage")
+_RESOURCE_FIELD = re.compile(r"^(%s|(limits|requests)\.hugepages-[0-9A-Za-z]+)$"
+                             % "|".join(re.escape(p) for p in RESOURCE_FIELDS))
+
+
+class FieldEnv(StrictModel):
+    name: EnvName = Field(description="Environment variable name in the container.")
+    fieldPath: Annotated[str, _checked(_FIELD_PATH, "a pod field: " + ", ".join(FIELD_PATHS)
+                                       + ", metadata.labels['KEY'] or metadata.annotations['KEY']")] = Field(
+        description="The pod field it takes (valueFrom.fieldRef), e.g. status.podIP or metadata.name.")
+    apiVersion: Literal["v1"] | None = Field(
+        None, description="The API version the field path is in: v1 (the default), written only when given.")
+
+
+class ResourceEnv(StrictModel):
+    name: EnvName = Field(description="Environment variable name in the container.")
+    resource: Annotated[str, _checked(_RESOURCE_FIELD, "a container resource: " + ", ".join(RESOURCE_FIELDS)
+                                      + " or limits/requests.hugepages-SIZE")] = Field(
+        description="The container's request or limit it takes (valueFrom.resourceFieldRef), e.g. limits.memory.")
+    divisor: Quantity | None = Field(None, description="Unit the value is given in, e.g. 1Mi or 1m; default 1.")
+
+
 # Application-level sync options Argo CD reads (argo-cd docs, "Sync Options"; the
 # per-resource annotations such as Prune=false are not Application options).
 # CreateNamespace and PruneLast are written by gitops-gen itself.
@@ -647,8 +902,15 @@ class Component(StrictModel):
     args: list[str] = _empty(list, description="Arguments of its container.")
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables.")
     secretEnv: list[SecretEnv] = _empty(list, description="Environment variables from Kubernetes Secrets.")
+    fieldEnv: list[FieldEnv] = _empty(list, description="Environment variables from its pod's fields (fieldRef).")
+    resourceEnv: list[ResourceEnv] = _empty(
+        list, description="Environment variables from its container's requests and limits (resourceFieldRef).")
     resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of its container.")
     probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
+    securityContext: SecurityContext | None = Field(None, description="Its container's securityContext.")
+    volumes: list[Volume] = _empty(
+        list, description="Volumes of its pods (not collocated: a collocated transformer mounts the predictor's).")
+    volumeMounts: list[VolumeMount] = _empty(list, description="Volumes mounted into its container.")
     replicas: Replicas = Field(Replicas(), description="Its replica range; omitted: KServe's default.")
     autoscaling: Autoscaling | None = Field(
         None, description="What it scales on and its target (metric, target; query, serverAddress, "
@@ -754,8 +1016,14 @@ class Prefill(StrictModel):
     args: list[str] = _empty(list, description="The prefill container's args (KServe passes them to vllm serve).")
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the prefill container.")
     secretEnv: list[SecretEnv] = _empty(list, description="Environment variables from Secrets (references only).")
+    fieldEnv: list[FieldEnv] = _empty(list, description="Environment variables from the pod's fields (fieldRef).")
+    resourceEnv: list[ResourceEnv] = _empty(
+        list, description="Environment variables from the prefill container's requests and limits (resourceFieldRef).")
     resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of the prefill container.")
     probes: Probes = Field(Probes(), description="Probes of the prefill container.")
+    securityContext: SecurityContext | None = Field(None, description="The prefill container's securityContext.")
+    volumeMounts: list[VolumeMount] = _empty(
+        list, description="Volumes mounted into the prefill container (the model's volumes, or KServe's template's).")
 
 
 class LLM(StrictModel):
@@ -954,6 +1222,20 @@ class ModelSpec(StrictModel):
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the model server container.")
     secretEnv: list[SecretEnv] = _empty(
         list, description="Environment variables taken from Kubernetes Secrets (references only, never values).")
+    fieldEnv: list[FieldEnv] = _empty(
+        list, description="Environment variables from the pod's own fields (Kubernetes' downward API, fieldRef), "
+                          "e.g. {name: POD_IP, fieldPath: status.podIP}.")
+    resourceEnv: list[ResourceEnv] = _empty(
+        list, description="Environment variables from the serving container's requests and limits "
+                          "(resourceFieldRef), e.g. {name: MEMORY_LIMIT, resource: limits.memory, divisor: 1Mi}.")
+    securityContext: SecurityContext | None = Field(
+        None, description="The serving container's securityContext (Kubernetes' SecurityContext: runAsNonRoot, "
+                          "runAsUser, capabilities, ...).")
+    volumes: list[Volume] = _empty(
+        list, description="Volumes of the serving pods (emptyDir, persistentVolumeClaim, configMap, secret, hostPath, "
+                          "nfs, csi, ephemeral, image), mounted with volumeMounts.")
+    volumeMounts: list[VolumeMount] = _empty(
+        list, description="Volumes mounted into the serving container: name, mountPath, readOnly, subPath, ...")
     nodeSelector: dict[LabelKey, LabelValue] = _empty(dict, description="Node labels the pods must run on.")
     tolerations: list[Toleration] = _empty(list, description="Taints the pods tolerate.")
     component: Text | None = Field(
@@ -996,6 +1278,10 @@ def otel_collector(spec: ModelSpec) -> bool:
             and scaling.metricNames is not None and scaling.autoscalerClass == "keda")
 
 
+# The serving kinds whose serving containers gitops-gen writes (pods.container()).
+_OWN_CONTAINERS = ("kserve", "deployment", "llm")
+
+
 def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Cross-field rules of a resolved model spec, as (field path, message)."""
     problems = _serving_kind_problems(spec)
@@ -1032,7 +1318,15 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     problems.extend(_rollout_problems(spec))
     problems.extend(_monitoring_problems(spec))
     problems.extend(_argocd_model_problems(spec))
-    problems.extend(env_problems(spec.env, spec.secretEnv, ()))
+    # The pod is all ours (so every mount must name one of its volumes) except where KServe merges a
+    # ServingRuntime's or its LLM template's pod into it, which may bring volumes of their own.
+    own_pod = spec.serving == "deployment" or (kserve and spec.format == "custom")
+    if spec.serving in _OWN_CONTAINERS:
+        problems.extend(container_problems(spec, (), spec.volumes if own_pod else None))
+        if spec.volumes:
+            problems.extend(volume_problems(spec.volumes, ("volumes",)))
+    else:  # the rest is refused where the container is not ours (unread_fields)
+        problems.extend(env_problems(spec.env, spec.secretEnv, (), spec.fieldEnv, spec.resourceEnv))
     problems.extend(resources_problems(spec.resources, ("resources",)))
     problems.extend(probe_problems(spec.probes, ("probes",), merged=spec.serving == "llm"))
     if kserve:
@@ -1050,7 +1344,12 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             if component.deploymentStrategy is not None:
                 problems.extend(strategy_problems(component.deploymentStrategy, (name, "deploymentStrategy"),
                                                   spec.deploymentMode))
-            problems.extend(env_problems(component.env, component.secretEnv, (name,)))
+            if component.collocated:  # in the predictor's pod, with its volumes (its own are refused)
+                problems.extend(container_problems(component, (name,), spec.volumes if own_pod else None))
+            else:
+                problems.extend(container_problems(component, (name,), component.volumes))
+                if component.volumes:
+                    problems.extend(volume_problems(component.volumes, (name, "volumes")))
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
@@ -1083,11 +1382,13 @@ def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
 # only what no component may set (containers and objects beside its own) is unread there.
 _HELM_UNREAD = ("format", "storageUri", "runtime", "protocol", "deploymentMode", "image", "resources", "replicas",
                 "autoscaling", "env", "secretEnv", "nodeSelector", "tolerations", "command", "args", "probes",
-                "serviceAccountName", "imagePullSecrets", "annotations")
+                "serviceAccountName", "imagePullSecrets", "annotations", "fieldEnv", "resourceEnv", "securityContext",
+                "volumes", "volumeMounts")
 _JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName", "imagePullSecrets",
-                   "annotations", "transformer", "explainer")
+                   "annotations", "transformer", "explainer", "securityContext", "volumes", "volumeMounts")
 _GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
-_GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port")
+_GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port", "fieldEnv",
+                    "resourceEnv", "securityContext", "volumes", "volumeMounts")
 _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
                "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port",
                "containerConcurrency": "the KServe predictor's concurrency limit",
@@ -1421,14 +1722,15 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
         where: FieldPath = ("llm", "prefill")
         problems.extend(_range_problems(prefill.replicas, (*where, "replicas")))
         problems.extend(_llm_scaling_problems(prefill.replicas, prefill.autoscaling, where))
-        problems.extend(env_problems(prefill.env, prefill.secretEnv, where))
+        problems.extend(container_problems(prefill, where, None))  # KServe's template may bring volumes
         problems.extend(resources_problems(prefill.resources, (*where, "resources")))
         problems.extend(probe_problems(prefill.probes, (*where, "probes"), merged=True))
     return problems
 
 
 # What a collocated transformer cannot have: it is a container of the predictor's pod, which has these.
-_COLLOCATED_UNREAD = ("replicas", "autoscaling", "containerConcurrency", "timeout", "logger", "batcher", "deploymentStrategy")
+_COLLOCATED_UNREAD = ("replicas", "autoscaling", "containerConcurrency", "timeout", "logger", "batcher",
+                      "deploymentStrategy", "volumes")
 # KServe's collocation: the predictor's storage initializer serves the pod; this variable in the
 # transformer's container is refused (validateCollocationStorageURI).
 _STORAGE_URI_VARIABLE = "STORAGE_URI"
@@ -1685,16 +1987,36 @@ def _runtime_text(spec: ModelSpec) -> str:
     return f"format {spec.format} over {spec.protocol or 'v1 (no protocol written)'} in {spec.deploymentMode} mode"
 
 
-def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple) -> list[SpecProblem]:
+def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple,
+                 field_env: list[FieldEnv] | None = None, resource_env: list[ResourceEnv] | None = None
+                 ) -> list[SpecProblem]:
+    """A variable is set once: in env, secretEnv, fieldEnv or resourceEnv."""
     problems: list[SpecProblem] = []
-    seen = set(env)
-    for i, ref in enumerate(secret_env):
-        if ref.name in env:
-            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is also set in env: a variable comes "
-                                                               "from env or from secretEnv, not both"))
-        elif ref.name in seen:
-            problems.append(((*where, "secretEnv", i, "name"), f"{ref.name} is listed twice"))
-        seen.add(ref.name)
+    seen = {name: "env" for name in env}
+    lists: tuple[tuple[str, list], ...] = (("secretEnv", secret_env), ("fieldEnv", field_env or []),
+                                           ("resourceEnv", resource_env or []))
+    for field, refs in lists:
+        for i, ref in enumerate(refs):
+            where_set = seen.get(ref.name)
+            if where_set == field:
+                problems.append(((*where, field, i, "name"), f"{ref.name} is listed twice"))
+            elif where_set is not None:
+                problems.append(((*where, field, i, "name"), f"{ref.name} is also set in {where_set}: a variable "
+                                                             f"comes from one of env, secretEnv, fieldEnv and "
+                                                             "resourceEnv"))
+            seen.setdefault(ref.name, field)
+    return problems
+
+
+def container_problems(container: ModelSpec | Component | Prefill, where: tuple,
+                       volumes: list[Volume] | None) -> list[SpecProblem]:
+    """env, securityContext and volumeMounts of one container (each checked only when written: most specs have
+    none). ``volumes``: as mount_problems."""
+    problems = env_problems(container.env, container.secretEnv, where, container.fieldEnv, container.resourceEnv)
+    if container.securityContext is not None:
+        problems.extend(security_context_problems(container.securityContext, (*where, "securityContext")))
+    if container.volumeMounts:
+        problems.extend(mount_problems(container.volumeMounts, (*where, "volumeMounts"), volumes))
     return problems
 
 
@@ -1957,7 +2279,10 @@ FIELD_NAMES: frozenset[str] = frozenset(
                 ModelCacheStorage, LoraAdapter, Lora, Tracing, KVCacheOffloading, Prefill,
                 ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
                 FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
-                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri, ModelStorage)
+                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri, ModelStorage, SecurityContext,
+                Capabilities, SeccompProfile, AppArmorProfile, SELinuxOptions, WindowsOptions, Volume, VolumeMount,
+                KeyToPath, EmptyDirVolume, PVCVolume, ConfigMapVolume, SecretVolume, HostPathVolume, NFSVolume,
+                CSIVolume, EphemeralVolume, ImageVolume, FieldEnv, ResourceEnv)
     for name in (field.alias or key for key, field in cls.model_fields.items())
     # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
     if name != "values"
