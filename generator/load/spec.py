@@ -1283,11 +1283,16 @@ _OWN_CONTAINERS = ("kserve", "deployment", "llm")
 
 
 def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
-    """Cross-field rules of a resolved model spec, as (field path, message)."""
+    """Cross-field rules of a resolved model spec, as (field path, message).
+
+    Run once per model and environment (thousands of times for a big fleet), so the rules about a field are
+    only asked when it is written (``written``): a rule's default values never break it."""
+    written = spec.model_fields_set
     problems = _serving_kind_problems(spec)
     if spec.format is None and spec.serving in ("kserve", "deployment", "jsonnet"):
         problems.append((("format",), f"required for serving: {spec.serving}"))
-    problems.extend(_helm_problems(spec))
+    if spec.serving == "helm" or not written.isdisjoint(_HELM_FIELDS):
+        problems.extend(_helm_problems(spec))
     kserve = spec.serving == "kserve"
     if kserve and spec.format != "custom" and not spec.storageUri and spec.storageUris is None and spec.storage is None:
         if not (spec.format == "huggingface" and any(a.split("=")[0] == "--model_id" for a in spec.args)):
@@ -1299,11 +1304,15 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
                              if kserve else "required for serving: deployment"))
     if spec.serving == "jsonnet" and not spec.component:
         problems.append((("component",), "required for serving: jsonnet"))
-    problems.extend(_field_scope_problems(spec))
-    problems.extend(patch_problems(spec.patches))
+    if spec.serving in ("jsonnet", "helm") or not written.isdisjoint(_SCOPED_FIELDS):
+        problems.extend(_field_scope_problems(spec))
+    if spec.patches:
+        problems.extend(patch_problems(spec.patches))
     problems.extend(_protocol_problems(spec))
-    problems.extend(_replicas_problems(spec))
-    problems.extend(_autoscaling_problems(spec))
+    if "replicas" in written or "autoscaling" in written:
+        problems.extend(_replicas_problems(spec))
+    if spec.autoscaling is not None:
+        problems.extend(_autoscaling_problems(spec))
     for i, t in enumerate(spec.templates):
         if not t.startswith("templates/"):
             problems.append((("templates", i), f"{t!r} must be a path under templates/ in the source tree"))
@@ -1315,20 +1324,25 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
         elif key == OTEL_SIDECAR and otel_collector(spec):
             problems.append((("annotations", key), "set by gitops-gen from autoscaling.metricNames: the collector "
                                                    "KServe makes for them is named after the predictor"))
-    problems.extend(_rollout_problems(spec))
-    problems.extend(_monitoring_problems(spec))
-    problems.extend(_argocd_model_problems(spec))
+    if "rollout" in written:
+        problems.extend(_rollout_problems(spec))
+    if "monitoring" in written:
+        problems.extend(_monitoring_problems(spec))
+    if spec.argocd is not None:
+        problems.extend(_argocd_model_problems(spec))
     # The pod is all ours (so every mount must name one of its volumes) except where KServe merges a
     # ServingRuntime's or its LLM template's pod into it, which may bring volumes of their own.
     own_pod = spec.serving == "deployment" or (kserve and spec.format == "custom")
-    if spec.serving in _OWN_CONTAINERS:
-        problems.extend(container_problems(spec, (), spec.volumes if own_pod else None))
-        if spec.volumes:
-            problems.extend(volume_problems(spec.volumes, ("volumes",)))
-    else:  # the rest is refused where the container is not ours (unread_fields)
-        problems.extend(env_problems(spec.env, spec.secretEnv, (), spec.fieldEnv, spec.resourceEnv))
+    if not written.isdisjoint(_CONTAINER_FIELDS):
+        if spec.serving in _OWN_CONTAINERS:
+            problems.extend(container_problems(spec, (), spec.volumes if own_pod else None))
+            if spec.volumes:
+                problems.extend(volume_problems(spec.volumes, ("volumes",)))
+        else:  # the rest is refused where the container is not ours (unread_fields)
+            problems.extend(env_problems(spec.env, spec.secretEnv, (), spec.fieldEnv, spec.resourceEnv))
     problems.extend(resources_problems(spec.resources, ("resources",)))
-    problems.extend(probe_problems(spec.probes, ("probes",), merged=spec.serving == "llm"))
+    if "probes" in written:
+        problems.extend(probe_problems(spec.probes, ("probes",), merged=spec.serving == "llm"))
     if kserve:
         # Each only when written: most specs have neither.
         if spec.deploymentStrategy is not None:
@@ -1356,9 +1370,18 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             if component.autoscaling is not None and not component.collocated:
                 problems.extend(component_autoscaling_problems(spec, component.autoscaling, name))
     # Last: a field another rule already refused (with its own reason) is not refused twice.
-    refused = {path[:1] for path, _ in problems}
-    problems.extend((path, message) for path, message in unread_field_problems(spec) if path[:1] not in refused)
+    unread = unread_field_problems(spec)
+    if unread:
+        refused = {path[:1] for path, _ in problems}
+        problems.extend((path, message) for path, message in unread if path[:1] not in refused)
     return problems
+
+
+# The fields that can break the rules model_spec_problems asks only when one of them is written.
+_HELM_FIELDS = frozenset({"chart", "values", "releaseName"})
+_SCOPED_FIELDS = frozenset({"transformer", "explainer", "runtimeVersion", "grpcPort", "runtime", "protocol"})
+_CONTAINER_FIELDS = frozenset({"env", "secretEnv", "fieldEnv", "resourceEnv", "securityContext", "volumeMounts",
+                               "volumes"})
 
 
 def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
@@ -1453,8 +1476,8 @@ def unread_field_problems(spec: ModelSpec) -> list[SpecProblem]:
     """Fields written where they mean nothing: refused, never dropped."""
     unread = unread_fields(spec.serving, spec.format, spec.monitoring.metrics)
     written = spec.model_fields_set
-    problems: list[SpecProblem] = [((field,), f"not used with serving: {spec.serving} ({why})")
-                                   for field, why in unread.items() if field in written]
+    problems: list[SpecProblem] = [] if written.isdisjoint(unread) else [
+        ((field,), f"not used with serving: {spec.serving} ({why})") for field, why in unread.items() if field in written]
     if spec.serving == "graph" and spec.autoscaling is not None and _written(spec.autoscaling, "autoscalerClass"):
         # An InferenceGraph gets scaleMetric/scaleTarget only (builders/graph.py).
         problems.append((("autoscaling", "class"), "not used with serving: graph (an InferenceGraph takes a metric "
