@@ -41,9 +41,7 @@ Not reproduced, and why:
   Gateways, GatewayClasses, AgentgatewayBackend/Policy, AIGatewayRoute, BackendTrafficPolicy, ConfigMaps
   (``llmisvc-autoscaling.md:233``, ``llmisvc-envoy-ai-gateway.md:121``), PVCs and Jobs: the cluster's or the
   gateway's objects, not a model's.
-- kserve ``single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml`` (tested below but for this) and
-  ``managed-dra/*-minimal.yaml``: gitops-gen writes a Model's ``annotations`` onto the object and its pods
-  (``spec.annotations``), the samples onto the object only. ``latency-predictor/*.yaml``:
+- ``latency-predictor/*.yaml``:
   ``router.scheduler.config.inline`` is a string, where the v0.20 CRD has an object.
   ``multi-gpu-vendor/*-amd-no-scheduler.yaml``: its ``spec.labels`` impersonate another service
   (``app.kubernetes.io/name``), which gitops-gen's pod labels never do.
@@ -96,8 +94,8 @@ def without_ours(spec: dict) -> dict:
     return spec
 
 
-def built(tmp_path, name: str, spec: str, kind: str) -> dict:
-    tree = model_tree(tmp_path, yaml.safe_load(textwrap.dedent(spec)), name=name)
+def built(tmp_path, name: str, spec: str, kind: str, metadata: dict | None = None) -> dict:
+    tree = model_tree(tmp_path, yaml.safe_load(textwrap.dedent(spec)), name=name, metadata=metadata)
     (release,) = load_fleet(tree).releases
     [obj] = [o for o in workload_objects(release) if o["kind"] == kind]
     assert schema_errors(obj) == []
@@ -1142,7 +1140,6 @@ QWEN_PD_CONTAINER = r"""
 QWEN_PD = """
 serving: llm
 storageUri: hf://Qwen/Qwen2.5-7B-Instruct
-annotations: {k8s.v1.cni.cncf.io/networks: roce-p2}
 replicas: {min: 1, max: 1}
 llm:
   modelName: Qwen/Qwen2.5-7B-Instruct
@@ -1154,15 +1151,13 @@ llm:
 
 
 def test_prefill_decode_over_rdma_passes_the_pod_ip_from_the_downward_api(tmp_path):
-    # Field for field, but for the annotation: the sample writes it onto the object, gitops-gen writes a Model's
-    # annotations onto the object and its pods (spec.annotations, and the prefill pool's), as for every LLM.
+    # The sample annotates the object only: the Model's metadata.annotations (spec.annotations would reach the
+    # pods too, the main and the prefill pool's).
     official = yaml.safe_load(QWEN_PD_OFFICIAL)
-    obj = built(tmp_path, "qwen2-7b-instruct-pd", QWEN_PD, "LLMInferenceService")
     annotation = official["metadata"]["annotations"]
+    obj = built(tmp_path, "qwen2-7b-instruct-pd", QWEN_PD, "LLMInferenceService", {"annotations": annotation})
     assert obj["metadata"]["annotations"].items() >= annotation.items()
-    ours = without_ours(obj["spec"])
-    assert ours.pop("annotations") == annotation and ours["prefill"].pop("annotations") == annotation
-    assert normalized(ours) == normalized(official["spec"])
+    assert normalized(without_ours(obj["spec"])) == normalized(official["spec"])
     # The downward-API variable comes after the plain ones, sorted (the list is keyed by name).
     assert [v["name"] for v in obj["spec"]["template"]["containers"][0]["env"]] == [
         "KSERVE_INFER_ROCE", "UCX_PROTO_INFO", "UCX_TLS", "VLLM_ADDITIONAL_ARGS", "VLLM_NIXL_SIDE_CHANNEL_HOST"]

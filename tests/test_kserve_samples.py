@@ -12,8 +12,8 @@ version, whose fields these are.
 Tested in other modules: ``graph/sequence.yaml``, ``ensemble.yaml`` and ``splitter.yaml`` (their
 InferenceGraphs, tests/test_graph.py), ``graph/switch.yaml`` (its InferenceGraph, tests/test_kserve_llm_examples.py),
 ``llmisvc/single-node-gpu/llm-inference-service-qwen2-7b-gpu.yaml`` and ``-no-scheduler.yaml`` (tests/test_llm.py),
-``llmisvc/lora-adapters/test-examples/01-``, ``02-`` and ``04-*.yaml`` and ``llmisvc/opt-125m-cpu/*.yaml``
-(tests/test_kserve_llm_examples.py), and
+``llmisvc/lora-adapters/test-examples/01-``, ``02-`` and ``04-*.yaml``, ``llmisvc/opt-125m-cpu/*.yaml`` and
+``llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml`` (tests/test_kserve_llm_examples.py), and
 ``localmodelcache/README.md:30`` (tests/test_model_cache.py).
 
 Not reproduced, old form: the samples below use the framework fields ``predictor.<framework>`` (sklearn,
@@ -126,16 +126,11 @@ NOT_YET_EXPRESSIBLE = {
         "an unnamed container port: `port` writes {name: http1, containerPort, protocol}",
     "v1beta1/triton/fastertransformer/README.md:159":
         "the model container's name: \"\" (its modelFormat.version is spec.formatVersion)",
-    "llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml":
-        "annotations on the LLMInferenceService only: a Model's annotations also go to its pods (spec.annotations, "
-        "prefill.annotations); the rest of it is tested in tests/test_kserve_llm_examples.py",
     "llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/*.yaml (four)":
         "parallelism.expert (expert parallelism), with the worker pods' own containers; the prefill/decode ones also "
         "prefill.parallelism",
-    "llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml":
-        "annotations on the LLMInferenceService only: a Model's annotations also go to its pods (spec.annotations)",
     "llmisvc/managed-dra/llm-inference-service-managed-dra-multi-device.yaml":
-        "a second container in spec.template (the sidecar), and annotations on the object only",
+        "a second container in spec.template (the sidecar)",
 }
 
 EXAMPLES = []
@@ -524,8 +519,8 @@ def test_sample_inference_service_is_written_field_for_field(tmp_path, spec, met
 LLM_EXAMPLES = []
 
 
-def llm_example(source: str, spec: str, official: str):
-    LLM_EXAMPLES.append(pytest.param(spec, official, id=source))
+def llm_example(source: str, spec: str, official: str, metadata: dict | None = None):
+    LLM_EXAMPLES.append(pytest.param(spec, official, metadata, id=source))
 
 
 GPT_OSS = """
@@ -925,17 +920,67 @@ def without_pod_labels(spec: dict) -> dict:
         spec["prefill"] = {k: v for k, v in spec["prefill"].items() if k != "labels"}
     return spec
 
+# llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml: the annotation that asks KServe for a
+# DeviceClass is the object's only (the Model's metadata.annotations; spec.annotations would reach the pods too).
+llm_example("managed-dra-minimal", """
+serving: llm
+storageUri: hf://Qwen/Qwen2.5-7B-Instruct
+llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}
+replicas: {min: 1, max: 1}
+resources: {limits: {cpu: '4', memory: 32Gi}, requests: {cpu: '2', memory: 16Gi}}
+probes:
+  liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 120, periodSeconds: 30,
+             timeoutSeconds: 30, failureThreshold: 5}
+""", """
+apiVersion: serving.kserve.io/v1alpha2
+kind: LLMInferenceService
+metadata:
+  name: qwen2-7b-instruct-dra-minimal
+  # Minimal Managed DRA: request one device of the given DeviceClass.
+  annotations:
+    serving.kserve.io/exp-dra-device-class: gpu.nvidia.com
+spec:
+  model:
+    uri: hf://Qwen/Qwen2.5-7B-Instruct
+    name: Qwen/Qwen2.5-7B-Instruct
+  replicas: 1
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: main
+        resources:
+          limits:
+            cpu: '4'
+            memory: 32Gi
+          requests:
+            cpu: '2'
+            memory: 16Gi
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 120
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+""", metadata={"annotations": {"serving.kserve.io/exp-dra-device-class": "gpu.nvidia.com"}})
 
-@pytest.mark.parametrize("spec, official", LLM_EXAMPLES)
-def test_sample_llm_inference_service_is_written_field_for_field(tmp_path, spec, official):
+
+@pytest.mark.parametrize("spec, official, metadata", LLM_EXAMPLES)
+def test_sample_llm_inference_service_is_written_field_for_field(tmp_path, spec, official, metadata):
     official = yaml.safe_load(official)
     name = official["metadata"]["name"]
-    tree = model_tree(tmp_path, yaml.safe_load(textwrap.dedent(spec)), name=name)
+    tree = model_tree(tmp_path, yaml.safe_load(textwrap.dedent(spec)), name=name, metadata=metadata)
     (release,) = load_fleet(tree).releases
     [obj] = [o for o in workload_objects(release) if o["kind"] == "LLMInferenceService"]
     assert schema_errors(obj) == []
     assert obj["apiVersion"] == "serving.kserve.io/v1alpha2" and obj["metadata"]["name"] == name
     assert as_stored(without_pod_labels(obj["spec"])) == as_stored(official["spec"])
+    assert obj["metadata"]["annotations"].items() >= official["metadata"].get("annotations", {}).items()
     # The pods carry gitops-gen's labels, so its monitors find them (prefill pods too).
     assert obj["spec"]["labels"]["gitops-gen.io/model"] == name
     if "prefill" in obj["spec"]:
