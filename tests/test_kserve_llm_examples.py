@@ -27,8 +27,7 @@ Not reproduced, and why:
 - ``llmisvc-configuration.md:621`` (``llama-70b-production``): ``model.criticality: High`` is invalid against
   the v0.20 CRD (v1alpha1 allows Critical, Standard, Sheddable; v1alpha2 has no criticality).
 - ``llmisvc-configuration.md:522`` (scheduler ``pool.spec`` with ``targetPort``): invalid against the v0.20
-  CRD (``targetPorts``, ``endpointPickerRef`` required). ``:545``, ``:591`` (``parallelism.expert``,
-  ``dataRPCPort``): not in gitops-gen's ``workers``.
+  CRD (``targetPorts``, ``endpointPickerRef`` required).
 - ``kv-cache-offloading.md:26`` and ``:132``, kserve ``kv-cache-offloading/*.yaml``: ``spec.workload`` is not a
   field of the v0.20 CRD (the API server would prune it); v0.20's v1alpha2 has ``spec.kvCacheOffloading``,
   which ``llm.kvCacheOffloading`` writes: tested below with the page's values there, and the page's
@@ -1535,6 +1534,26 @@ for line, parallelism in ((562, {"tensorParallelSize": 4}),
     official = {562: "parallelism:\n  tensor: 4  # Split model across 4 GPUs\n",
                 575: "parallelism:\n  data: 16        # 16 total replicas\n  dataLocal: 8    # 8 GPUs per node\n"}
     fragment(f"llmisvc-configuration.md:{line}", yaml.safe_dump({"workers": parallelism}), official[line])
+# llmisvc-configuration.md:545 (every kind of parallelism) and :591 (expert parallelism)
+fragment("llmisvc-configuration.md:545", yaml.safe_dump({"workers": {
+    "tensorParallelSize": 4, "dataParallelSize": 8, "dataLocalParallelSize": 2, "expertParallel": True,
+    "dataRPCPort": 8001}}), """
+spec:
+  parallelism:
+    tensor: 4        # Tensor parallelism (TP)
+    data: 8          # Data parallelism (DP)
+    dataLocal: 2     # Data-local parallelism (DP-local)
+    expert: true     # Expert parallelism (EP)
+    dataRPCPort: 8001
+""")
+fragment("llmisvc-configuration.md:591", yaml.safe_dump({"workers": {
+    "expertParallel": True, "dataParallelSize": 16, "dataLocalParallelSize": 8}}), """
+spec:
+  parallelism:
+    expert: true
+    data: 16
+    dataLocal: 8
+""")
 # canary-rollout-observability.md:244 (the tracing of an example without a model, see the module docstring)
 fragment("canary-rollout-observability.md:244", with_llm(tracing={
     "exporterEndpoint": "http://otel-collector.kserve.svc:4317", "sampler": "always_on"}), """
@@ -1621,8 +1640,14 @@ LLM = {"serving": "llm", "storageUri": "hf://Qwen/Qwen2.5-7B-Instruct"}
       "rollout": {"strategy": "ab", "ab": {"gateway": {"name": "gw"}, "variants": [
           {"name": "a", "version": "1", "weight": 50}, {"name": "b", "version": "2", "weight": 50}]}}},
      "spec.llm.router.route.group: is set by rollout.strategy: ab"),
+    ({**LLM, "workers": {"tensorParallelSize": 4, "dataRPCPort": 8001}},
+     "spec.workers.dataRPCPort: applies with dataParallelSize: the port the data-parallel ranks talk on"),
+    ({"format": "huggingface", "storageUri": "pvc://models/llama", "workers": {"expertParallel": True}},
+     "spec.workers.expertParallel: applies to serving: llm only (an InferenceService's workerSpec has tensor and "
+     "pipeline parallelism)"),
 ], ids=["range-without-autoscaling", "metric", "no-class", "kpa", "no-max", "keda-with-hpa", "behavior-with-keda",
-        "idle-not-below-min", "prefill-range", "adapter-twice", "wva-outside-llm", "group-with-ab"])
+        "idle-not-below-min", "prefill-range", "adapter-twice", "wva-outside-llm", "group-with-ab",
+        "rpc-port-without-data", "expert-with-kserve"])
 def test_llm_fields_where_they_do_not_apply_are_one_located_line(tmp_path, spec, expected):
     [line] = problems(tmp_path, spec)
     assert line.startswith("models/m.yaml:") and expected in line, line

@@ -74,7 +74,8 @@ def parallelism(release: Release) -> dict:
         return {}
     out = {}
     for field, key in (("tensorParallelSize", "tensor"), ("pipelineParallelSize", "pipeline"),
-                       ("dataParallelSize", "data"), ("dataLocalParallelSize", "dataLocal")):
+                       ("dataParallelSize", "data"), ("dataLocalParallelSize", "dataLocal"),
+                       ("expertParallel", "expert"), ("dataRPCPort", "dataRPCPort")):
         value = getattr(workers, field)
         if value is not None:
             out[key] = value

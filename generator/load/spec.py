@@ -940,6 +940,12 @@ class Workers(StrictModel):
         None, description="serving: llm only: model replicas behind one endpoint (parallelism.data).")
     dataLocalParallelSize: Annotated[int, Field(ge=1, le=1024, strict=True)] | None = Field(
         None, description="serving: llm only: data-parallel ranks per node (parallelism.dataLocal).")
+    expertParallel: bool | None = Field(
+        None, description="serving: llm only: expert parallelism, the experts of a mixture-of-experts model such "
+                          "as DeepSeek-R1 or Mixtral spread over the GPUs (parallelism.expert).")
+    dataRPCPort: Annotated[Int, Field(ge=1, le=65535)] | None = Field(
+        None, description="serving: llm only, with dataParallelSize: the port the data-parallel ranks talk on "
+                          "(parallelism.dataRPCPort); omitted: KServe's default.")
 
 
 class ModelCacheStorage(StrictModel):
@@ -1795,11 +1801,14 @@ def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
         if has_data and (workers.pipelineParallelSize or 1) > 1:
             problems.append((("workers", "pipelineParallelSize"),
                              "KServe runs an LLM with pipeline or data parallelism, not both"))
+        if workers.dataRPCPort is not None and not has_data:
+            problems.append((("workers", "dataRPCPort"), "applies with dataParallelSize: the port the data-parallel "
+                                                         "ranks talk on"))
         return problems
     if spec.serving != "kserve":
         return [(("workers",), f"does not apply to serving: {spec.serving}: multi-node serving is KServe's "
                                "(serving: kserve with format: huggingface, or serving: llm)")]
-    for field in ("dataParallelSize", "dataLocalParallelSize"):
+    for field in ("dataParallelSize", "dataLocalParallelSize", "expertParallel", "dataRPCPort"):
         if getattr(workers, field) is not None:
             problems.append((("workers", field), "applies to serving: llm only (an InferenceService's workerSpec "
                                                  "has tensor and pipeline parallelism)"))
