@@ -126,9 +126,8 @@ NOT_YET_EXPRESSIBLE = {
         "an unnamed container port: `port` writes {name: http1, containerPort, protocol}",
     "v1beta1/triton/fastertransformer/README.md:159":
         "the model container's name: \"\" (its modelFormat.version is spec.formatVersion)",
-    "llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/*.yaml (four)":
-        "parallelism.expert (expert parallelism), with the worker pods' own containers; the prefill/decode ones also "
-        "prefill.parallelism",
+    "llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/*-pd-*.yaml (two)":
+        "prefill.parallelism and the prefill pool's own worker pods (the two without prefill are tested below)",
     "llmisvc/managed-dra/llm-inference-service-managed-dra-multi-device.yaml":
         "a second container in spec.template (the sidecar)",
 }
@@ -968,6 +967,443 @@ spec:
           timeoutSeconds: 30
           failureThreshold: 5
 """, metadata={"annotations": {"serving.kserve.io/exp-dra-device-class": "gpu.nvidia.com"}})
+
+# llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-gpu-naive.yaml: expert parallelism over 16 data-parallel ranks, 8 a node: worker pods, with the main container's settings but not its probe (nothing answers one there)
+llm_example("dp-ep-naive", """
+serving: llm
+storageUri: hf://deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct
+llm: {modelName: deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}
+replicas: {min: 1, max: 1}
+workers: {tensorParallelSize: 1, dataParallelSize: 16, dataLocalParallelSize: 8, expertParallel: true}
+serviceAccountName: hfsa
+env:
+  VLLM_API_SERVER_COUNT: '1'
+  VLLM_LOGGING_LEVEL: INFO
+  CUDA_DEVICE_ORDER: PCI_BUS_ID
+  VLLM_ADDITIONAL_ARGS: --gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager
+  VLLM_ALL2ALL_BACKEND: naive
+  PYTORCH_CUDA_ALLOC_CONF: expandable_segments:True
+  NCCL_IB_DISABLE: '1'
+  NCCL_NET_GDR_LEVEL: '0'
+  NCCL_P2P_LEVEL: NVL
+  NCCL_SOCKET_IFNAME: eth0
+  NCCL_NSOCKS_PERTHREAD: '2'
+  NCCL_SOCKET_NTHREADS: '2'
+  NCCL_BUFFSIZE: '2097152'
+  NCCL_DEBUG: WARN
+  NVSHMEM_REMOTE_TRANSPORT: ucx
+  NVSHMEM_DISABLE_CUDA_VMM: '0'
+  NVSHMEM_BOOTSTRAP_TWO_STAGE: '1'
+  NVSHMEM_BOOTSTRAP_TIMEOUT: '300'
+  NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME: eth0
+  NVSHMEM_DEBUG: INFO
+  UCX_TLS: tcp,sm,self,cuda_copy,cuda_ipc
+  UCX_NET_DEVICES: eth0
+  NVIDIA_GDRCOPY: enabled
+resources:
+  limits: {cpu: 128, ephemeral-storage: 100Gi, memory: 512Gi, nvidia.com/gpu: '8'}
+  requests: {cpu: 64, ephemeral-storage: 100Gi, memory: 256Gi, nvidia.com/gpu: '8'}
+probes:
+  liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 4800, periodSeconds: 10,
+             timeoutSeconds: 10, failureThreshold: 3}
+""", """
+# GCP a3-highgpu-8g: No SR-IOV/RDMA, uses gVNIC with TCP-optimized NCCL
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: deepseek-coder-v2
+spec:
+  model:
+    # Initialize PVC following the example in /docs/samples/storage/pvc-init (recommended) or use the HuggingFace
+    # alternative
+    #uri: pvc://llm-test-pvc-deepseek
+    uri: hf://deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct
+    name: deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct
+  replicas: 1
+  parallelism:
+    data: 16
+    dataLocal: 8
+    expert: true
+    tensor: 1
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    serviceAccountName: hfsa
+    containers:
+      - name: main
+        env:
+          - name: VLLM_API_SERVER_COUNT
+            value: "1"
+          - name: VLLM_LOGGING_LEVEL
+            value: INFO
+          # GCP gVNIC: Optimized for TCP-based high-performance networking
+          # No RDMA devices available, using gVNIC with NCCL TCP optimization
+          - name: CUDA_DEVICE_ORDER
+            value: "PCI_BUS_ID"
+          # Memory optimizations
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager"
+          - name: VLLM_ALL2ALL_BACKEND
+            value: naive
+          - name: PYTORCH_CUDA_ALLOC_CONF
+            value: "expandable_segments:True"
+          # NCCL configuration optimized for GCP gVNIC (TCP-based)
+          - name: NCCL_IB_DISABLE
+            value: "1"  # Disable IB/RDMA - not available on gVNIC
+          - name: NCCL_NET_GDR_LEVEL
+            value: "0"  # Disable GPUDirect over network (no RDMA devices)
+          - name: NCCL_P2P_LEVEL
+            value: "NVL"  # Use NVLink for intra-node P2P
+          - name: NCCL_SOCKET_IFNAME
+            value: eth0  # gVNIC interface
+          - name: NCCL_NSOCKS_PERTHREAD
+            value: "2"  # Reduce sockets to avoid allocation errors
+          - name: NCCL_SOCKET_NTHREADS
+            value: "2"  # Reduce threads to lower memory pressure
+          - name: NCCL_BUFFSIZE
+            value: "2097152"  # 2MB buffer to reduce memory usage
+          - name: NCCL_DEBUG
+            value: WARN
+          # NVSHMEM configuration - use UCX transport (already configured for TCP)
+          - name: NVSHMEM_REMOTE_TRANSPORT
+            value: "ucx"
+          - name: NVSHMEM_DISABLE_CUDA_VMM
+            value: "0"
+          - name: NVSHMEM_BOOTSTRAP_TWO_STAGE
+            value: "1"
+          - name: NVSHMEM_BOOTSTRAP_TIMEOUT
+            value: "300"
+          - name: NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME
+            value: eth0
+          - name: NVSHMEM_DEBUG
+            value: INFO
+          # UCX configuration for TCP transport (no IB)
+          - name: UCX_TLS
+            value: "tcp,sm,self,cuda_copy,cuda_ipc"
+          - name: UCX_NET_DEVICES
+            value: eth0
+          # GDRCopy for intra-node GPU-GPU transfers
+          - name: NVIDIA_GDRCOPY
+            value: enabled
+        resources:
+          limits:
+            cpu: 128
+            ephemeral-storage: 100Gi
+            memory: 512Gi
+            nvidia.com/gpu: "8"
+            # GCP: No rdma/roce_gdr resource - using TCP over gVNIC
+          requests:
+            cpu: 64
+            ephemeral-storage: 100Gi
+            memory: 256Gi
+            nvidia.com/gpu: "8"
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 4800
+          periodSeconds: 10
+          timeoutSeconds: 10
+          failureThreshold: 3
+  worker:
+    serviceAccountName: hfsa
+    containers:
+      - name: main
+        env:
+          - name: VLLM_API_SERVER_COUNT
+            value: "1"
+          - name: VLLM_LOGGING_LEVEL
+            value: INFO
+          # GCP gVNIC: Optimized for TCP-based high-performance networking
+          # No RDMA devices available, using gVNIC with NCCL TCP optimization
+          - name: CUDA_DEVICE_ORDER
+            value: "PCI_BUS_ID"
+          # Memory optimizations
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager"
+          - name: VLLM_ALL2ALL_BACKEND
+            value: naive
+          - name: PYTORCH_CUDA_ALLOC_CONF
+            value: "expandable_segments:True"
+          # NCCL configuration optimized for GCP gVNIC (TCP-based)
+          - name: NCCL_IB_DISABLE
+            value: "1"  # Disable IB/RDMA - not available on gVNIC
+          - name: NCCL_NET_GDR_LEVEL
+            value: "0"  # Disable GPUDirect over network (no RDMA devices)
+          - name: NCCL_P2P_LEVEL
+            value: "NVL"  # Use NVLink for intra-node P2P
+          - name: NCCL_SOCKET_IFNAME
+            value: eth0  # gVNIC interface
+          - name: NCCL_NSOCKS_PERTHREAD
+            value: "2"  # Reduce sockets to avoid allocation errors
+          - name: NCCL_SOCKET_NTHREADS
+            value: "2"  # Reduce threads to lower memory pressure
+          - name: NCCL_BUFFSIZE
+            value: "2097152"  # 2MB buffer to reduce memory usage
+          - name: NCCL_DEBUG
+            value: WARN
+          # NVSHMEM configuration - use UCX transport (already configured for TCP)
+          - name: NVSHMEM_REMOTE_TRANSPORT
+            value: "ucx"
+          - name: NVSHMEM_DISABLE_CUDA_VMM
+            value: "0"
+          - name: NVSHMEM_BOOTSTRAP_TWO_STAGE
+            value: "1"
+          - name: NVSHMEM_BOOTSTRAP_TIMEOUT
+            value: "300"
+          - name: NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME
+            value: eth0
+          - name: NVSHMEM_DEBUG
+            value: INFO
+          # UCX configuration for TCP transport (no IB)
+          - name: UCX_TLS
+            value: "tcp,sm,self,cuda_copy,cuda_ipc"
+          - name: UCX_NET_DEVICES
+            value: eth0
+          # GDRCopy for intra-node GPU-GPU transfers
+          - name: NVIDIA_GDRCOPY
+            value: enabled
+        resources:
+          limits:
+            cpu: 128
+            ephemeral-storage: 100Gi
+            memory: 512Gi
+            nvidia.com/gpu: "8"
+            # GCP: No rdma/roce_gdr resource - using TCP over gVNIC
+          requests:
+            cpu: 64
+            ephemeral-storage: 100Gi
+            memory: 256Gi
+            nvidia.com/gpu: "8"
+""")
+
+# llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-gpu-deepep-ht.yaml: the same over RoCE; its network annotation is the object's (the Model's metadata.annotations)
+llm_example("dp-ep-deepep-ht", """
+serving: llm
+storageUri: pvc://llm-test-pvc-deepseek
+llm: {modelName: deepseek-ai/DeepSeek-R1-0528, router: {scheduler: {}, route: {}, gateway: {}}}
+replicas: {min: 1, max: 1}
+workers: {tensorParallelSize: 1, dataParallelSize: 32, dataLocalParallelSize: 8, expertParallel: true}
+serviceAccountName: hfsa
+env:
+  VLLM_LOGGING_LEVEL: INFO
+  KSERVE_INFER_ROCE: 'true'
+  CUDA_DEVICE_ORDER: PCI_BUS_ID
+  VLLM_ADDITIONAL_ARGS: --gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager
+  VLLM_ALL2ALL_BACKEND: deepep_high_throughput
+  PYTORCH_CUDA_ALLOC_CONF: expandable_segments:True
+  NCCL_IB_GID_INDEX: '3'
+  NCCL_DEBUG: WARN
+  NCCL_SOCKET_IFNAME: net1
+  NCCL_IB_TIMEOUT: '100'
+  NVSHMEM_REMOTE_TRANSPORT: ibgda
+  NVSHMEM_BOOTSTRAP_TWO_STAGE: '1'
+  NVSHMEM_BOOTSTRAP_TIMEOUT: '300'
+  NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME: net1
+  NVSHMEM_IB_GID_INDEX: '3'
+  NVSHMEM_USE_IBGDA: '1'
+  NVSHMEM_ENABLE_NIC_PE_MAPPING: '1'
+  NVSHMEM_IBGDA_SUPPORT: '1'
+  NVSHMEM_IB_ENABLE_IBGDA: '1'
+  NVSHMEM_IBGDA_NIC_HANDLER: gpu
+  NVSHMEM_DEBUG: WARN
+  UCX_TLS: rc,sm,self,cuda_copy,cuda_ipc
+  UCX_IB_GID_INDEX: '3'
+  UCX_RC_MLX5_TM_ENABLE: n
+  UCX_UD_MLX5_RX_QUEUE_LEN: '1024'
+  NVIDIA_GDRCOPY: enabled
+resources:
+  limits: {cpu: 128, ephemeral-storage: 800Gi, memory: 512Gi, nvidia.com/gpu: '8', rdma/roce_gdr: 1}
+  requests: {cpu: 64, ephemeral-storage: 800Gi, memory: 256Gi, nvidia.com/gpu: '8', rdma/roce_gdr: 1}
+probes:
+  liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 4800, periodSeconds: 10,
+             timeoutSeconds: 10, failureThreshold: 3}
+""", """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: deepseek-r1-0528
+  annotations:
+    # See network-roce-p2.yaml as an example (cluster and hardware specific)
+    k8s.v1.cni.cncf.io/networks: roce-p2
+spec:
+  model:
+    # Initialize PVC following the example in /docs/samples/storage/pvc-init (recommended) or use the HuggingFace
+    # alternative
+    uri: pvc://llm-test-pvc-deepseek
+    #    uri: hf://deepseek-ai/DeepSeek-R1-0528
+    name: deepseek-ai/DeepSeek-R1-0528
+  replicas: 1
+  parallelism:
+    data: 32
+    dataLocal: 8
+    expert: true
+    tensor: 1
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    serviceAccountName: hfsa
+    containers:
+      - name: main
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: INFO
+          - name: KSERVE_INFER_ROCE
+            value: "true"
+          - name: CUDA_DEVICE_ORDER
+            value: "PCI_BUS_ID"
+          # Memory optimizations
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager"
+          - name: VLLM_ALL2ALL_BACKEND
+            value: deepep_high_throughput
+          - name: PYTORCH_CUDA_ALLOC_CONF
+            value: "expandable_segments:True"
+          # Essential NCCL configuration
+          - name: NCCL_IB_GID_INDEX
+            value: "3"
+          - name: NCCL_DEBUG
+            value: WARN
+          - name: NCCL_SOCKET_IFNAME
+            value: net1
+          - name: NCCL_IB_TIMEOUT
+            value: "100"
+          # NVSHMEM configuration - optimized for stability
+          - name: NVSHMEM_REMOTE_TRANSPORT
+            value: ibgda
+          - name: NVSHMEM_BOOTSTRAP_TWO_STAGE
+            value: "1"
+          - name: NVSHMEM_BOOTSTRAP_TIMEOUT
+            value: "300"
+          - name: NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME
+            value: net1
+          - name: NVSHMEM_IB_GID_INDEX
+            value: "3"
+          - name: NVSHMEM_USE_IBGDA
+            value: "1"
+          - name: NVSHMEM_ENABLE_NIC_PE_MAPPING
+            value: "1"
+          - name: NVSHMEM_IBGDA_SUPPORT
+            value: "1"
+          - name: NVSHMEM_IB_ENABLE_IBGDA
+            value: "1"
+          - name: NVSHMEM_IBGDA_NIC_HANDLER
+            value: "gpu"
+          - name: NVSHMEM_DEBUG
+            value: WARN
+          # UCX configuration for NVSHMEM
+          - name: UCX_TLS
+            value: "rc,sm,self,cuda_copy,cuda_ipc"
+          - name: UCX_IB_GID_INDEX
+            value: "3"
+          - name: UCX_RC_MLX5_TM_ENABLE
+            value: "n"
+          - name: UCX_UD_MLX5_RX_QUEUE_LEN
+            value: "1024"
+          - name: NVIDIA_GDRCOPY
+            value: enabled
+        resources:
+          limits:
+            cpu: 128
+            ephemeral-storage: 800Gi
+            memory: 512Gi
+            nvidia.com/gpu: "8"
+            rdma/roce_gdr: 1
+          requests:
+            cpu: 64
+            ephemeral-storage: 800Gi
+            memory: 256Gi
+            nvidia.com/gpu: "8"
+            rdma/roce_gdr: 1
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 4800
+          periodSeconds: 10
+          timeoutSeconds: 10
+          failureThreshold: 3
+  worker:
+    serviceAccountName: hfsa
+    containers:
+      - name: main
+        env:
+          - name: VLLM_LOGGING_LEVEL
+            value: INFO
+          - name: KSERVE_INFER_ROCE
+            value: "true"
+          - name: CUDA_DEVICE_ORDER
+            value: "PCI_BUS_ID"
+          # Memory optimizations
+          - name: VLLM_ADDITIONAL_ARGS
+            value: "--gpu-memory-utilization 0.95 --max-model-len 8192 --enforce-eager"
+          - name: VLLM_ALL2ALL_BACKEND
+            value: deepep_high_throughput
+          - name: PYTORCH_CUDA_ALLOC_CONF
+            value: "expandable_segments:True"
+          # Essential NCCL configuration
+          - name: NCCL_IB_GID_INDEX
+            value: "3"
+          - name: NCCL_DEBUG
+            value: WARN
+          - name: NCCL_SOCKET_IFNAME
+            value: net1
+          - name: NCCL_IB_TIMEOUT
+            value: "100"
+          # NVSHMEM configuration - optimized for stability
+          - name: NVSHMEM_REMOTE_TRANSPORT
+            value: ibgda
+          - name: NVSHMEM_BOOTSTRAP_TWO_STAGE
+            value: "1"
+          - name: NVSHMEM_BOOTSTRAP_TIMEOUT
+            value: "300"
+          - name: NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME
+            value: net1
+          - name: NVSHMEM_IB_GID_INDEX
+            value: "3"
+          - name: NVSHMEM_USE_IBGDA
+            value: "1"
+          - name: NVSHMEM_ENABLE_NIC_PE_MAPPING
+            value: "1"
+          - name: NVSHMEM_IBGDA_SUPPORT
+            value: "1"
+          - name: NVSHMEM_IB_ENABLE_IBGDA
+            value: "1"
+          - name: NVSHMEM_IBGDA_NIC_HANDLER
+            value: "gpu"
+          - name: NVSHMEM_DEBUG
+            value: WARN
+          # UCX configuration for NVSHMEM
+          - name: UCX_TLS
+            value: "rc,sm,self,cuda_copy,cuda_ipc"
+          - name: UCX_IB_GID_INDEX
+            value: "3"
+          - name: UCX_RC_MLX5_TM_ENABLE
+            value: "n"
+          - name: UCX_UD_MLX5_RX_QUEUE_LEN
+            value: "1024"
+          - name: NVIDIA_GDRCOPY
+            value: enabled
+        resources:
+          limits:
+            cpu: 128
+            ephemeral-storage: 800Gi
+            memory: 512Gi
+            nvidia.com/gpu: "8"
+            rdma/roce_gdr: 1
+          requests:
+            cpu: 64
+            ephemeral-storage: 800Gi
+            memory: 256Gi
+            nvidia.com/gpu: "8"
+            rdma/roce_gdr: 1
+""", metadata={'annotations': {'k8s.v1.cni.cncf.io/networks': 'roce-p2'}})
 
 
 @pytest.mark.parametrize("spec, official, metadata", LLM_EXAMPLES)

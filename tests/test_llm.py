@@ -154,6 +154,17 @@ def test_workers_become_parallelism_and_multi_node_adds_worker_pods(tmp_path):
     assert multi["spec"]["worker"]["containers"][0]["name"] == "main"
 
 
+def test_worker_pods_get_the_main_container_but_not_its_probes(tmp_path):
+    # Worker pods run vLLM's engine ranks with no API server: a liveness probe there would restart them forever.
+    [obj] = llm_objects(tmp_path, extra="workers: {dataParallelSize: 16, dataLocalParallelSize: 8}\n"
+                                        "args: [--enforce-eager]\n"
+                                        "probes: {liveness: {httpGet: {path: /health, port: 8000}}}\n")
+    [main] = obj["spec"]["template"]["containers"]
+    [worker] = obj["spec"]["worker"]["containers"]
+    assert main["livenessProbe"] == {"httpGet": {"path": "/health", "port": 8000}}
+    assert worker == {"name": "main", "args": ["--enforce-eager"]}
+
+
 def test_ab_variants_form_one_kserve_routing_group(tmp_path):
     # KServe's "Canary Rollout for LLMInferenceService": two services, the same model name and route group,
     # proportional weights. (https://github.com/kserve/website/blob/main/docs/model-serving/generative-inference/

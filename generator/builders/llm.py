@@ -190,7 +190,10 @@ def llm_inference_service(release: Release) -> dict:
     if len(main) > 1 or pod:  # more than its name: else KServe's template alone
         body["template"] = {"containers": [main], **pod}
     if is_multi_node(release):
-        body["worker"] = {"containers": [main_container(release)], **pod}
+        # No probes on the workers: they run vLLM's engine ranks, with no API server to answer them (KServe's
+        # own worker templates have none, config/llmisvcconfig/*-worker-*.yaml); a liveness probe would restart them.
+        worker = {k: v for k, v in main_container(release).items() if k not in pods.PROBE_FIELDS.values()}
+        body["worker"] = {"containers": [worker], **pod}
     if llm is not None and llm.prefill is not None:
         body["prefill"] = prefill(release, dict(sorted(labels.items())), pod)
     if llm is not None and llm.kvCacheOffloading is not None:
