@@ -1642,12 +1642,14 @@ LLM = {"serving": "llm", "storageUri": "hf://Qwen/Qwen2.5-7B-Instruct"}
      "spec.llm.router.route.group: is set by rollout.strategy: ab"),
     ({**LLM, "workers": {"tensorParallelSize": 4, "dataRPCPort": 8001}},
      "spec.workers.dataRPCPort: applies with dataParallelSize: the port the data-parallel ranks talk on"),
+    ({**LLM, "llm": {"prefill": {"workers": {"dataParallelSize": 16}}}},
+     "spec.llm.prefill.workers.dataLocalParallelSize: dataParallelSize and dataLocalParallelSize go together"),
     ({"format": "huggingface", "storageUri": "pvc://models/llama", "workers": {"expertParallel": True}},
      "spec.workers.expertParallel: applies to serving: llm only (an InferenceService's workerSpec has tensor and "
      "pipeline parallelism)"),
 ], ids=["range-without-autoscaling", "metric", "no-class", "kpa", "no-max", "keda-with-hpa", "behavior-with-keda",
         "idle-not-below-min", "prefill-range", "adapter-twice", "wva-outside-llm", "group-with-ab",
-        "rpc-port-without-data", "expert-with-kserve"])
+        "rpc-port-without-data", "prefill-data-without-local", "expert-with-kserve"])
 def test_llm_fields_where_they_do_not_apply_are_one_located_line(tmp_path, spec, expected):
     [line] = problems(tmp_path, spec)
     assert line.startswith("models/m.yaml:") and expected in line, line

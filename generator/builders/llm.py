@@ -12,7 +12,7 @@ canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
-from ..load.spec import Autoscaling, Replicas
+from ..load.spec import Autoscaling, Replicas, Workers
 from ..resolve.fleet import Release
 from . import meta, pods
 
@@ -68,8 +68,8 @@ def main_container(release: Release) -> dict:
     return pods.container(release.spec, name=MAIN_CONTAINER, image=release.spec.image)
 
 
-def parallelism(release: Release) -> dict:
-    workers = release.spec.workers
+def parallelism(workers: Workers | None) -> dict:
+    """``workers`` (the model's, or its prefill pool's) as KServe's ``parallelism``."""
     if workers is None:
         return {}
     out = {}
@@ -82,9 +82,8 @@ def parallelism(release: Release) -> dict:
     return out
 
 
-def is_multi_node(release: Release) -> bool:
+def is_multi_node(workers: Workers | None) -> bool:
     """Pipeline stages, or more data-parallel ranks than one node holds, run on worker pods too."""
-    workers = release.spec.workers
     if workers is None:
         return False
     if (workers.pipelineParallelSize or 1) > 1:
@@ -93,6 +92,13 @@ def is_multi_node(release: Release) -> bool:
         return False
     assert workers.dataLocalParallelSize is not None  # the two are set together (spec checks)
     return workers.dataParallelSize > workers.dataLocalParallelSize
+
+
+def worker_container(main: dict) -> dict:
+    """A worker pod's container: the main one's settings without its probes. Workers run vLLM's engine ranks,
+    with no API server to answer a probe (KServe's own worker templates have none,
+    config/llmisvcconfig/*-worker-*.yaml): a liveness probe would restart them forever."""
+    return {k: v for k, v in main.items() if k not in pods.PROBE_FIELDS.values()}
 
 
 def router(release: Release) -> dict | None:
@@ -153,7 +159,13 @@ def prefill(release: Release, labels: dict, pod: dict) -> dict:
     out["labels"] = labels
     if release.spec.annotations:
         out["annotations"] = dict(sorted(release.spec.annotations.items()))
-    out["template"] = {"containers": [pods.container(given, name=MAIN_CONTAINER, image=given.image)], **pod}
+    par = parallelism(given.workers)
+    if par:
+        out["parallelism"] = par
+    container = pods.container(given, name=MAIN_CONTAINER, image=given.image)
+    out["template"] = {"containers": [container], **pod}
+    if is_multi_node(given.workers):
+        out["worker"] = {"containers": [worker_container(container)], **pod}
     return out
 
 
@@ -176,7 +188,7 @@ def llm_inference_service(release: Release) -> dict:
     body["labels"] = dict(sorted(labels.items()))
     if spec.annotations:
         body["annotations"] = dict(sorted(spec.annotations.items()))  # onto the vLLM pods
-    par = parallelism(release)
+    par = parallelism(spec.workers)
     if par:
         body["parallelism"] = par
     pod = pods.scheduling(spec)
@@ -189,11 +201,8 @@ def llm_inference_service(release: Release) -> dict:
     main = main_container(release)
     if len(main) > 1 or pod:  # more than its name: else KServe's template alone
         body["template"] = {"containers": [main], **pod}
-    if is_multi_node(release):
-        # No probes on the workers: they run vLLM's engine ranks, with no API server to answer them (KServe's
-        # own worker templates have none, config/llmisvcconfig/*-worker-*.yaml); a liveness probe would restart them.
-        worker = {k: v for k, v in main_container(release).items() if k not in pods.PROBE_FIELDS.values()}
-        body["worker"] = {"containers": [worker], **pod}
+    if is_multi_node(spec.workers):
+        body["worker"] = {"containers": [worker_container(main)], **pod}
     if llm is not None and llm.prefill is not None:
         body["prefill"] = prefill(release, dict(sorted(labels.items())), pod)
     if llm is not None and llm.kvCacheOffloading is not None:

@@ -1030,6 +1030,10 @@ class Prefill(StrictModel):
     securityContext: SecurityContext | None = Field(None, description="The prefill container's securityContext.")
     volumeMounts: list[VolumeMount] = _empty(
         list, description="Volumes mounted into the prefill container (the model's volumes, or KServe's template's).")
+    workers: Workers | None = Field(
+        None, description="The prefill pool's parallelism (prefill.parallelism), as the model's workers: "
+                          "tensorParallelSize, pipelineParallelSize, dataParallelSize, dataLocalParallelSize, "
+                          "expertParallel, dataRPCPort; worker pods when it needs more than one node.")
 
 
 class LLM(StrictModel):
@@ -1754,6 +1758,8 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
         problems.extend(container_problems(prefill, where, None))  # KServe's template may bring volumes
         problems.extend(resources_problems(prefill.resources, (*where, "resources")))
         problems.extend(probe_problems(prefill.probes, (*where, "probes"), merged=True))
+        if prefill.workers is not None:
+            problems.extend(llm_workers_problems(prefill.workers, (*where, "workers")))
     return problems
 
 
@@ -1789,22 +1795,28 @@ def _component_problems(component: Component, name: str) -> list[SpecProblem]:
     return problems
 
 
+def llm_workers_problems(workers: Workers, where: FieldPath) -> list[SpecProblem]:
+    """An LLMInferenceService's parallelism (the model's, or its prefill pool's)."""
+    problems: list[SpecProblem] = []
+    has_data = workers.dataParallelSize is not None
+    if (workers.dataLocalParallelSize is not None) != has_data:
+        missing = "dataLocalParallelSize" if has_data else "dataParallelSize"
+        problems.append(((*where, missing), "dataParallelSize and dataLocalParallelSize go together"))
+    if has_data and (workers.pipelineParallelSize or 1) > 1:
+        problems.append(((*where, "pipelineParallelSize"),
+                         "KServe runs an LLM with pipeline or data parallelism, not both"))
+    if workers.dataRPCPort is not None and not has_data:
+        problems.append(((*where, "dataRPCPort"), "applies with dataParallelSize: the port the data-parallel ranks "
+                                                  "talk on"))
+    return problems
+
+
 def _workers_problems(spec: ModelSpec) -> list[SpecProblem]:
     workers = spec.workers
     assert workers is not None  # called only when workers is set (_serving_kind_problems)
     problems: list[SpecProblem] = []
     if spec.serving == "llm":
-        has_data = workers.dataParallelSize is not None
-        if (workers.dataLocalParallelSize is not None) != has_data:
-            missing = "dataLocalParallelSize" if has_data else "dataParallelSize"
-            problems.append((("workers", missing), "dataParallelSize and dataLocalParallelSize go together"))
-        if has_data and (workers.pipelineParallelSize or 1) > 1:
-            problems.append((("workers", "pipelineParallelSize"),
-                             "KServe runs an LLM with pipeline or data parallelism, not both"))
-        if workers.dataRPCPort is not None and not has_data:
-            problems.append((("workers", "dataRPCPort"), "applies with dataParallelSize: the port the data-parallel "
-                                                         "ranks talk on"))
-        return problems
+        return llm_workers_problems(workers, ("workers",))
     if spec.serving != "kserve":
         return [(("workers",), f"does not apply to serving: {spec.serving}: multi-node serving is KServe's "
                                "(serving: kserve with format: huggingface, or serving: llm)")]
