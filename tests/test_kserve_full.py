@@ -200,6 +200,9 @@ def test_resources_merge_per_environment(tmp_path):
     ({**SKLEARN, "containerConcurrency": -1}, "spec.containerConcurrency: must be greater than or equal to 0"),
     ({**SKLEARN, "transformer": {"image": "t:1", "logger": {"url": "http://x", "level": "debug"}}},
      "spec.transformer.logger.level: unknown field"),
+    ({"serving": "helm", "chart": {"repo": "https://charts.example.com", "name": "c", "version": "1"},
+      "podAnnotations": {"a": "b"}},
+     "spec.podAnnotations: not used with serving: helm (the chart builds its own objects: set it in values)"),
     ({**SKLEARN, "storage": {"key": "gcs-creds"}},
      "spec.storageUri: with storage, KServe accepts only an s3://, hdfs:// or webhdfs:// URI"),
     ({"format": "sklearn", "storage": {"key": "k", "parameters": {"type": "gs"}}},
@@ -229,6 +232,21 @@ def test_model_annotations_reach_every_workload_object_and_spec_annotations_the_
         assert obj["metadata"]["annotations"]["example.com/owner"] == "risk"
     assert objects["Deployment"]["spec"]["template"]["metadata"]["annotations"] == {"example.com/pod": "yes"}
     assert "example.com/pod" not in objects["Service"]["metadata"]["annotations"]
+
+
+def test_pod_annotations_reach_the_pods_only(tmp_path):
+    pods_only = {"traffic.sidecar.istio.io/excludeOutboundPorts": "443"}
+    isvc = objects_of(tmp_path / "kserve", {**SKLEARN, "podAnnotations": pods_only})["InferenceService"]
+    assert isvc["spec"]["predictor"]["annotations"] == pods_only
+    assert "traffic.sidecar.istio.io/excludeOutboundPorts" not in isvc["metadata"]["annotations"]
+    deployment = objects_of(tmp_path / "deployment", {**CUSTOM, "annotations": {"example.com/both": "yes"},
+                                                      "podAnnotations": pods_only})["Deployment"]
+    assert deployment["spec"]["template"]["metadata"]["annotations"] == {**pods_only, "example.com/both": "yes"}
+    assert "traffic.sidecar.istio.io/excludeOutboundPorts" not in deployment["metadata"]["annotations"]
+    llm = objects_of(tmp_path / "llm", {"serving": "llm", "storageUri": "hf://Qwen/Qwen2.5-7B-Instruct",
+                                        "podAnnotations": pods_only})["LLMInferenceService"]
+    assert llm["spec"]["annotations"] == pods_only
+    assert "traffic.sidecar.istio.io/excludeOutboundPorts" not in llm["metadata"]["annotations"]
 
 
 def test_transformer_and_fields_merge_per_environment(tmp_path):

@@ -116,9 +116,6 @@ NOT_REPRODUCED = {
 
 # Valid v0.20 objects the spec cannot write yet, and the field each needs: open work.
 NOT_YET_EXPRESSIBLE = {
-    "fluid/kserve-isvc.yaml":
-        "predictor.annotations (annotations of the predictor's pods only; Model annotations go on the "
-        "InferenceService)",
     "rollout-strategy/rollout-strategy-example.yaml:62":
         "predictor.containers beside predictor.model (a kserve-container entry with its own image and env, which "
         "KServe merges into the runtime's container); a Model's image applies to format: custom only",
@@ -220,6 +217,48 @@ spec:
           requests:
             cpu: 100m
             memory: 1Gi
+""")
+# fluid/kserve-isvc.yaml: the Istio annotation is the predictor pods' only (podAnnotations); S3 through a
+# service account, scale to zero (Knative's)
+example("fluid-kserve", {
+    "format": "huggingface", "deploymentMode": "Knative", "replicas": {"min": 0},
+    "storageUri": "s3://${bucket}/models/meta-llama--Meta-Llama-3.1-8B-Instruct",
+    "podAnnotations": {"traffic.sidecar.istio.io/excludeOutboundPorts": "443"}, "serviceAccountName": "s3sa",
+    "nodeSelector": {"node.kubernetes.io/instance-type": "g5.8xlarge"},
+    "args": ["--gpu-memory-utilization=0.95", "--max-model-len=1024", "--tensor-parallel-size=1", "--enforce-eager",
+             "--disable-log-stats"],
+    "resources": {"cpu": "24", "memory": "48Gi", "gpu": 1, "requests": {"nvidia.com/gpu": "1"}}}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama-31-8b-instruct
+spec:
+  predictor:
+    annotations:
+      traffic.sidecar.istio.io/excludeOutboundPorts: "443"
+    minReplicas: 0
+    serviceAccountName: s3sa
+    nodeSelector:
+      node.kubernetes.io/instance-type: g5.8xlarge
+    model:
+      modelFormat:
+        name: huggingface
+      args:
+        - --gpu-memory-utilization=0.95
+        - --max-model-len=1024
+        - --tensor-parallel-size=1
+        - --enforce-eager
+        - --disable-log-stats
+      storageUri: s3://${bucket}/models/meta-llama--Meta-Llama-3.1-8B-Instruct
+      resources:
+        limits:
+          cpu: "24"
+          memory: 48Gi
+          nvidia.com/gpu: "1"
+        requests:
+          cpu: "24"
+          memory: 48Gi
+          nvidia.com/gpu: "1"
 """)
 # fluid/fluid-isvc.yaml (minReplicas: 0, scale to zero, is Knative's)
 example("fluid", {

@@ -46,8 +46,8 @@ def pod_template(release: Release) -> dict:
     if spec.volumes:
         pod_spec["volumes"] = pods.volumes(spec.volumes)
     pod_metadata: dict = {"labels": meta.workload_labels(release)}
-    if spec.annotations:
-        pod_metadata["annotations"] = dict(sorted(spec.annotations.items()))
+    if spec.annotations or spec.podAnnotations:
+        pod_metadata["annotations"] = dict(sorted({**spec.annotations, **spec.podAnnotations}.items()))
     return {"metadata": pod_metadata, "spec": pod_spec}
 
 

@@ -58,6 +58,9 @@ def inference_service(release: Release) -> dict:
         predictor["canaryTrafficPercent"] = canary_settings(release).steps[0]
     predictor.update(extension_fields(spec))
     predictor.update(pods.scheduling(spec))
+    if spec.podAnnotations:
+        # The predictor's pods only: the InferenceService's own annotations (spec.annotations) KServe passes on too.
+        predictor["annotations"] = dict(sorted(spec.podAnnotations.items()))
     if spec.serviceAccountName:
         predictor["serviceAccountName"] = spec.serviceAccountName
     if spec.imagePullSecrets:

@@ -12,7 +12,7 @@ canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
-from ..load.spec import Autoscaling, Replicas, Workers
+from ..load.spec import Autoscaling, ModelSpec, Replicas, Workers
 from ..resolve.fleet import Release
 from . import meta, pods
 
@@ -157,8 +157,9 @@ def prefill(release: Release, labels: dict, pod: dict) -> dict:
     given = release.spec.llm.prefill
     out: dict = replica_fields(given.replicas, given.autoscaling)
     out["labels"] = labels
-    if release.spec.annotations:
-        out["annotations"] = dict(sorted(release.spec.annotations.items()))
+    annotations = pod_annotations(release.spec)
+    if annotations:
+        out["annotations"] = annotations
     par = parallelism(given.workers)
     if par:
         out["parallelism"] = par
@@ -167,6 +168,12 @@ def prefill(release: Release, labels: dict, pod: dict) -> dict:
     if is_multi_node(given.workers):
         out["worker"] = {"containers": [worker_container(container)], **pod}
     return out
+
+
+def pod_annotations(spec: ModelSpec) -> dict[str, str]:
+    """What KServe puts on the vLLM pods (spec.annotations of an LLMInferenceService): the Model's annotations,
+    which also go on the object, and its podAnnotations, which go nowhere else."""
+    return dict(sorted({**spec.annotations, **spec.podAnnotations}.items()))
 
 
 def model(release: Release) -> dict:
@@ -186,8 +193,9 @@ def llm_inference_service(release: Release) -> dict:
     body.update(replica_fields(spec.replicas, spec.autoscaling))
     labels = pod_labels(release)
     body["labels"] = dict(sorted(labels.items()))
-    if spec.annotations:
-        body["annotations"] = dict(sorted(spec.annotations.items()))  # onto the vLLM pods
+    annotations = pod_annotations(spec)
+    if annotations:
+        body["annotations"] = annotations  # onto the vLLM pods
     par = parallelism(spec.workers)
     if par:
         body["parallelism"] = par

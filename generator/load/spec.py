@@ -1197,6 +1197,9 @@ class ModelSpec(StrictModel):
         list, description="Secrets with registry credentials for pulling the serving pods' images.")
     annotations: dict[str, str] = _empty(
         dict, description="Annotations of the serving object (InferenceService, or Deployment and its pods).")
+    podAnnotations: dict[str, str] = _empty(
+        dict, description="Annotations of the serving pods only: KServe's predictor.annotations, the Deployment's "
+                          "pod template, an LLMInferenceService's pods (spec.annotations); beside annotations.")
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
     autoscaling: Autoscaling | None = Field(
         None, description="Which autoscaler, what it scales on, and its target.")
@@ -1416,12 +1419,13 @@ def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
 _HELM_UNREAD = ("format", "storageUri", "runtime", "protocol", "deploymentMode", "image", "resources", "replicas",
                 "autoscaling", "env", "secretEnv", "nodeSelector", "tolerations", "command", "args", "probes",
                 "serviceAccountName", "imagePullSecrets", "annotations", "fieldEnv", "resourceEnv", "securityContext",
-                "volumes", "volumeMounts")
+                "volumes", "volumeMounts", "podAnnotations")
 _JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName", "imagePullSecrets",
-                   "annotations", "transformer", "explainer", "securityContext", "volumes", "volumeMounts")
+                   "annotations", "transformer", "explainer", "securityContext", "volumes", "volumeMounts",
+                   "podAnnotations")
 _GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
 _GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port", "fieldEnv",
-                    "resourceEnv", "securityContext", "volumes", "volumeMounts")
+                    "resourceEnv", "securityContext", "volumes", "volumeMounts", "podAnnotations")
 _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
                "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port",
                "containerConcurrency": "the KServe predictor's concurrency limit",
