@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, NoReturn
+from typing import Any, Mapping, NoReturn
 
 from pydantic import ValidationError
 
@@ -491,17 +491,28 @@ def _may_read_cluster(text: str) -> bool:
     return names is None or "cluster" in names  # None: a syntax error, reported when rendered
 
 
-def _expression_sites(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    """The (field path, string) of every string holding a Jinja2 expression."""
-    if isinstance(value, str):
-        if has_expression(value):
-            yield path, value
-    elif isinstance(value, dict):
+def _expression_sites(value: Any, path: FieldPath = (), found: list | None = None) -> list[tuple[FieldPath, str]]:
+    """The (field path, string) of every string holding a Jinja2 expression (a list, not a generator: this walks
+    every merged spec of the fleet)."""
+    if found is None:
+        found = []
+    if isinstance(value, dict):
         for k, v in value.items():
-            yield from _expression_sites(v, (*path, k))
+            if isinstance(v, str):
+                if "{" in v and has_expression(v):
+                    found.append(((*path, k), v))
+            elif isinstance(v, (dict, list)):
+                _expression_sites(v, (*path, k), found)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _expression_sites(v, (*path, i))
+            if isinstance(v, str):
+                if "{" in v and has_expression(v):
+                    found.append(((*path, i), v))
+            elif isinstance(v, (dict, list)):
+                _expression_sites(v, (*path, i), found)
+    elif isinstance(value, str) and has_expression(value):
+        found.append((path, value))
+    return found
 
 
 def _rendered(merged: dict, sites: list[tuple[FieldPath, str]], context: dict, fail) -> dict:
