@@ -13,7 +13,7 @@ import yaml
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from tests.helpers import edited, model_tree
+from tests.helpers import as_stored, edited, model_tree
 
 OURS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
 
@@ -77,20 +77,6 @@ EXAMPLES = []
 
 def example(source: str, spec: dict, official: str, metadata: dict | None = None):
     EXAMPLES.append(pytest.param(spec, metadata, official, id=source))
-
-
-def _quantities(value):
-    """The object as the API server compares it. It keeps quantities as strings: `cpu: 1` and `cpu: "1"` are
-    the same object. A container's `env` is a list keyed by name (its patch merge key): gitops-gen writes plain
-    variables sorted by name, then the Secret references, where some pages list them in another order; the
-    pod gets the same variables either way, as none of these examples refers to another variable ($(NAME))."""
-    if isinstance(value, dict):
-        return {k: {n: str(q) for n, q in v.items()} if k in ("limits", "requests") else
-                sorted(_quantities(v), key=lambda variable: variable["name"]) if k == "env" else
-                _quantities(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_quantities(v) for v in value]
-    return value
 
 
 SKLEARN_V2 = {"format": "sklearn", "protocol": "v2", "runtime": "kserve-sklearnserver",
@@ -2951,7 +2937,7 @@ def test_documentation_example_is_written_field_for_field(tmp_path, spec, metada
     [isvc] = [o for o in workload_objects(release) if o["kind"] == "InferenceService"]
     assert schema_errors(isvc) == []
     assert isvc["metadata"]["name"] == name
-    assert _quantities(isvc["spec"]) == _quantities(official["spec"])
+    assert as_stored(isvc["spec"]) == as_stored(official["spec"])
     # Theirs, plus what gitops-gen adds: its source annotation, and the deploymentMode it pins.
     theirs = official["metadata"].get("annotations", {})
     added = {k: v for k, v in isvc["metadata"]["annotations"].items() if k not in theirs}

@@ -63,26 +63,9 @@ from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.errors import GitopsGenError
 from generator.resolve.fleet import load_fleet
-from tests.helpers import build_file_tree, model_tree
+from tests.helpers import as_stored, build_file_tree, model_tree
 
 VERSIONED = "versioned_docs/version-0.20/model-serving/generative-inference/llmisvc/"
-
-
-def normalized(value):
-    """Quantities as text and env by name, as the API server holds them (module docstring)."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in ("limits", "requests") and isinstance(item, dict):
-                out[key] = {name: str(quantity) for name, quantity in item.items()}
-            elif key == "env" and isinstance(item, list):
-                out[key] = sorted((normalized(v) for v in item), key=lambda v: v["name"])
-            else:
-                out[key] = normalized(item)
-        return out
-    if isinstance(value, list):
-        return [normalized(v) for v in value]
-    return value
 
 
 def without_ours(spec: dict) -> dict:
@@ -988,7 +971,7 @@ def test_llm_documentation_example_is_written_field_for_field(tmp_path, spec, of
     name = official["metadata"]["name"]
     obj = built(tmp_path, name, spec, "LLMInferenceService")
     assert obj["apiVersion"] == "serving.kserve.io/v1alpha2" and obj["metadata"]["name"] == name
-    assert normalized(without_ours(obj["spec"])) == normalized(official["spec"])
+    assert as_stored(without_ours(obj["spec"])) == as_stored(official["spec"])
     # The pods carry gitops-gen's labels, so its monitors find them (prefill pods too).
     assert obj["spec"]["labels"]["gitops-gen.io/model"] == name
     if "prefill" in obj["spec"]:
@@ -1156,7 +1139,7 @@ def test_prefill_decode_over_rdma_passes_the_pod_ip_from_the_downward_api(tmp_pa
     annotation = official["metadata"]["annotations"]
     obj = built(tmp_path, "qwen2-7b-instruct-pd", QWEN_PD, "LLMInferenceService", {"annotations": annotation})
     assert obj["metadata"]["annotations"].items() >= annotation.items()
-    assert normalized(without_ours(obj["spec"])) == normalized(official["spec"])
+    assert as_stored(without_ours(obj["spec"])) == as_stored(official["spec"])
     # The downward-API variable comes after the plain ones, sorted (the list is keyed by name).
     assert [v["name"] for v in obj["spec"]["template"]["containers"][0]["env"]] == [
         "KSERVE_INFER_ROCE", "UCX_PROTO_INFO", "UCX_TLS", "VLLM_ADDITIONAL_ARGS", "VLLM_NIXL_SIDE_CHANNEL_HOST"]
@@ -1600,7 +1583,7 @@ def test_llm_documentation_fragment_is_written_field_for_field(tmp_path, extra, 
     ours = without_ours(obj["spec"])
     for key in path[1:]:
         ours = ours[key]
-    assert {k: normalized(ours.get(k)) for k in official} == normalized(official)
+    assert {k: as_stored(ours.get(k)) for k in official} == as_stored(official)
 
 
 # --- Where an LLM field does not apply: one located line ------------------------------------------------

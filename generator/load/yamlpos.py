@@ -119,9 +119,12 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None,
 def check_text_depth(text: str, file: str) -> None:
     """Refuse text nested deeper than the composer can take, using the (non-recursive) event parser."""
     # Each nesting level costs an opening bracket or at least half a column of
-    # indentation, so most files cannot be deep at all and skip the scan.
+    # indentation, so most files cannot be deep at all and skip the scan. An empty
+    # `{}` or `[]` holds nothing: all of them together add one level at most (an
+    # environment listing a thousand `model: {}` is as shallow as it looks).
     longest = max(map(len, text.splitlines()), default=0)
-    if 2 * longest + text.count("[") + text.count("{") <= _MAX_TEXT_DEPTH:
+    openers = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+    if 2 * longest + openers + 1 <= _MAX_TEXT_DEPTH:
         return
     depth = 0
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
