@@ -56,6 +56,25 @@ def test_yaml_problems_name_file_and_line(text, expected):
     assert str(info.value).startswith(expected)
 
 
+def test_deep_nesting_written_over_many_lines_is_refused_before_it_is_composed():
+    # One level per line, each line with a quoted string, deeper than libyaml's composer survives (it recurses
+    # in C): no line closes what it opens, so the pre-check counts every opener and scans before composing.
+    text = "a: " + '["x",\n' * 40000 + "]" * 40000 + "\n"
+    with pytest.raises(GitopsGenError) as info:
+        load_documents(text, "f.yaml")
+    # Refused by us or, in newer libyaml, by its parser itself: either way one located line.
+    [problem] = info.value.problems
+    assert str(problem).startswith("f.yaml:") and "nest" in str(problem)
+
+
+def test_a_long_environment_of_one_line_mappings_loads():
+    # Each line closes what it opens: thousands of them are as shallow as one (and skip the slow depth scan).
+    text = "models:\n" + "".join(f"  m{i}: {{replicas: {{min: 1, max: 3}}}}\n" for i in range(3000))
+    [doc] = load_documents(text, "env.yaml")
+    assert doc.data["models"]["m2999"] == {"replicas": {"min": 1, "max": 3}}
+    assert doc.lines[("models", "m2999", "replicas", "max")] == 3001
+
+
 def test_alias_bomb_is_refused():
     lines = ["a: &a [1,1,1,1,1,1,1,1,1,1]"]
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):

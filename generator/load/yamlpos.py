@@ -8,6 +8,7 @@ YAML 1.1 would silently rewrite (``017`` -> 15, ``1:30`` -> 90).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -119,12 +120,10 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None,
 def check_text_depth(text: str, file: str) -> None:
     """Refuse text nested deeper than the composer can take, using the (non-recursive) event parser."""
     # Each nesting level costs an opening bracket or at least half a column of
-    # indentation, so most files cannot be deep at all and skip the scan. An empty
-    # `{}` or `[]` holds nothing: all of them together add one level at most (an
-    # environment listing a thousand `model: {}` is as shallow as it looks).
-    longest = max(map(len, text.splitlines()), default=0)
-    openers = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
-    if 2 * longest + openers + 1 <= _MAX_TEXT_DEPTH:
+    # indentation, so most files cannot be deep at all and skip the scan.
+    lines = text.splitlines()
+    longest = max(map(len, lines), default=0)
+    if 2 * longest + _flow_depth_bound(lines) <= _MAX_TEXT_DEPTH:
         return
     depth = 0
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
@@ -135,6 +134,40 @@ def check_text_depth(text: str, file: str) -> None:
                                         f"nested more than {_MAX_TEXT_DEPTH} levels deep; refusing")
         elif isinstance(event, _CLOSE_EVENTS):
             depth -= 1
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth_bound(lines: list[str]) -> int:
+    """At least the deepest nesting of flow collections (`[...]`, `{...}`) in these lines.
+
+    A line whose brackets open and close within it, in order, and that has no
+    quote and no `#`, leaves the depth as it found it: in a flow collection its
+    brackets are all real (a plain scalar there cannot hold one) and balanced;
+    anywhere else (block context, a quoted scalar begun on an earlier line) some
+    may be text, which can only make the bound larger. So the deepest such line
+    counts once, and every other line counts all of its openers. An environment
+    listing a thousand `name: {replicas: {min: 1}}` is as shallow as it looks.
+    """
+    openers = deepest = 0
+    for line in lines:
+        if "[" not in line and "{" not in line:
+            continue  # closers alone never deepen it
+        if '"' in line or "'" in line or "#" in line:
+            openers += line.count("[") + line.count("{")
+            continue
+        depth = line_deepest = 0
+        for bracket in _BRACKETS.findall(line):
+            depth += 1 if bracket in "[{" else -1
+            if depth < 0:
+                break
+            line_deepest = max(line_deepest, depth)
+        if depth == 0:
+            deepest = max(deepest, line_deepest)
+        else:  # closes what an earlier line opened, or opens what a later one closes
+            openers += line.count("[") + line.count("{")
+    return openers + deepest
 
 
 def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, tuple[int, int]], int]:
