@@ -245,6 +245,30 @@ def as_stored(value):
     return value
 
 
+# What gitops-gen adds to every InferenceService: the spec files it came from, and the deploymentMode it pins.
+KSERVE_ADDED_ANNOTATIONS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
+
+
+def assert_official_inference_service(tmp_path, spec: dict, metadata: dict | None, official_text: str) -> None:
+    """``spec``, written as a Model named like the official InferenceService, builds that InferenceService field
+    for field (as the API server compares it, ``as_stored``), with its annotations and labels, plus only what
+    gitops-gen adds to every one; and it passes the upstream schema."""
+    official = yaml.safe_load(official_text)
+    name = official["metadata"]["name"]
+    (release,) = load_fleet(model_tree(tmp_path, spec, name=name, metadata=metadata)).releases
+    [isvc] = [o for o in workload_objects(release) if o["kind"] == "InferenceService"]
+    assert schema_errors(isvc) == []
+    assert isvc["metadata"]["name"] == name
+    if "apiVersion" in official:  # some pages show only metadata and spec
+        assert isvc["apiVersion"] == official["apiVersion"]
+    assert as_stored(isvc["spec"]) == as_stored(official["spec"])
+    theirs = official["metadata"].get("annotations", {})
+    ours = isvc["metadata"]["annotations"]
+    assert {k for k in ours if k not in theirs} <= KSERVE_ADDED_ANNOTATIONS
+    assert {k: v for k, v in ours.items() if k in theirs} == theirs
+    assert official["metadata"].get("labels", {}).items() <= isvc["metadata"]["labels"].items()
+
+
 # --- model `rec` in the small fleet's dev environment: serving and rollout strategies ----------------------
 
 DEPLOYMENT_MODEL = """\

@@ -8,14 +8,8 @@ Each official object is copied from kserve/website, versioned_docs/version-0.20/
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from generator.builders.validation import schema_errors
-from generator.builders.workloads import workload_objects
-from generator.resolve.fleet import load_fleet
-from tests.helpers import as_stored, edited, model_tree
-
-OURS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
+from tests.helpers import assert_official_inference_service, edited
 
 # The documentation's InferenceServices that are deliberately not reproduced, and why: each is one that the
 # v0.20 CRD or KServe v0.20 refuses, one that KServe rewrites on admission (so the object in the cluster is
@@ -2930,17 +2924,4 @@ spec:
 
 @pytest.mark.parametrize("spec, metadata, official", EXAMPLES)
 def test_documentation_example_is_written_field_for_field(tmp_path, spec, metadata, official):
-    official = yaml.safe_load(official)
-    name = official["metadata"]["name"]
-    tree = model_tree(tmp_path, spec, name=name, metadata=metadata)
-    (release,) = load_fleet(tree).releases
-    [isvc] = [o for o in workload_objects(release) if o["kind"] == "InferenceService"]
-    assert schema_errors(isvc) == []
-    assert isvc["metadata"]["name"] == name
-    assert as_stored(isvc["spec"]) == as_stored(official["spec"])
-    # Theirs, plus what gitops-gen adds: its source annotation, and the deploymentMode it pins.
-    theirs = official["metadata"].get("annotations", {})
-    added = {k: v for k, v in isvc["metadata"]["annotations"].items() if k not in theirs}
-    assert set(added) <= OURS
-    assert {k: v for k, v in isvc["metadata"]["annotations"].items() if k in theirs} == theirs
-    assert official["metadata"].get("labels", {}).items() <= isvc["metadata"]["labels"].items()
+    assert_official_inference_service(tmp_path, spec, metadata, official)

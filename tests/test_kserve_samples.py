@@ -72,9 +72,7 @@ from generator.builders.files import build_fleet
 from generator.builders.validation import schema_errors
 from generator.builders.workloads import workload_objects
 from generator.resolve.fleet import load_fleet
-from tests.helpers import as_stored, model_tree
-
-OURS = {"gitops-gen.io/source", "serving.kserve.io/deploymentMode"}
+from tests.helpers import as_stored, assert_official_inference_service, model_tree
 
 # KServe v0.20 refuses these, rewrites them on admission, or they are not YAML.
 NOT_REPRODUCED = {
@@ -534,20 +532,7 @@ spec:
 
 @pytest.mark.parametrize("spec, metadata, official", EXAMPLES)
 def test_sample_inference_service_is_written_field_for_field(tmp_path, spec, metadata, official):
-    official = yaml.safe_load(official)
-    name = official["metadata"]["name"]
-    tree = model_tree(tmp_path, spec, name=name, metadata=metadata)
-    (release,) = load_fleet(tree).releases
-    [isvc] = [o for o in workload_objects(release) if o["kind"] == "InferenceService"]
-    assert schema_errors(isvc) == []
-    assert isvc["apiVersion"] == official["apiVersion"] and isvc["metadata"]["name"] == name
-    assert as_stored(isvc["spec"]) == as_stored(official["spec"])
-    # Theirs, plus what gitops-gen adds: its source annotation, and the deploymentMode it pins.
-    theirs = official["metadata"].get("annotations", {})
-    added = {k: v for k, v in isvc["metadata"]["annotations"].items() if k not in theirs}
-    assert set(added) <= OURS
-    assert {k: v for k, v in isvc["metadata"]["annotations"].items() if k in theirs} == theirs
-    assert official["metadata"].get("labels", {}).items() <= isvc["metadata"]["labels"].items()
+    assert_official_inference_service(tmp_path, spec, metadata, official)
 
 
 # --- LLMInferenceServices -----------------------------------------------------------------------------------
