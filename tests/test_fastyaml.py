@@ -49,6 +49,18 @@ def test_multiline_strings_fall_back_to_pyyaml():
     assert fastyaml.dump(obj) == reference(obj)
 
 
+def test_an_object_shared_in_a_tree_is_written_out_each_time_on_both_paths():
+    # An LLM's template and worker pods share one nodeSelector; a multi-line string sends the object to PyYAML,
+    # which would write an anchor and an alias (&id001 / *id001) that the fast path never writes.
+    selector = {"gpu": "a100"}
+    shared = {"template": {"nodeSelector": selector}, "worker": {"nodeSelector": selector}}
+    fast = fastyaml.dump(shared)
+    fallback = fastyaml.dump({**shared, "note": "line 1\nline 2"})
+    assert "&" not in fallback and "*" not in fallback
+    assert fallback.startswith(fast)
+    assert yaml.safe_load(fallback)["worker"] == {"nodeSelector": {"gpu": "a100"}}
+
+
 # Names, paths and URLs take a shortcut past PyYAML's emitter (only its resolver
 # decides): it must choose exactly as PyYAML does, at every edge of that shortcut.
 _SHORTCUT_EDGES = ["a", "A", "0", "1.0", "1.0.0", "1e3", "1_0", "0x1F", "0o7", ".5", ".inf", ".NaN", "...", "..a",

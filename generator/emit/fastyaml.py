@@ -6,7 +6,10 @@ times. So we walk the tree in Python and ask PyYAML once per distinct scalar
 how to write it (plain or quoted), caching the answer. Anything whose
 rendering depends on its position in the document (multi-line strings, very
 long keys) makes us hand the whole object to PyYAML instead, so the output is
-always byte-identical to ``yaml.dump(obj, Dumper=CSafeDumper, **DUMP_OPTIONS)``.
+always byte-identical to ``yaml.dump(obj, Dumper=CSafeDumper, **DUMP_OPTIONS)``,
+with one difference on both paths: an object that appears twice in a tree (the
+builders share a pod's fields between an LLM's template and its worker pods) is
+written out twice, never as a YAML anchor and alias.
 """
 from __future__ import annotations
 
@@ -27,8 +30,15 @@ class _Fallback(Exception):
     """This object needs PyYAML's own emitter."""
 
 
+class _NoAliasDumper(yaml.CSafeDumper):
+    """PyYAML's C dumper without anchors: the output is the same whichever objects the builders share."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _pyyaml(obj) -> str:
-    return yaml.dump(obj, Dumper=yaml.CSafeDumper, **DUMP_OPTIONS)
+    return yaml.dump(obj, Dumper=_NoAliasDumper, **DUMP_OPTIONS)
 
 
 # Strings of these characters that do not start with an indicator, are not
