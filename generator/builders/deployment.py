@@ -46,8 +46,9 @@ def pod_template(release: Release) -> dict:
     if spec.volumes:
         pod_spec["volumes"] = pods.volumes(spec.volumes)
     pod_metadata: dict = {"labels": meta.workload_labels(release)}
-    if spec.annotations or spec.podAnnotations:
-        pod_metadata["annotations"] = dict(sorted({**spec.annotations, **spec.podAnnotations}.items()))
+    annotations = pods.pod_annotations(spec)
+    if annotations:
+        pod_metadata["annotations"] = annotations
     return {"metadata": pod_metadata, "spec": pod_spec}
 
 

@@ -12,7 +12,7 @@ canary of an LLM ("Canary Rollout for LLMInferenceService").
 """
 from __future__ import annotations
 
-from ..load.spec import Autoscaling, ModelSpec, Replicas, Workers
+from ..load.spec import Autoscaling, Replicas, Workers
 from ..resolve.fleet import Release
 from . import meta, pods
 
@@ -157,7 +157,7 @@ def prefill(release: Release, labels: dict, pod: dict) -> dict:
     given = release.spec.llm.prefill
     out: dict = replica_fields(given.replicas, given.autoscaling)
     out["labels"] = labels
-    annotations = pod_annotations(release.spec)
+    annotations = pods.pod_annotations(release.spec)
     if annotations:
         out["annotations"] = annotations
     par = parallelism(given.workers)
@@ -168,12 +168,6 @@ def prefill(release: Release, labels: dict, pod: dict) -> dict:
     if is_multi_node(given.workers):
         out["worker"] = {"containers": [worker_container(container)], **pod}
     return out
-
-
-def pod_annotations(spec: ModelSpec) -> dict[str, str]:
-    """What KServe puts on the vLLM pods (spec.annotations of an LLMInferenceService): the Model's annotations,
-    which also go on the object, and its podAnnotations, which go nowhere else."""
-    return dict(sorted({**spec.annotations, **spec.podAnnotations}.items()))
 
 
 def model(release: Release) -> dict:
@@ -193,7 +187,7 @@ def llm_inference_service(release: Release) -> dict:
     body.update(replica_fields(spec.replicas, spec.autoscaling))
     labels = pod_labels(release)
     body["labels"] = dict(sorted(labels.items()))
-    annotations = pod_annotations(spec)
+    annotations = pods.pod_annotations(spec)
     if annotations:
         body["annotations"] = annotations  # onto the vLLM pods
     par = parallelism(spec.workers)

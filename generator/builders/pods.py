@@ -128,6 +128,12 @@ def env(spec: ContainerSpec) -> list[dict]:
     return out
 
 
+def pod_annotations(spec: ModelSpec) -> dict[str, str]:
+    """Annotations of the serving pods: the spec's annotations (which also go on the serving object) and its
+    podAnnotations (which go nowhere else), sorted."""
+    return dict(sorted({**spec.annotations, **spec.podAnnotations}.items()))
+
+
 def volumes(given: Sequence[Volume]) -> list[dict]:
     """``volumes`` of a pod spec (or a KServe component, or an LLM's template), as written."""
     return [volume.model_dump(exclude_none=True, exclude_defaults=True) for volume in given]
