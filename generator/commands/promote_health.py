@@ -225,10 +225,11 @@ def judged_workloads(release: Release) -> list[dict]:
     return [obj for obj in workload_objects(release) if obj["kind"] in WORKLOAD_KINDS]
 
 
-def _workload_problems(access: Any, context: str, release: Release) -> list[str]:
-    # ``access``: anything with _Cluster.get (the status report's live view passes its own).
+def _workload_problems(access: Any, context: str, release: Release, judged: list[dict] | None = None) -> list[str]:
+    # ``access``: anything with _Cluster.get (the status report's live view passes its own, and the objects
+    # it already built: ``judged``).
     problems: list[str] = []
-    for expected in judged_workloads(release):
+    for expected in judged_workloads(release) if judged is None else judged:
         meta = expected["metadata"]
         live = access.get(context, WORKLOAD_KINDS[expected["kind"]], meta.get("namespace", release.namespace),
                           meta["name"])

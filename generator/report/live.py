@@ -117,12 +117,13 @@ def _ask_cluster(kubernetes, releases: list[Release], kubeconfig: str, known: se
         api = kubernetes.client.CustomObjectsApi(kubernetes.client.ApiClient(configuration))
         access = _Access(kubernetes, api, time.monotonic() + timeout)
         for release in releases:
-            unjudged = _unjudged(release)
+            judged = judged_workloads(release)
+            unjudged = _unjudged(release, judged)
             if unjudged:
                 answers[key(release)] = Health(UNKNOWN, unjudged)
                 continue
             try:
-                problems = _workload_problems(access, context, release)
+                problems = _workload_problems(access, context, release, judged)
                 if helm.is_chart(release):
                     problems += _helm_release_problems(access, context, flux_namespace, release)
             except Unhealthy as exc:
@@ -142,15 +143,16 @@ def _ask_cluster(kubernetes, releases: list[Release], kubeconfig: str, known: se
     return answers
 
 
-def _unjudged(release: Release) -> str:
-    """Why nothing on the cluster can say whether ``release`` runs ("" when something can)."""
+def _unjudged(release: Release, judged: list[dict]) -> str:
+    """Why nothing on the cluster can say whether ``release`` runs ("" when something can); ``judged``: its
+    objects the gate can judge."""
     if helm.is_chart(release):
         if "flux" not in release.engines:
             return "a Helm chart deployed by Argo CD: its Application says whether it runs"
         if release.cluster.kubeConfigSecret:
             return "a Helm chart deployed from the Flux hub: its HelmRelease there says whether it runs"
         return ""
-    if not judged_workloads(release):
+    if not judged:
         return "none of its objects is a workload gitops-gen can judge"
     return ""
 
