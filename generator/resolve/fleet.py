@@ -491,27 +491,18 @@ def _may_read_cluster(text: str) -> bool:
     return names is None or "cluster" in names  # None: a syntax error, reported when rendered
 
 
-def _expression_sites(value: Any, path: FieldPath = (), found: list | None = None) -> list[tuple[FieldPath, str]]:
-    """The (field path, string) of every string holding a Jinja2 expression (a list, not a generator: this walks
-    every merged spec of the fleet)."""
+def _expression_sites(value: dict | list, path: FieldPath = (), found: list | None = None
+                      ) -> list[tuple[FieldPath, str]]:
+    """The (field path, string) of every string holding a Jinja2 expression in a merged spec. A plain loop that
+    looks at strings where it meets them: this walks every merged spec of the fleet."""
     if found is None:
         found = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, str):
-                if "{" in v and has_expression(v):
-                    found.append(((*path, k), v))
-            elif isinstance(v, (dict, list)):
-                _expression_sites(v, (*path, k), found)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, str):
-                if "{" in v and has_expression(v):
-                    found.append(((*path, i), v))
-            elif isinstance(v, (dict, list)):
-                _expression_sites(v, (*path, i), found)
-    elif isinstance(value, str) and has_expression(value):
-        found.append((path, value))
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if isinstance(item, str):
+            if has_expression(item):
+                found.append(((*path, key), item))
+        elif isinstance(item, (dict, list)):
+            _expression_sites(item, (*path, key), found)
     return found
 
 
