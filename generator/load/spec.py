@@ -588,10 +588,6 @@ class ImageVolume(StrictModel):
         None, description="Always | Never | IfNotPresent; default as for container images.")
 
 
-VOLUME_SOURCES = ("emptyDir", "persistentVolumeClaim", "configMap", "secret", "hostPath", "nfs", "csi", "ephemeral",
-                  "image")
-
-
 class Volume(StrictModel):
     """A Kubernetes pod Volume: a name and exactly one source."""
 
@@ -619,6 +615,10 @@ class VolumeMount(StrictModel):
         None, description="None | HostToContainer | Bidirectional.")
     recursiveReadOnly: Literal["Disabled", "IfPossible", "Enabled"] | None = Field(
         None, description="With readOnly: true: make submounts read-only too.")
+
+
+# A Volume's fields besides its name are its possible sources, in the order Kubernetes documents them.
+VOLUME_SOURCES = tuple(field for field in Volume.model_fields if field != "name")
 
 
 def volume_problems(volumes: list[Volume], where: tuple) -> list[SpecProblem]:
