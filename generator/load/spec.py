@@ -4,16 +4,19 @@ Field names here are exactly the YAML field names, so `grep -rn fieldName
 generator/` leads from a spec field to the builder that turns it into output.
 Checks that involve several fields live in ``*_problems`` functions so each
 problem can be reported at the line of the field it is about.
-"""
-from __future__ import annotations
 
+Unlike the other modules, no ``from __future__ import annotations``: pydantic would
+then compile and evaluate some 400 field annotations from text each time this
+module is imported (a fixed cost of every command, docs/performance.md); Python
+evaluates them once, from the byte-code. A forward reference is quoted.
+"""
 import re
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, Mapping
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
 
 from ..errors import FieldPath
 from .runtimes import metric_family
@@ -149,9 +152,40 @@ def _fresh(kind: type[BaseModel], **field: Any) -> Any:
 
 
 class StrictModel(BaseModel):
-    """The base of every spec kind: an unknown field is an error, and a validated spec never changes."""
+    """The base of every spec kind: an unknown field is an error, and a validated spec never changes. pydantic
+    builds a kind's validator when it is first used, not when this module is imported (see ON_FIRST_USE)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class FirstUseValidator:
+    """Validates a field as ``kind`` with ``kind``'s own validator (see ON_FIRST_USE)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: type[BaseModel]) -> None:
+        self.kind = kind
+
+    def __call__(self, value: Any) -> Any:
+        return self.kind.model_validate(value)
+
+
+class _BuiltOnFirstUse:
+    """``Annotated[Kind, ON_FIRST_USE]``: a nested kind most specs never write (llm, graph, volumes, a
+    transformer, probes, ...), validated by its own validator, which pydantic builds (``defer_build``) the first
+    time a spec writes the field rather than as part of the validator of the kind holding it.
+
+    Building every kind's schema and validator when this module was imported took most of its import time, a
+    fixed cost of every command (docs/performance.md). A value is checked exactly as before, and its errors
+    keep their field paths (pydantic prefixes a nested validator's errors with the field's); `spec_schema`
+    writes the kind's JSON Schema as before."""
+
+    def __get_pydantic_core_schema__(self, source: type[BaseModel], handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(FirstUseValidator(source))
+
+
+ON_FIRST_USE = _BuiltOnFirstUse()
 
 
 # --- Model -----------------------------------------------------------------
@@ -320,8 +354,8 @@ class AB(StrictModel):
 class RolloutSpec(StrictModel):
     strategy: Literal["direct", "canary", "bluegreen", "ab"] = Field(
         "direct", description="How a new version goes live: direct | canary | bluegreen | ab.")
-    canary: Canary | None = Field(None, description="Canary steps (strategy: canary).")
-    ab: AB | None = Field(
+    canary: Annotated[Canary, ON_FIRST_USE] | None = Field(None, description="Canary steps (strategy: canary).")
+    ab: Annotated[AB, ON_FIRST_USE] | None = Field(
         None, description="A/B test: two versions side by side, traffic split by weight (strategy: ab).")
 
 
@@ -400,9 +434,12 @@ class Probe(StrictModel):
 
 
 class Probes(StrictModel):
-    readiness: Probe | None = Field(None, description="readinessProbe: when the container may take traffic.")
-    liveness: Probe | None = Field(None, description="livenessProbe: when the container is restarted.")
-    startup: Probe | None = Field(None, description="startupProbe: holds the others back until it succeeds.")
+    readiness: Annotated[Probe, ON_FIRST_USE] | None = Field(
+        None, description="readinessProbe: when the container may take traffic.")
+    liveness: Annotated[Probe, ON_FIRST_USE] | None = Field(
+        None, description="livenessProbe: when the container is restarted.")
+    startup: Annotated[Probe, ON_FIRST_USE] | None = Field(
+        None, description="startupProbe: holds the others back until it succeeds.")
 
 
 def probe_problems(probes: Probes, where: tuple, merged: bool = False) -> list[SpecProblem]:
@@ -800,7 +837,7 @@ class StorageUri(StrictModel):
 DEFAULT_MOUNT_PATH = "/mnt/models"
 
 
-def storage_uris_problems(spec: ModelSpec) -> list[SpecProblem]:
+def storage_uris_problems(spec: "ModelSpec") -> list[SpecProblem]:
     """KServe's rules for storageUris (validateMultipleStorageURIs), checked only when written."""
     uris = spec.storageUris
     assert uris is not None
@@ -1161,7 +1198,7 @@ class ModelSpec(StrictModel):
         "kserve", description="kserve: an InferenceService; deployment: Deployment + Service; jsonnet: your component; "
                               "llm: an LLMInferenceService; graph: an InferenceGraph over other models; "
                               "helm: a Helm chart.")
-    chart: Chart | None = Field(None, description="The Helm chart to install (serving: helm).")
+    chart: Annotated[Chart, ON_FIRST_USE] | None = Field(None, description="The Helm chart to install (serving: helm).")
     values: dict[str, Any] = _empty(
         dict, description="Helm values of the chart (serving: helm), deep-merged per environment.")
     releaseName: Annotated[str, _checked(_RELEASE_NAME, "a Helm release name (a DNS-1123 label, at most 53)")] | None \
@@ -1203,27 +1240,27 @@ class ModelSpec(StrictModel):
     replicas: Replicas = Field(Replicas(), description="Replica range; max above min means autoscaling.")
     autoscaling: Autoscaling | None = Field(
         None, description="Which autoscaler, what it scales on, and its target.")
-    transformer: Component | None = Field(
+    transformer: Annotated[Component, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve: a transformer container in front of the predictor.")
-    explainer: Component | None = Field(
+    explainer: Annotated[Component, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve: an explainer container beside the predictor.")
     containerConcurrency: ContainerConcurrency | None = Field(
         None, description="serving: kserve: most requests a predictor replica handles at once (0: no limit).")
     timeout: TimeoutSeconds | None = Field(
         None, description="serving: kserve: seconds a request to the predictor may take.")
-    logger: Logger | None = Field(
+    logger: Annotated[Logger, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve: log the predictor's requests and responses as CloudEvents (KServe's "
                           "logger: mode, url, storage, metadataHeaders, ...).")
-    batcher: Batcher | None = Field(
+    batcher: Annotated[Batcher, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve: batch the predictor's requests: maxBatchSize, maxLatency (ms), timeout (s).")
-    deploymentStrategy: DeploymentStrategy | None = Field(
+    deploymentStrategy: Annotated[DeploymentStrategy, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve, deploymentMode: Standard: how the predictor's Deployment rolls out "
                           "(type: RollingUpdate or Recreate, rollingUpdate: {maxSurge, maxUnavailable}); omitted: "
                           "KServe's default.")
-    storageUris: Annotated[list[StorageUri], Field(min_length=1)] | None = Field(
+    storageUris: Annotated[list[Annotated[StorageUri, ON_FIRST_USE]], Field(min_length=1)] | None = Field(
         None, description="serving: kserve: several model locations, each downloaded to its mountPath (default "
                           "/mnt/models), instead of storageUri.")
-    storage: ModelStorage | None = Field(
+    storage: Annotated[ModelStorage, ON_FIRST_USE] | None = Field(
         None, description="serving: kserve: the model's location through KServe's storage-config Secret (key, path, "
                           "schemaPath, parameters: predictor.model.storage), instead of or with an s3://, hdfs:// or "
                           "webhdfs:// storageUri.")
@@ -1235,35 +1272,35 @@ class ModelSpec(StrictModel):
     env: dict[EnvName, str] = _empty(dict, description="Plain environment variables of the model server container.")
     secretEnv: list[SecretEnv] = _empty(
         list, description="Environment variables taken from Kubernetes Secrets (references only, never values).")
-    fieldEnv: list[FieldEnv] = _empty(
+    fieldEnv: list[Annotated[FieldEnv, ON_FIRST_USE]] = _empty(
         list, description="Environment variables from the pod's own fields (Kubernetes' downward API, fieldRef), "
                           "e.g. {name: POD_IP, fieldPath: status.podIP}.")
-    resourceEnv: list[ResourceEnv] = _empty(
+    resourceEnv: list[Annotated[ResourceEnv, ON_FIRST_USE]] = _empty(
         list, description="Environment variables from the serving container's requests and limits "
                           "(resourceFieldRef), e.g. {name: MEMORY_LIMIT, resource: limits.memory, divisor: 1Mi}.")
-    securityContext: SecurityContext | None = Field(
+    securityContext: Annotated[SecurityContext, ON_FIRST_USE] | None = Field(
         None, description="The serving container's securityContext (Kubernetes' SecurityContext: runAsNonRoot, "
                           "runAsUser, capabilities, ...).")
-    volumes: list[Volume] = _empty(
+    volumes: list[Annotated[Volume, ON_FIRST_USE]] = _empty(
         list, description="Volumes of the serving pods (emptyDir, persistentVolumeClaim, configMap, secret, hostPath, "
                           "nfs, csi, ephemeral, image), mounted with volumeMounts.")
-    volumeMounts: list[VolumeMount] = _empty(
+    volumeMounts: list[Annotated[VolumeMount, ON_FIRST_USE]] = _empty(
         list, description="Volumes mounted into the serving container: name, mountPath, readOnly, subPath, ...")
     nodeSelector: dict[LabelKey, LabelValue] = _empty(dict, description="Node labels the pods must run on.")
-    tolerations: list[Toleration] = _empty(list, description="Taints the pods tolerate.")
+    tolerations: list[Annotated[Toleration, ON_FIRST_USE]] = _empty(list, description="Taints the pods tolerate.")
     component: Text | None = Field(
         None, description="Jsonnet component, a path under components/; required for serving: jsonnet.")
     templates: list[Text] = _empty(
         list, description="Jinja2 templates (paths under templates/) rendered per release into extra manifests.")
-    argocd: ArgoCDModelSettings | None = Field(
+    argocd: Annotated[ArgoCDModelSettings, ON_FIRST_USE] | None = Field(
         None, description="Argo CD settings of this model's Applications: ignoreDifferences and syncOptions.")
-    workers: Workers | None = Field(
+    workers: Annotated[Workers, ON_FIRST_USE] | None = Field(
         None, description="Multi-node/multi-GPU serving: KServe's workerSpec, or an LLMInferenceService's parallelism.")
-    modelCache: ModelCache | None = Field(
+    modelCache: Annotated[ModelCache, ON_FIRST_USE] | None = Field(
         None, description="Keep the model on the nodes' disks: a LocalModelCache for storageUri.")
-    llm: LLM | None = Field(None, description="serving: llm: served model name and router.")
-    graph: Graph | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
-    patches: list[Patch] = _empty(
+    llm: Annotated[LLM, ON_FIRST_USE] | None = Field(None, description="serving: llm: served model name and router.")
+    graph: Annotated[Graph, ON_FIRST_USE] | None = Field(None, description="serving: graph: the InferenceGraph's nodes.")
+    patches: list[Annotated[Patch, ON_FIRST_USE]] = _empty(
         list, description="JSON merge patches (RFC 7386) and JSON patches (RFC 6902) applied to the release's workload "
                         "objects after they are built; the results are validated.")
 
@@ -2121,7 +2158,7 @@ class EnvironmentSpec(StrictModel):
     # At least one cluster, here or from clustersFrom (environment_problems; load/terraform.py).
     clusters: list[Cluster] = _empty(
         list, description="The clusters of this environment; each model listed runs on every one.")
-    clustersFrom: ClustersFrom | None = Field(
+    clustersFrom: Annotated[ClustersFrom, ON_FIRST_USE] | None = Field(
         None, description="More clusters, read from a Terraform output file in the source tree.")
     engines: Annotated[list[Engine], Field(min_length=1)] | None = Field(
         None, description="Engines that deploy this environment's releases; default: the Project's engines. "

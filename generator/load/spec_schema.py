@@ -63,6 +63,13 @@ class _SpecSchemaGenerator(GenerateJsonSchema):
             return {"type": "string", "pattern": inspect.getclosurevars(function).nonlocals["pattern"].pattern}
         return super().function_before_schema(schema)
 
+    def function_plain_schema(self, schema) -> dict:
+        validator = schema["function"]["function"]
+        if isinstance(validator, spec.FirstUseValidator):  # a kind built on first use: its own schema, as a $def
+            validator.kind.model_rebuild()
+            return self.generate_inner(validator.kind.__pydantic_core_schema__)
+        return super().function_plain_schema(schema)
+
     def int_schema(self, schema) -> dict:
         return self._lax(super().int_schema(schema), _INT_TEXT, schema)
 
