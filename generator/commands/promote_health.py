@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from .. import collect_cycles_again
 from ..builders import helm
 from ..builders.workloads import workload_objects
 from ..errors import GitopsGenError
@@ -97,6 +98,7 @@ def check_release_health(fleet: Fleet, environment: str, model: str, kubeconfig:
     except ImportError:
         raise GitopsGenError("--require-healthy needs the kubernetes client: pip install 'gitops-gen[cluster]'") \
             from None
+    collect_cycles_again()  # it may wait on clusters for a while: the one-run setting no longer fits
     releases = fleet.select(environment=environment, model=model)
     if not releases:
         raise GitopsGenError(f"model {model!r} is not in environment {environment!r}: nothing to check")

@@ -22,6 +22,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from .. import collect_cycles_again
 from ..builders import helm
 from ..commands.promote_health import (
     FLUX_HELM_RELEASE,
@@ -77,6 +78,7 @@ def release_health(fleet, releases: list[Release], kubeconfig: str | None = None
         import kubernetes.config
     except ImportError:
         raise GitopsGenError("--live needs the kubernetes client: pip install 'gitops-gen[cluster]'") from None
+    collect_cycles_again()  # it may wait on clusters for a while: the one-run setting no longer fits
     kubeconfig = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
     try:
         contexts, _active = kubernetes.config.list_kube_config_contexts(config_file=kubeconfig)
