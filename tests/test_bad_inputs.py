@@ -249,6 +249,13 @@ CASES = [
     # --- unknown and mistyped fields, at every level ---------------------------------------------------
     Case("unknown-top-level-field", {MODEL: IRIS + "    status: {}\n"},
          ["models/iris.yaml:12: status: unknown field"]),
+    # A hint names a field of the kind the unknown one was written in, at any depth: replicas is the model's.
+    Case("unknown-field-hint-of-its-own-kind", {MODEL: edited(IRIS, 'memory: 2Gi}', "memory: 2Gi, replica: 2}", 1)},
+         ["models/iris.yaml:11: spec.resources.replica: unknown field"]),
+    Case("unknown-probe-field", {MODEL: IRIS + "      probes: {readiness: {httpGet: {paht: /ready, port: 8080}}}\n"},
+         ["models/iris.yaml:12: spec.probes.readiness.httpGet.paht: unknown field (did you mean 'path'?)"]),
+    Case("unknown-batcher-field", {MODEL: IRIS + "      batcher: {maxbatchsize: 8}\n"},
+         ["models/iris.yaml:12: spec.batcher.maxbatchsize: unknown field (did you mean 'maxBatchSize'?)"]),
     Case("unknown-metadata-field", {MODEL: edited(IRIS, "labels: {team: demo}", "labels: {team: demo}\n      lables: {}", 1)},
          ["models/iris.yaml:6: metadata.lables: unknown field (did you mean 'labels'?)"]),
     Case("unknown-project-field", {PROJ: PROJECT + "      repoUrl: x\n"},

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .. import budgets
@@ -26,13 +26,13 @@ from . import terraform
 from .spec import (
     API_VERSION,
     DOCUMENT_TYPES,
-    FIELD_NAMES,
     KINDS,
     EnvironmentDocument,
     ModelDocument,
     ProjectDocument,
     SpecProblem,
     environment_problems,
+    field_names_at,
     project_problems,
 )
 from .yamlpos import InputMeter, YamlDocument, load_documents
@@ -352,7 +352,7 @@ def _validate(source: YamlDocument) -> Located[Any]:
     try:
         doc: Any = model.model_validate(data)  # the kind's document class (DOCUMENT_TYPES)
     except ValidationError as exc:
-        raise GitopsGenError(*pydantic_problems(exc, source)) from None
+        raise GitopsGenError(*pydantic_problems(exc, source, model)) from None
     where = Located(doc, source)
     checks = _CHECKS.get(doc.kind)
     if checks:
@@ -365,14 +365,12 @@ _CHECKS: dict[str, Callable[[Any], list[SpecProblem]]] = {"Project": project_pro
                                                          "Environment": environment_problems}
 
 
-def pydantic_problems(exc: ValidationError, source: YamlDocument, prefix: tuple = (),
-                      line_of=None, suffix: str = "") -> list[Problem]:
-    """pydantic errors as located one-line problems (``dotted.path: message``)."""
-    line_of = line_of or source.line_of
+def pydantic_problems(exc: ValidationError, source: YamlDocument, kind: type[BaseModel]) -> list[Problem]:
+    """pydantic errors of validating a ``kind`` as located one-line problems (``dotted.path: message``)."""
     problems = []
     for error in exc.errors(include_url=False):
-        path = (*prefix, *error_path(error))
-        problems.append(Problem(source.file, line_of(path), dotted(path), pydantic_message(error) + suffix))
+        path = error_path(error)
+        problems.append(Problem(source.file, source.line_of(path), dotted(path), pydantic_message(error, kind)))
     return problems
 
 
@@ -382,13 +380,16 @@ def error_path(error: ErrorDetails) -> FieldPath:
     return tuple(p for p in error["loc"] if isinstance(p, int) or not ("[" in p and "]" in p))
 
 
-def pydantic_message(error: ErrorDetails) -> str:
+def pydantic_message(error: ErrorDetails, validated: type[BaseModel]) -> str:
+    """One pydantic error of validating a ``validated`` as the message of a problem line."""
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         field = str(loc[-1])
-        # A different case first (repoUrl: repoURL), however close another name looks (repo).
-        close = sorted(n for n in FIELD_NAMES if n.lower() == field.lower() and n != field) \
-            or difflib.get_close_matches(field, FIELD_NAMES - {field}, n=1, cutoff=0.7)
+        # A field of the kind it was written in: a different case first (repoUrl: repoURL), however close another
+        # name looks (repo).
+        names = field_names_at(validated, error_path(error)[:-1]) - {field}
+        close = sorted(n for n in names if n.lower() == field.lower()) \
+            or difflib.get_close_matches(field, names, n=1, cutoff=0.7)
         return "unknown field" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"

@@ -12,8 +12,8 @@ evaluates them once, from the byte-code. A forward reference is quoted.
 """
 import re
 from functools import lru_cache
-from types import MappingProxyType
-from typing import Annotated, Any, Literal, Mapping
+from types import MappingProxyType, UnionType
+from typing import Annotated, Any, Literal, Mapping, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
@@ -2356,19 +2356,43 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
     "Model": ModelDocument,
 }
 
-# Every field name users can write, for "did you mean" hints.
-FIELD_NAMES: frozenset[str] = frozenset(
-    name
-    for cls in (Chart, Resources, Replicas, Autoscaling, Canary, GatewayRef, Variant, AB, RolloutSpec, Alerts,
-                Monitoring, SecretEnv, Toleration, Patch, PatchTarget, JsonPatchOperation, Workers, ModelCache, LLMRouter, LLM, GraphStep, GraphNode, Graph,
-                ModelCacheStorage, LoraAdapter, Lora, Tracing, KVCacheOffloading, Prefill,
-                ModelSpec, Cluster, ClustersFrom, Sync, EnvironmentSpec, ArgoCDSettings,
-                FluxSettings, ProjectSpec, Metadata, ProjectDocument, IgnoreDifference, ArgoCDModelSettings,
-                FluxSourceRef, DeploymentStrategy, RollingUpdate, StorageUri, ModelStorage, SecurityContext,
-                Capabilities, SeccompProfile, AppArmorProfile, SELinuxOptions, WindowsOptions, Volume, VolumeMount,
-                KeyToPath, EmptyDirVolume, PVCVolume, ConfigMapVolume, SecretVolume, HostPathVolume, NFSVolume,
-                CSIVolume, EphemeralVolume, ImageVolume, FieldEnv, ResourceEnv)
-    for name in (field.alias or key for key, field in cls.model_fields.items())
-    # Not offered as a hint: `value` is mostly written where a Secret's value must not go (secretEnv).
-    if name != "values"
-) | {"kind"}
+def field_names_at(kind: type[BaseModel], path: FieldPath) -> frozenset[str]:
+    """The field names a user may write at ``path`` in a ``kind`` (through lists, maps and optional fields), for
+    "did you mean" hints: the fields of the kind found there, so a hint never names a field of another kind.
+    Empty where the path leads to no spec kind (a free-form map)."""
+    annotation: Any = kind
+    for step in path:
+        annotation = _inner(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(step, str):
+            field = next((f for name, f in annotation.model_fields.items() if (f.alias or name) == step), None)
+            annotation = field.annotation if field is not None else None
+        elif get_origin(annotation) is list and isinstance(step, int):
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) is dict and isinstance(step, str):
+            annotation = get_args(annotation)[1]
+        else:
+            return frozenset()
+    annotation = _inner(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _field_names(annotation)
+    return frozenset()
+
+
+def _inner(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, ...]`` and of ``X | None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            kinds = [a for a in get_args(annotation) if a is not type(None)]
+            if len(kinds) != 1:
+                return None
+            annotation = kinds[0]
+        else:
+            return annotation
+
+
+@lru_cache(maxsize=None)
+def _field_names(kind: type[BaseModel]) -> frozenset[str]:
+    return frozenset(field.alias or name for name, field in kind.model_fields.items())

@@ -107,7 +107,7 @@ def _cluster(doc: YamlDocument, path: tuple, item: Any) -> Cluster:
     except ValidationError as exc:
         from .source import error_path, pydantic_message  # source imports this module
 
-        raise GitopsGenError(*(_problem(doc, (*path, *error_path(error)), pydantic_message(error))
+        raise GitopsGenError(*(_problem(doc, (*path, *error_path(error)), pydantic_message(error, Cluster))
                                for error in exc.errors(include_url=False))) from None
 
 

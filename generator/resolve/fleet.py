@@ -479,7 +479,7 @@ def _validated(merged: dict, fail) -> ModelSpec:
     try:
         model_spec = ModelSpec.model_validate(merged)
     except ValidationError as exc:
-        fail([(error_path(e), pydantic_message(e)) for e in exc.errors(include_url=False)])
+        fail([(error_path(e), pydantic_message(e, ModelSpec)) for e in exc.errors(include_url=False)])
     problems = model_spec_problems(model_spec)
     if problems:
         fail(problems)
@@ -537,7 +537,7 @@ def _unused_model_problems(model_doc: Located) -> list[Problem]:
         ModelSpec.model_validate(model_doc.doc.spec)
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if e["type"] != "missing"]
-        return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e)) for e in errors]
+        return [model_doc.problem(("spec", *error_path(e)), pydantic_message(e, ModelSpec)) for e in errors]
     return []
 
 
