@@ -148,6 +148,25 @@ def test_a_version_a_label_cannot_hold_is_sanitised_and_said_once(source, tmp_pa
     assert run("validate", "--source", source).exit_code == 0
 
 
+def test_an_ab_variant_version_a_label_cannot_hold_is_said_where_it_is_written(source, tmp_path, run):
+    model = source / "models/iris.yaml"
+    model.write_text(model.read_text() + (
+        "  rollout:\n"
+        "    strategy: ab\n"
+        "    ab:\n"
+        "      gateway: {name: gw}\n"
+        "      variants:\n"
+        "        - {name: a, version: \"1.0.0\", weight: 60}\n"
+        "        - {name: b, version: \"2.0.0+rc.1\", weight: 40}\n"))
+    result = run("render", "--out", tmp_path / "out", "--source", source)
+    assert result.exit_code == 0, result.stderr
+    # Every environment runs the variant: one warning, in the model's file.
+    assert [line for line in own_lines(result.stderr) if "2.0.0+rc.1" in line] == [
+        "models/iris.yaml:18: spec.rollout.ab.variants[1].version: warning: version '2.0.0+rc.1' is not a valid "
+        "label value (letters, digits, '.', '_' and '-', at most 63): its app.kubernetes.io/version label carries "
+        "'2.0.0_rc.1'"]
+
+
 def test_warnings_are_annotations_too_under_github_actions(tmp_path):
     source = build_file_tree(tmp_path / "repo" / "specs", small_fleet())
     build_file_tree(source, {"models/spare.yaml": (source / "models/iris.yaml").read_text()

@@ -39,6 +39,15 @@ def spec_warnings(tree: SourceTree) -> list[Problem]:
 def _version_label_warnings(tree: SourceTree) -> list[Problem]:
     from ..builders.meta import VERSION_LABEL, version_label
 
+    # A merged spec's versions are versions some layer wrote (lists replace when merged): when all of those
+    # are label values, no merge (one per environment and model, on every render) can find one that is not.
+    written = [version for model_doc in tree.models.values() for _, version in _versions(model_doc.doc.spec)]
+    for env_doc in tree.environments.values():
+        written.extend(version for _, version in _versions(env_doc.doc.spec.overrides))
+        for entry in env_doc.doc.spec.models.values():
+            written.extend(version for _, version in _versions(entry or {}))
+    if all(version_label(version) == version for version in written):
+        return []
     problems = []
     for env_name in sorted(tree.environments):
         env_doc = tree.environments[env_name]
