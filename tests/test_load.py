@@ -34,6 +34,16 @@ def test_timestamps_stay_text_and_empty_documents_are_skipped():
     assert [d.data for d in docs] == [{"v": "2024-05-01"}]
 
 
+def test_the_same_text_is_typed_by_how_it_is_written_each_time_it_is_read():
+    # Tags are remembered per text (yamlpos._Loader): quoted, tagged and long texts must not share them.
+    text = 'a: yes\nb: "yes"\nc: !!str 10\nd: 10\ne: ~\nf: "~"\ng: 1e3\nh: "%s"\ni: %s\n' % ("1" * 80, "1" * 80)
+    expected = {"a": True, "b": "yes", "c": "10", "d": 10, "e": None, "f": "~", "g": "1e3", "h": "1" * 80,
+                "i": int("1" * 80)}
+    for _ in range(2):
+        [doc] = load_documents(text, "f.yaml")
+        assert doc.data == expected
+
+
 def test_merge_keys_are_supported():
     [doc] = load_documents("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n", "f.yaml")
     assert doc.data["other"] == {"x": 1, "y": 3}

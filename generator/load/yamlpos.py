@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
 import yaml
@@ -35,6 +36,35 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
 _TAG_NAMES = {_INT_TAG: "!!int", _FLOAT_TAG: "!!float", _BOOL_TAG: "!!bool", _NULL_TAG: "!!null"}
 _constructor = yaml.constructor.SafeConstructor()
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser with PyYAML's safe resolver, as ``yaml.CSafeLoader``, but quicker on a big tree.
+
+    The C parser asks the (Python) resolver for the tag of every node: a fleet's files repeat the same keys and
+    values thousands of times, so a short scalar's tag is looked up once per distinct text, kind and style. And
+    it calls the path-resolver hooks for every node, which the safe loader, having no path resolvers, never
+    needs. Together a fifth of composing the 9,000-release benchmark's specs."""
+
+    def resolve(self, kind: type, value: str | None, implicit: Any) -> str:
+        if value is None or len(value) <= 64:  # a mapping or sequence (None), or text worth remembering
+            return _resolved_tag(kind, value, implicit)
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+_RESOLVER = yaml.resolver.Resolver()
+assert not _RESOLVER.yaml_path_resolvers  # what makes a tag depend on the node's text alone
+
+
+@lru_cache(maxsize=8192)
+def _resolved_tag(kind: type, value: str | None, implicit: Any) -> str:
+    return _RESOLVER.resolve(kind, value, implicit)
 
 
 class InputMeter:
@@ -91,7 +121,7 @@ def load_documents(text: str, file: str, meter: InputMeter | None = None,
     """
     try:
         check_text_depth(text, file)
-        nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
