@@ -56,8 +56,9 @@ One line per directory where every InferenceService there is of that form:
   ``client/kfserving_sdk_v1beta1_sample.ipynb``): predictor.tensorflow (the last through KFServing's SDK);
   ``v1beta1/custom/torchserve/logger/logger_demo.ipynb``: the output of ``torchserve-logger.yaml`` (below).
 
-The other samples that are not reproduced, and why, are in NOT_REPRODUCED; valid ones the spec cannot write
-yet, with the field each needs, in NOT_YET_EXPRESSIBLE. LLMInferenceServiceConfigs (``llmisvc/e2e-gpt-oss/
+The other samples that are not reproduced, and why, are in NOT_REPRODUCED; four valid ones whose shape no spec
+field writes (an unnamed port, an empty container name, a container beside a model, a sidecar) are written
+through ``patches:``, below. LLMInferenceServiceConfigs (``llmisvc/e2e-gpt-oss/
 llmisvc_config_*.yaml``), LocalModelNodeGroups, ClusterStorageContainers, Secrets, ServiceAccounts, PVCs,
 KafkaSources and ConfigMaps of the samples are the cluster's objects, not a model's.
 """
@@ -112,18 +113,8 @@ NOT_REPRODUCED = {
         "its spec.labels impersonate another service (app.kubernetes.io/name), which gitops-gen's pod labels never do",
 }
 
-# Valid v0.20 objects the spec cannot write yet, and the field each needs: open work.
-NOT_YET_EXPRESSIBLE = {
-    "rollout-strategy/rollout-strategy-example.yaml:62":
-        "predictor.containers beside predictor.model (a kserve-container entry with its own image and env, which "
-        "KServe merges into the runtime's container); a Model's image applies to format: custom only",
-    "v1beta1/custom/simple.yaml":
-        "an unnamed container port: `port` writes {name: http1, containerPort, protocol}",
-    "v1beta1/triton/fastertransformer/README.md:159":
-        "the model container's name: \"\" (its modelFormat.version is spec.formatVersion)",
-    "llmisvc/managed-dra/llm-inference-service-managed-dra-multi-device.yaml":
-        "a second container in spec.template (the sidecar)",
-}
+# Valid v0.20 objects whose shape no spec field writes: each is written through `patches:` (at the end).
+NOT_YET_EXPRESSIBLE: dict[str, str] = {}
 
 EXAMPLES = []
 
@@ -527,6 +518,124 @@ spec:
       storage:
         key: internalhdfs
         path: /user/myuser/path/to/model
+""")
+
+
+# --- Shapes no field writes, through patches: (the escape hatch, docs/spec.md) -----------------------------
+
+# v1beta1/custom/simple.yaml: `port` names the container's port http1 (what KServe's own runtimes name theirs).
+example("v1beta1-custom-simple", {
+    "format": "custom", "image": "codait/max-object-detector", "port": 5000, "replicas": {"min": 1},
+    "patches": [{"target": {"kind": "InferenceService"},
+                 "json": [{"op": "remove", "path": "/spec/predictor/containers/0/ports/0/name"}]}]}, """
+apiVersion: "serving.kserve.io/v1beta1"
+kind: "InferenceService"
+metadata:
+  name: "custom-simple"
+spec:
+  predictor:
+    minReplicas: 1
+    containers:
+    - image: codait/max-object-detector
+      name: kserve-container
+      ports:
+        - containerPort: 5000
+          protocol: TCP
+""")
+# rollout-strategy/rollout-strategy-example.yaml:62: a kserve-container beside the model, which KServe merges into
+# the runtime's container (a Model's image is the container of format: custom).
+example("rollout-strategy-example:62", {
+    "format": "huggingface", "storageUri": "s3://my-bucket/llm-model", "deploymentMode": "Standard",
+    "deploymentStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%", "maxSurge": "25%"}},
+    "patches": [{"target": {"kind": "InferenceService"}, "merge": {"spec": {"predictor": {"containers": [{
+        "name": "kserve-container", "image": "my-ray-model-server:latest",
+        "env": [{"name": "RAY_NODE_COUNT", "value": "4"}, {"name": "REQUEST_GPU_COUNT", "value": "8"}]}]}}}}]}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: multinode-example
+  namespace: default
+  annotations:
+    serving.kserve.io/deploymentMode: "Standard"
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: huggingface
+      storageUri: "s3://my-bucket/llm-model"
+    containers:
+    - name: kserve-container
+      image: my-ray-model-server:latest
+      env:
+      - name: RAY_NODE_COUNT    # This triggers multinode deployment
+        value: "4"              # 1 head + 3 worker nodes
+      - name: REQUEST_GPU_COUNT
+        value: "8"
+    deploymentStrategy:
+      type: RollingUpdate
+      rollingUpdate:
+        maxUnavailable: "50%"  # This will be overridden to "0%"
+        maxSurge: "25%"        # This will be overridden to "100%"
+""")
+# v1beta1/triton/fastertransformer/README.md:159: the model's container written with an empty name.
+example("triton-fastertransformer-README:159", {
+    "format": "triton", "formatVersion": "2", "runtime": "tritonserver-ft",
+    "storageUri": "s3://example-bucket/bloom-ft-example",
+    "resources": {"limits": {"cpu": "1", "memory": "8Gi", "nvidia.com/gpu": "1"},
+                  "requests": {"cpu": "1", "memory": "4Gi", "nvidia.com/gpu": "1"}},
+    "transformer": {
+        "image": "<my-transformer-image>", "command": ["python", "transformer.py"],
+        "args": ["--model_name", "fastertransformer", "--protocol", "v2", "--tokenizer_path", "/mnt/models/"],
+        "env": {"STORAGE_URI": "s3://example-bucket/bloom-ft-example/fastertransformer/1/tokenizer"},
+        "resources": {"cpu": "1", "memory": "2Gi"}},
+    "patches": [{"target": {"kind": "InferenceService"},
+                 "json": [{"op": "add", "path": "/spec/predictor/model/name", "value": ""}]}]}, """
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: bloom-560m
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: triton
+        version: "2"
+      name: ""
+      resources:
+        limits:
+          cpu: "1"
+          memory: 8Gi
+          nvidia.com/gpu: "1"
+        requests:
+          cpu: "1"
+          memory: 4Gi
+          nvidia.com/gpu: "1"
+      runtime: tritonserver-ft
+      storageUri: s3://example-bucket/bloom-ft-example
+  transformer:
+    containers:
+    - args:
+      - --model_name
+      - fastertransformer
+      - --protocol
+      - v2
+      - --tokenizer_path
+      - /mnt/models/
+      command:
+      - python
+      - transformer.py
+      env:
+      - name: STORAGE_URI
+        value: s3://example-bucket/bloom-ft-example/fastertransformer/1/tokenizer
+      image: <my-transformer-image>
+      name: kserve-container
+      resources:
+        limits:
+          cpu: "1"
+          memory: 2Gi
+        requests:
+          cpu: "1"
+          memory: 2Gi
 """)
 
 
@@ -2353,6 +2462,83 @@ spec:
               nvidia.com/gpu: "8"
               rdma/roce_gdr: 1
 """, metadata={"annotations": {"k8s.v1.cni.cncf.io/networks": "roce-p2"}})
+
+
+# llmisvc/managed-dra/llm-inference-service-managed-dra-multi-device.yaml: a sidecar before the main container,
+# through a JSON patch (spec.template is the main container's pod; no field writes a second container).
+llm_example("managed-dra-multi-device", """
+serving: llm
+storageUri: hf://Qwen/Qwen2.5-7B-Instruct
+llm: {modelName: Qwen/Qwen2.5-7B-Instruct, router: {scheduler: {}, route: {}, gateway: {}}}
+replicas: {min: 1, max: 1}
+resources: {limits: {cpu: '8', memory: 64Gi}, requests: {cpu: '4', memory: 32Gi}}
+probes:
+  liveness: {httpGet: {path: /health, port: 8000, scheme: HTTPS}, initialDelaySeconds: 120, periodSeconds: 30,
+             timeoutSeconds: 30, failureThreshold: 5}
+patches:
+  - target: {kind: LLMInferenceService}
+    json:
+      - op: add
+        path: /spec/template/containers/0
+        value:
+          name: sidecar
+          image: busybox:1.36
+          command: [sh, -c, "while true; do sleep 3600; done"]
+          resources: {requests: {cpu: 100m, memory: 64Mi}}
+""", """
+apiVersion: serving.kserve.io/v1alpha2
+kind: LLMInferenceService
+metadata:
+  name: qwen2-7b-instruct-dra-multi
+  # Multi-device claim with CEL selectors and explicit container targeting.
+  annotations:
+    serving.kserve.io/exp-dra-device-class: gpu.nvidia.com
+    serving.kserve.io/exp-dra-device-count: "2"
+    serving.kserve.io/exp-dra-container-name: main
+    serving.kserve.io/exp-dra-cel-selector: |
+      device.attributes['gpu.nvidia.com']['type'] == 'A100'
+      device.capacity['gpu.nvidia.com']['memory'].compareTo(quantity('40Gi')) >= 0
+spec:
+  model:
+    uri: hf://Qwen/Qwen2.5-7B-Instruct
+    name: Qwen/Qwen2.5-7B-Instruct
+  replicas: 1
+  router:
+    scheduler: { }
+    route: { }
+    gateway: { }
+  template:
+    containers:
+      - name: sidecar
+        image: busybox:1.36
+        command: [ "sh", "-c", "while true; do sleep 3600; done" ]
+        resources:
+          requests:
+            cpu: 100m
+            memory: 64Mi
+      - name: main
+        resources:
+          limits:
+            cpu: '8'
+            memory: 64Gi
+          requests:
+            cpu: '4'
+            memory: 32Gi
+        livenessProbe:
+          httpGet:
+            path: /health
+            port: 8000
+            scheme: HTTPS
+          initialDelaySeconds: 120
+          periodSeconds: 30
+          timeoutSeconds: 30
+          failureThreshold: 5
+""", metadata={"annotations": {
+    "serving.kserve.io/exp-dra-device-class": "gpu.nvidia.com", "serving.kserve.io/exp-dra-device-count": "2",
+    "serving.kserve.io/exp-dra-container-name": "main",
+    "serving.kserve.io/exp-dra-cel-selector": "device.attributes['gpu.nvidia.com']['type'] == 'A100'\n"
+                                              "device.capacity['gpu.nvidia.com']['memory'].compareTo(quantity('40Gi'))"
+                                              " >= 0\n"}})
 
 
 @pytest.mark.parametrize("spec, official, metadata", LLM_EXAMPLES)
