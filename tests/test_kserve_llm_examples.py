@@ -21,9 +21,10 @@ revisions). Monitoring: tests/test_llm.py (a PodMonitor on vLLM's pods; prefill 
 
 Not reproduced, and why:
 
-- ``llmisvc-configuration.md:46`` (``my-llama-service``): takes its model from a config (``baseRefs`` only, no
-  ``model``); gitops-gen requires ``storageUri`` for ``serving: llm``: the version it deploys and promotes is
-  in it. The three LLMInferenceServiceConfigs there (namespace ``kserve``) are presets an admin writes.
+- The three LLMInferenceServiceConfigs of ``llmisvc-configuration.md:46`` (namespace ``kserve``) are presets an
+  admin writes; the service composed from them, which takes its model from a config (``baseRefs`` only, no
+  ``model``), is written through ``patches:`` below (gitops-gen requires ``storageUri`` for ``serving: llm``:
+  the version it deploys and promotes is in it).
 - ``llmisvc-configuration.md:621`` (``llama-70b-production``): ``model.criticality: High`` is invalid against
   the v0.20 CRD (v1alpha1 allows Critical, Standard, Sheddable; v1alpha2 has no criticality).
 - ``llmisvc-configuration.md:522`` (scheduler ``pool.spec`` with ``targetPort``): invalid against the v0.20
@@ -152,6 +153,30 @@ spec:
   router:
     route: {}
     scheduler: {}
+""")
+
+# llmisvc-configuration.md:88 (my-llama-service): the model comes from a config, so `model` is patched away.
+llm_example("configuration-composition", """
+serving: llm
+storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
+llm: {baseRefs: [model-llama-3-8b, workload-single-gpu, router-managed]}
+replicas: {min: 5, max: 5}
+patches:
+  - target: {kind: LLMInferenceService}
+    json: [{op: remove, path: /spec/model}]
+""", """
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: my-llama-service
+  namespace: default
+spec:
+  baseRefs:
+    - name: model-llama-3-8b
+    - name: workload-single-gpu
+    - name: router-managed
+  # Optional: Override specific fields
+  replicas: 5  # Override workload-single-gpu replicas
 """)
 
 # lora-adapters.md:46
