@@ -14,7 +14,9 @@ The data flows one way, one package per stage (docs/architecture.md has the whol
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+# typing.TYPE_CHECKING without importing typing (type checkers treat the name alike): the Argo CD plugin imports
+# this package on every request, and a cache hit needs nothing of typing.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 

@@ -12,7 +12,10 @@ Only ``os`` is imported: the Argo CD plugin imports this on every request.
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def resolved_inside(path: str | os.PathLike, directory: str | os.PathLike) -> str | None:
@@ -41,6 +44,8 @@ def inside(path: str | os.PathLike, directory: str | os.PathLike, what: str) -> 
 
 def git_work_tree(path: str | os.PathLike) -> Path | None:
     """The top of the Git work tree holding ``path`` (the nearest folder with a ``.git``), or None."""
+    from pathlib import Path  # here, not above: the plugin's cache hit uses resolved_inside alone
+
     here = Path(os.path.realpath(path))
     for folder in (here, *here.parents):
         if os.path.lexists(folder / ".git"):
@@ -58,6 +63,8 @@ def output_dir(source: str | os.PathLike, source_path: str, rendered_path: str) 
     in its parent folder), checked with symlinks resolved. ``--out`` is the
     way to write anywhere else.
     """
+    from pathlib import Path, PurePosixPath
+
     source = Path(os.path.abspath(source))
     depth = len([p for p in PurePosixPath(source_path).parts if p not in (".", "/")])
     hint = "set --out to choose the output directory"
