@@ -66,6 +66,9 @@ class Budgets:
     def __hash__(self) -> int:
         return hash(tuple(self._values().values()))
 
+    def __reduce__(self) -> tuple[type[Budgets], tuple[int | float, ...]]:  # copy and pickle, past __setattr__
+        return Budgets, tuple(self._values().values())
+
     def __repr__(self) -> str:
         return "Budgets(" + ", ".join(f"{name}={value!r}" for name, value in self._values().items()) + ")"
 
