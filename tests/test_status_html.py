@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -64,7 +66,11 @@ class Browser:
                                       # Any websocket client may connect (old websocket-client versions send
                                       # an Origin header Chromium would refuse).
                                       "--remote-allow-origins=*", "--window-size=1280,900", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                     # Its own process group, killed whole by close(): Debian's
+                                     # chromium-headless-shell is a shell script that starts the browser,
+                                     # and killing the script alone left the browser running after the test.
+                                     start_new_session=True)
         url = self._devtools_url(timeout=30)
         self.ws = websocket.create_connection(url, timeout=30)
         self.ids = itertools.count(1)
@@ -153,7 +159,10 @@ class Browser:
             if getattr(self, "ws", None) is not None:
                 self.ws.close()
         finally:
-            self.proc.kill()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:  # already gone, with all it started
+                pass
             self.proc.wait(timeout=30)
 
 
