@@ -139,6 +139,25 @@ def test_an_llms_pods_get_the_volumes_and_its_main_worker_and_prefill_containers
         "securityContext": {"runAsUser": 0}}], "volumes": [CACHE]}
 
 
+POD_SECURITY = {"runAsNonRoot": True, "runAsUser": 1000, "fsGroup": 2000, "fsGroupChangePolicy": "OnRootMismatch",
+                "seccompProfile": {"type": "RuntimeDefault"},
+                "sysctls": [{"name": "net.ipv4.ip_local_port_range", "value": "1024 65535"}]}
+
+
+def test_the_pods_security_context_goes_where_each_serving_kind_has_its_pods(tmp_path):
+    deployment = objects_of(tmp_path / "d", {**DEPLOYMENT, "podSecurityContext": POD_SECURITY})["Deployment"]
+    assert deployment["spec"]["template"]["spec"]["securityContext"] == POD_SECURITY
+    assert "securityContext" not in deployment["spec"]["template"]["spec"]["containers"][0]  # the container's own
+    predictor = objects_of(tmp_path / "k", {**SKLEARN, "podSecurityContext": {"fsGroup": 1000}})[
+        "InferenceService"]["spec"]["predictor"]
+    assert predictor["securityContext"] == {"fsGroup": 1000}
+    body = objects_of(tmp_path / "l", {**LLM, "workers": {"pipelineParallelSize": 2},
+                                        "podSecurityContext": {"supplementalGroups": [44], "runAsGroup": 0},
+                                        "llm": {"prefill": {}}})["LLMInferenceService"]["spec"]
+    for pod in (body["template"], body["worker"], body["prefill"]["template"]):
+        assert pod["securityContext"] == {"runAsGroup": 0, "supplementalGroups": [44]}
+
+
 def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
     body = objects_of(tmp_path, {**LLM, "volumeMounts": [{"name": "model-cache", "mountPath": "/mnt/models"}]})
     assert body["LLMInferenceService"]["spec"]["template"] == {
@@ -219,12 +238,24 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
       "securityContext": {"runAsNonRoot": True}},
      "models/m.yaml:" + ANY + ": spec.securityContext: not used with serving: graph (KServe runs its own router "
      "container)"),
+    ({**DEPLOYMENT, "podSecurityContext": {"runAsNonRoot": True, "runAsUser": 0}},
+     "models/m.yaml:" + ANY + ": spec.podSecurityContext.runAsUser: 0 is root, and runAsNonRoot: true: the kubelet "
+     "would refuse to start the pod's containers"),
+    ({**SKLEARN, "podSecurityContext": {"sysctls": [{"name": "kernel.shm_rmid_forced", "value": "1"},
+                                                    {"name": "kernel.shm_rmid_forced", "value": 0}]}},
+     "models/m.yaml:" + ANY + ": spec.podSecurityContext.sysctls[1].name: kernel.shm_rmid_forced is listed twice"),
+    ({**DEPLOYMENT, "podSecurityContext": {"fsGroupChangePolicy": "onRootMismatch"}},
+     "models/m.yaml:11: spec.podSecurityContext.fsGroupChangePolicy: " + ANY),
+    ({**HELM, "podSecurityContext": {"fsGroup": 1000}},
+     "models/m.yaml:" + ANY + ": spec.podSecurityContext: not used with serving: helm (the chart builds its own "
+     "objects: set it in values)"),
 ], ids=["typo", "capabilities-typo", "negative-uid", "procmount-case", "privileged-without-escalation",
         "non-root-as-root", "localhost-without-profile", "profile-without-localhost", "field-path-typo",
         "resource-typo", "env-and-field-env", "field-env-twice", "two-sources", "no-source", "secret-data",
         "volume-twice", "mount-without-volume", "mount-path-twice", "sub-path-escapes", "sub-path-and-expr",
         "recursive-read-only-writable", "transformer-mount-without-volume", "collocated-volumes",
         "prefill-security-context", "helm-security-context", "helm-volumes", "helm-field-env",
-        "jsonnet-volume-mounts", "graph-security-context"])
+        "jsonnet-volume-mounts", "graph-security-context", "pod-non-root-as-root", "pod-sysctl-twice",
+        "pod-fs-group-policy-case", "helm-pod-security-context"])
 def test_container_field_misuse_is_one_located_line(tmp_path, spec, expected):
     assert_lines(problems_of(tmp_path, spec), [expected])

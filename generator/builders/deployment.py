@@ -45,6 +45,7 @@ def pod_template(release: Release) -> dict:
         pod_spec["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
     if spec.volumes:
         pod_spec["volumes"] = pods.volumes(spec.volumes)
+    pod_spec.update(pods.pod_security_context(spec))
     pod_metadata: dict = {"labels": meta.workload_labels(release)}
     annotations = pods.pod_annotations(spec)
     if annotations:

@@ -75,6 +75,7 @@ def inference_service(release: Release) -> dict:
         predictor["model"] = _model(spec)
     if spec.volumes:
         predictor["volumes"] = pods.volumes(spec.volumes)
+    predictor.update(pods.pod_security_context(spec))  # the predictor's pods (its model and any sidecars)
     if spec.workers is not None:
         # Its presence is what turns multi-node serving on; the sizes only when given.
         predictor["workerSpec"] = {key: getattr(spec.workers, key) for key in ("pipelineParallelSize",

@@ -200,6 +200,7 @@ def llm_inference_service(release: Release) -> dict:
         pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
     if spec.volumes:
         pod["volumes"] = pods.volumes(spec.volumes)  # the worker's and prefill's pods too, with the other pod fields
+    pod.update(pods.pod_security_context(spec))
     main = main_container(release)
     if len(main) > 1 or pod:  # more than its name: else KServe's template alone
         body["template"] = {"containers": [main], **pod}

@@ -128,6 +128,14 @@ def env(spec: ContainerSpec) -> list[dict]:
     return out
 
 
+def pod_security_context(spec: ModelSpec) -> dict:
+    """``podSecurityContext`` as the pod's ``securityContext`` (a Deployment's or Rollout's pod template, a KServe
+    predictor, an LLM's template, worker and prefill pods): only what is written; {} when nothing is."""
+    if spec.podSecurityContext is None:
+        return {}
+    return {"securityContext": spec.podSecurityContext.model_dump(exclude_none=True, exclude_defaults=True)}
+
+
 def pod_annotations(spec: ModelSpec) -> dict[str, str]:
     """Annotations of the serving pods: the spec's annotations (which also go on the serving object) and its
     podAnnotations (which go nowhere else), sorted."""

@@ -541,6 +541,13 @@ def security_context_problems(context: SecurityContext, where: tuple) -> list[Sp
     if context.runAsNonRoot and context.runAsUser == 0:
         problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
                                                 "start the container"))
+    problems.extend(_profile_problems(context, where))
+    return problems
+
+
+def _profile_problems(context: "SecurityContext | PodSecurityContext", where: tuple) -> list[SpecProblem]:
+    """A seccomp or AppArmor profile names a localhostProfile exactly when its type is Localhost."""
+    problems: list[SpecProblem] = []
     for name in ("seccompProfile", "appArmorProfile"):
         profile = getattr(context, name)
         if profile is None:
@@ -549,6 +556,50 @@ def security_context_problems(context: SecurityContext, where: tuple) -> list[Sp
             problems.append(((*where, name, "localhostProfile"), "required with type: Localhost"))
         elif profile.type != "Localhost" and profile.localhostProfile is not None:
             problems.append(((*where, name, "localhostProfile"), f"applies to type: Localhost, not {profile.type}"))
+    return problems
+
+
+class Sysctl(StrictModel):
+    name: Annotated[str, _checked(re.compile(r"^[a-z0-9]([-_a-z0-9]*[a-z0-9])?([./][a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$"),
+                                  "a kernel parameter such as net.ipv4.ip_local_port_range")] = Field(
+        description="A namespaced kernel parameter, e.g. net.ipv4.ip_local_port_range.")
+    value: Annotated[str, BeforeValidator(_number_as_text)] = Field(description="Its value, as text.")
+
+
+class PodSecurityContext(StrictModel):
+    """A Kubernetes PodSecurityContext, field for field (core/v1): the serving pod's, beside each container's."""
+
+    runAsNonRoot: bool | None = Field(None, description="true: the kubelet refuses to start a container as root.")
+    runAsUser: UserId | None = Field(None, description="UID the pod's processes run as, unless a container says.")
+    runAsGroup: UserId | None = Field(None, description="GID the pod's processes run as, unless a container says.")
+    fsGroup: UserId | None = Field(
+        None, description="A group that owns the pod's volumes (a PersistentVolumeClaim's files, ...) and every "
+                          "process joins.")
+    fsGroupChangePolicy: Literal["Always", "OnRootMismatch"] | None = Field(
+        None, description="When volumes are chowned to fsGroup: Always | OnRootMismatch.")
+    supplementalGroups: list[UserId] = _empty(list, description="More groups every process joins.")
+    supplementalGroupsPolicy: Literal["Merge", "Strict"] | None = Field(
+        None, description="Merge (with the image's /etc/group) | Strict.")
+    seccompProfile: SeccompProfile | None = Field(None, description="The seccomp profile: type, localhostProfile.")
+    seLinuxOptions: SELinuxOptions | None = Field(None, description="SELinux labels: user, role, type, level.")
+    seLinuxChangePolicy: Literal["MountOption", "Recursive"] | None = Field(
+        None, description="How volumes get the pod's SELinux label: MountOption | Recursive.")
+    appArmorProfile: AppArmorProfile | None = Field(None, description="The AppArmor profile: type, localhostProfile.")
+    windowsOptions: WindowsOptions | None = Field(None, description="Windows-specific settings.")
+    sysctls: list[Sysctl] = _empty(list, description="Namespaced kernel parameters set for the pod.")
+
+
+def pod_security_context_problems(context: PodSecurityContext, where: tuple) -> list[SpecProblem]:
+    """What the API server (and, for runAsNonRoot with UID 0, the kubelet) refuses in a PodSecurityContext."""
+    problems: list[SpecProblem] = []
+    if context.runAsNonRoot and context.runAsUser == 0:
+        problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
+                                                "start the pod's containers"))
+    problems.extend(_profile_problems(context, where))
+    names = [sysctl.name for sysctl in context.sysctls]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append(((*where, "sysctls", i, "name"), f"{name} is listed twice"))
     return problems
 
 
@@ -1281,6 +1332,9 @@ class ModelSpec(StrictModel):
     securityContext: Annotated[SecurityContext, ON_FIRST_USE] | None = Field(
         None, description="The serving container's securityContext (Kubernetes' SecurityContext: runAsNonRoot, "
                           "runAsUser, capabilities, ...).")
+    podSecurityContext: Annotated[PodSecurityContext, ON_FIRST_USE] | None = Field(
+        None, description="The serving pods' securityContext (Kubernetes' PodSecurityContext: fsGroup, runAsUser, "
+                          "sysctls, ...): the model's pods, an LLM's worker and prefill pods too.")
     volumes: list[Annotated[Volume, ON_FIRST_USE]] = _empty(
         list, description="Volumes of the serving pods (emptyDir, persistentVolumeClaim, configMap, secret, hostPath, "
                           "nfs, csi, ephemeral, image), mounted with volumeMounts.")
@@ -1388,6 +1442,8 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
             problems.extend(container_problems(spec, (), spec.volumes if own_pod else None))
             if spec.volumes:
                 problems.extend(volume_problems(spec.volumes, ("volumes",)))
+            if spec.podSecurityContext is not None:
+                problems.extend(pod_security_context_problems(spec.podSecurityContext, ("podSecurityContext",)))
         else:  # the rest is refused where the container is not ours (unread_fields)
             problems.extend(env_problems(spec.env, spec.secretEnv, (), spec.fieldEnv, spec.resourceEnv))
     problems.extend(resources_problems(spec.resources, ("resources",)))
@@ -1431,7 +1487,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
 _HELM_FIELDS = frozenset({"chart", "values", "releaseName"})
 _SCOPED_FIELDS = frozenset({"transformer", "explainer", "runtimeVersion", "grpcPort", "runtime", "protocol"})
 _CONTAINER_FIELDS = frozenset({"env", "secretEnv", "fieldEnv", "resourceEnv", "securityContext", "volumeMounts",
-                               "volumes"})
+                               "volumes", "podSecurityContext"})
 
 
 def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
@@ -1456,13 +1512,14 @@ def _storage_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
 _HELM_UNREAD = ("format", "storageUri", "runtime", "protocol", "deploymentMode", "image", "resources", "replicas",
                 "autoscaling", "env", "secretEnv", "nodeSelector", "tolerations", "command", "args", "probes",
                 "serviceAccountName", "imagePullSecrets", "annotations", "fieldEnv", "resourceEnv", "securityContext",
-                "volumes", "volumeMounts", "podAnnotations")
+                "podSecurityContext", "volumes", "volumeMounts", "podAnnotations")
 _JSONNET_UNREAD = ("command", "args", "probes", "runtimeVersion", "grpcPort", "serviceAccountName", "imagePullSecrets",
-                   "annotations", "transformer", "explainer", "securityContext", "volumes", "volumeMounts",
-                   "podAnnotations")
+                   "annotations", "transformer", "explainer", "securityContext", "podSecurityContext", "volumes",
+                   "volumeMounts", "podAnnotations")
 _GRAPH_ELSEWHERE = ("format", "storageUri", "image", "runtime", "workers", "modelCache")
 _GRAPH_CONTAINER = ("command", "args", "probes", "env", "secretEnv", "imagePullSecrets", "protocol", "port", "fieldEnv",
-                    "resourceEnv", "securityContext", "volumes", "volumeMounts", "podAnnotations")
+                    "resourceEnv", "securityContext", "podSecurityContext", "volumes", "volumeMounts",
+                    "podAnnotations")
 _NOT_KSERVE = {"transformer": "a KServe transformer", "explainer": "a KServe explainer",
                "runtimeVersion": "the KServe runtime's version", "grpcPort": "the KServe predictor's gRPC port",
                "containerConcurrency": "the KServe predictor's concurrency limit",
