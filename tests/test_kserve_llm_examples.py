@@ -48,8 +48,7 @@ Not reproduced, and why:
 - ``inferencegraph/overview.md:14`` (the field reference, ``name: string``), ``:92`` (a Switch whose step
   names a node ``middle`` the graph does not define: gitops-gen refuses a step to a missing node), ``:183``
   (``steps: [...]`` placeholders).
-- ``modelcache/localmodel.md:375`` and ``:495``: ``kubectl get`` output (status); ``:473``
-  LocalModelNamespaceCache: gitops-gen writes the cluster-scoped LocalModelCache; ``:239`` LocalModelNodeGroup,
+- ``modelcache/localmodel.md:375`` and ``:495``: ``kubectl get`` output (status); ``:239`` LocalModelNodeGroup,
   ``:188`` ClusterStorageContainer and the Secrets: the cluster admin's.
 """
 from __future__ import annotations
@@ -1882,6 +1881,36 @@ spec:
     - workers
 """, id="localmodel.md:328"),
 ]
+
+
+# localmodel.md:473: the namespace-scoped cache, one of the release's own objects, in its namespace.
+def test_a_namespace_scoped_cache_is_the_documented_local_model_namespace_cache(tmp_path):
+    official = yaml.safe_load("""
+apiVersion: serving.kserve.io/v1alpha1
+kind: LocalModelNamespaceCache
+metadata:
+  name: meta-llama3-8b-instruct
+  namespace: my-team
+spec:
+  sourceModelUri: "hf://meta-llama/meta-llama-3-8b-instruct"
+  modelSize: 10Gi
+  nodeGroups:
+    - workers
+  serviceAccountName: hf-downloader
+""")
+    tree = model_tree(tmp_path, {"format": "huggingface", "storageUri": "hf://meta-llama/meta-llama-3-8b-instruct",
+                                 "modelCache": {"size": "10Gi", "nodeGroups": ["workers"], "scope": "namespace",
+                                                "serviceAccountName": "hf-downloader",
+                                                "name": "meta-llama3-8b-instruct"}})
+    files = {f.path: f.obj for f in build_fleet(load_fleet(tree))}
+    assert not [path for path in files if "/_cluster/" in path]  # no cluster-scoped LocalModelCache
+    [(path, obj)] = [(path, obj) for path, obj in files.items() if obj["kind"] == "LocalModelNamespaceCache"]
+    assert schema_errors(obj) == []
+    assert obj["apiVersion"] == official["apiVersion"] and obj["metadata"]["name"] == official["metadata"]["name"]
+    [isvc] = [o for o in files.values() if o["kind"] == "InferenceService"]
+    assert obj["metadata"]["namespace"] == isvc["metadata"]["namespace"]  # the release's (my-team on the page)
+    assert path.rsplit("/", 1)[0] == next(p for p, o in files.items() if o is isvc).rsplit("/", 1)[0]
+    assert obj["spec"] == official["spec"]
 
 
 @pytest.mark.parametrize("uri, cache, official", CACHES)

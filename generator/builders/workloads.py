@@ -51,6 +51,8 @@ def serving_objects(release: Release) -> list[dict]:
 def release_objects(release: Release) -> tuple[list[dict], list[dict]]:
     """The Kubernetes objects of one release, in a fixed order: (namespaced, cluster-scoped)."""
     objects = [*serving_objects(release), *monitoring.objects(release), *extensions.template_objects(release)]
+    if release.spec.modelCache is not None and release.spec.modelCache.scope == "namespace":
+        objects += [obj for part in (release.variants or (release,)) for obj in modelcache.namespaced_objects(part)]
     if not objects and not helm.is_chart(release):
         # Applied as "nothing", a release deletes what it deployed (Flux prunes, Argo CD syncs to empty).
         # A chart's release is the chart: what is beside it may be nothing (argocd.sources, files.py).

@@ -1050,6 +1050,9 @@ class ModelCache(StrictModel):
         None, description="Service account the download job runs as (its secrets hold the storage credentials).")
     name: Name | None = Field(
         None, description="Name of the LocalModelCache; default: the model's name and a digest of its URI.")
+    scope: Literal["cluster", "namespace"] = Field(
+        "cluster", description="cluster: a LocalModelCache, shared by the cluster's namespaces; namespace: a "
+                               "LocalModelNamespaceCache in the release's namespace, for its InferenceServices only.")
     storage: ModelCacheStorage | None = Field(
         None, description="Credentials of the download, from the storage-config Secret of KServe's download jobs' "
                           "namespace: key and parameters (spec.storage).")
