@@ -53,6 +53,18 @@ def test_prometheus_authentication_is_written_where_the_v0_20_crd_takes_it(tmp_p
         "target": {"type": "Value", "value": "2"}}}]}
 
 
+def test_a_namespaced_query_and_an_aggregation_over_time_reach_kedas_triggers(tmp_path):
+    # KServe passes them on as the ScaledObject trigger's namespace and operationOverTime (keda_reconciler.go).
+    [isvc] = services_of(tmp_path / "p", {**HF, "autoscaling": {**PROMETHEUS, "queryNamespace": "team-a"}})
+    [metric] = isvc["spec"]["predictor"]["autoScaling"]["metrics"]
+    assert metric["external"]["metric"] == {
+        "backend": "prometheus", "serverAddress": "http://prometheus.istio-system.svc.cluster.local:9090",
+        "query": "vllm:num_requests_running", "namespace": "team-a"}
+    [isvc] = services_of(tmp_path / "o", {**HF, "autoscaling": {**OTEL, "operationOverTime": "avg"}})
+    [metric] = isvc["spec"]["predictor"]["autoScaling"]["metrics"]
+    assert metric["podmetric"]["metric"]["operationOverTime"] == "avg"
+
+
 def test_the_documentations_misplaced_authentication_is_refused_by_the_v0_20_crd():
     """Why keda-autoscaler.md:187 is in NOT_REPRODUCED: its autoScaling block, copied."""
     official = yaml.safe_load("""
@@ -142,6 +154,10 @@ def test_without_autoscaling_nothing_new_is_written(tmp_path):
      "spec.autoscaling.metricNames: applies to metric: opentelemetry"),
     ({**HF, "autoscaling": {**OTEL, "authenticationRef": "creds"}},
      "spec.autoscaling.authenticationRef: applies to metric: prometheus"),
+    ({**HF, "autoscaling": {**OTEL, "queryNamespace": "team-a"}},
+     "spec.autoscaling.queryNamespace: applies to metric: prometheus"),
+    ({**HF, "autoscaling": {**PROMETHEUS, "operationOverTime": "rate"}},
+     "spec.autoscaling.operationOverTime: applies to metric: opentelemetry"),
     ({**HF, "autoscaling": {"class": "keda", "metric": "cpu", "target": 50, "authModes": "basic"}},
      "spec.autoscaling.authModes: applies to metric: prometheus"),
     ({**HF, "autoscaling": {**PROMETHEUS, "authModes": "tls,basic"}},

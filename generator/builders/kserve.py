@@ -179,6 +179,8 @@ def _keda_metric(scaling: Autoscaling) -> dict:
         if scaling.serverAddress:
             metric["serverAddress"] = scaling.serverAddress
         metric["query"] = scaling.query
+        if scaling.queryNamespace is not None:
+            metric["namespace"] = scaling.queryNamespace
         external: dict[str, Any] = {"metric": metric}
         if scaling.authenticationRef is not None:
             # KServe's ExtMetricAuthentication: the TriggerAuthentication's name one level further down.
@@ -195,6 +197,8 @@ def _keda_metric(scaling: Autoscaling) -> dict:
         if scaling.metricNames is not None:
             metric["metricNames"] = list(scaling.metricNames)
         metric["query"] = scaling.query
+        if scaling.operationOverTime is not None:
+            metric["operationOverTime"] = scaling.operationOverTime
         return {"type": "PodMetric", "podmetric": {"metric": metric, "target": target}}
     return {"type": "Resource", "resource": {"name": scaling.metric, "target": {
         "type": "Utilization", "averageUtilization": scaling.target}}}

@@ -307,6 +307,12 @@ class Autoscaling(StrictModel):
     authModes: AuthModes | None = Field(
         None, description="metric: prometheus, with authenticationRef: how KEDA authenticates to Prometheus: "
                           "bearer, basic, tls or custom, several separated by commas (e.g. \"tls,basic\").")
+    queryNamespace: Name | None = Field(
+        None, description="metric: prometheus: the namespace KEDA sends with the query, for a multi-tenant "
+                          "Prometheus (Thanos, Cortex, Mimir) that enforces one (KServe's external.metric.namespace).")
+    operationOverTime: Literal["last_one", "avg", "max", "min", "rate", "count"] | None = Field(
+        None, description="metric: opentelemetry: how KEDA's add-on aggregates the metric over time; "
+                          "default (KEDA's): last_one.")
     # serving: llm only: KServe's Workload Variant Autoscaler (spec.scaling.wva), written as given.
     variantCost: Annotated[str, _checked(re.compile(r"^\d+(\.\d+)?$"), "a decimal number as text, e.g. \"10.0\"")] \
         | None = Field(None, description="serving: llm: the Workload Variant Autoscaler's cost of one replica "
@@ -1671,7 +1677,8 @@ def _replicas_problems(spec: ModelSpec) -> list[SpecProblem]:
 # Autoscaling fields by the metric they belong to (builders/kserve.py _keda_metric): each refused elsewhere.
 _METRIC_FIELDS = {"query": ("prometheus", "opentelemetry"), "serverAddress": ("prometheus", "opentelemetry"),
                   "metricNames": ("opentelemetry",), "authenticationRef": ("prometheus",),
-                  "authModes": ("prometheus",)}
+                  "authModes": ("prometheus",), "queryNamespace": ("prometheus",),
+                  "operationOverTime": ("opentelemetry",)}
 _KEDA_METRICS = ("prometheus", "opentelemetry")
 
 
