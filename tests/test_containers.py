@@ -156,6 +156,11 @@ def test_the_pods_security_context_goes_where_each_serving_kind_has_its_pods(tmp
                                         "llm": {"prefill": {}}})["LLMInferenceService"]["spec"]
     for pod in (body["template"], body["worker"], body["prefill"]["template"]):
         assert pod["securityContext"] == {"runAsGroup": 0, "supplementalGroups": [44]}
+    # A transformer or explainer in pods of its own takes its own; a collocated one runs in the predictor's.
+    isvc = objects_of(tmp_path / "t", {**SKLEARN, "transformer": {"image": "t:1", "podSecurityContext": {"fsGroup": 7}},
+                                       "explainer": {"image": "e:1"}})["InferenceService"]["spec"]
+    assert isvc["transformer"]["securityContext"] == {"fsGroup": 7}
+    assert "securityContext" not in isvc["explainer"] and "securityContext" not in isvc["predictor"]
 
 
 def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
@@ -246,6 +251,12 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
      "models/m.yaml:" + ANY + ": spec.podSecurityContext.sysctls[1].name: kernel.shm_rmid_forced is listed twice"),
     ({**DEPLOYMENT, "podSecurityContext": {"fsGroupChangePolicy": "onRootMismatch"}},
      "models/m.yaml:11: spec.podSecurityContext.fsGroupChangePolicy: " + ANY),
+    ({**SKLEARN, "transformer": {"image": "t:1", "collocated": True, "podSecurityContext": {"fsGroup": 7}}},
+     "models/m.yaml:" + ANY + ": spec.transformer.podSecurityContext: a collocated transformer runs in the "
+     "predictor's pod: set it on the predictor"),
+    ({**CUSTOM, "explainer": {"image": "e:1", "podSecurityContext": {"runAsNonRoot": True, "runAsUser": 0}}},
+     "models/m.yaml:" + ANY + ": spec.explainer.podSecurityContext.runAsUser: 0 is root, and runAsNonRoot: true: "
+     "the kubelet would refuse to start the pod's containers"),
     ({**HELM, "podSecurityContext": {"fsGroup": 1000}},
      "models/m.yaml:" + ANY + ": spec.podSecurityContext: not used with serving: helm (the chart builds its own "
      "objects: set it in values)"),
@@ -256,6 +267,7 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
         "recursive-read-only-writable", "transformer-mount-without-volume", "collocated-volumes",
         "prefill-security-context", "helm-security-context", "helm-volumes", "helm-field-env",
         "jsonnet-volume-mounts", "graph-security-context", "pod-non-root-as-root", "pod-sysctl-twice",
-        "pod-fs-group-policy-case", "helm-pod-security-context"])
+        "pod-fs-group-policy-case", "collocated-pod-security-context", "explainer-pod-non-root-as-root",
+        "helm-pod-security-context"])
 def test_container_field_misuse_is_one_located_line(tmp_path, spec, expected):
     assert_lines(problems_of(tmp_path, spec), [expected])

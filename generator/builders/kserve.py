@@ -229,6 +229,7 @@ def component_fields(component: Component, autoscaler_class: str | None) -> dict
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
     if component.volumes:
         out["volumes"] = pods.volumes(component.volumes)
+    out.update(pods.pod_security_context(component))
     return out
 
 

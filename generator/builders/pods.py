@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Mapping, Protocol, Sequence
 
 from ..load.spec import (
+    Component,
     FieldEnv,
     ModelSpec,
     Probe,
@@ -128,9 +129,10 @@ def env(spec: ContainerSpec) -> list[dict]:
     return out
 
 
-def pod_security_context(spec: ModelSpec) -> dict:
+def pod_security_context(spec: ModelSpec | Component) -> dict:
     """``podSecurityContext`` as the pod's ``securityContext`` (a Deployment's or Rollout's pod template, a KServe
-    predictor, an LLM's template, worker and prefill pods): only what is written; {} when nothing is."""
+    predictor or a transformer's or explainer's own pods, an LLM's template, worker and prefill pods): only what
+    is written; {} when nothing is."""
     if spec.podSecurityContext is None:
         return {}
     return {"securityContext": spec.podSecurityContext.model_dump(exclude_none=True, exclude_defaults=True)}

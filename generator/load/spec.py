@@ -1002,6 +1002,9 @@ class Component(StrictModel):
     resources: Resources = _fresh(Resources, description="CPU, memory and accelerators of its container.")
     probes: Probes = Field(Probes(), description="Its readiness, liveness and startup probes.")
     securityContext: SecurityContext | None = Field(None, description="Its container's securityContext.")
+    podSecurityContext: Annotated[PodSecurityContext, ON_FIRST_USE] | None = Field(
+        None, description="Its pods' securityContext (not collocated: a collocated transformer runs in the "
+                          "predictor's pod).")
     volumes: list[Volume] = _empty(
         list, description="Volumes of its pods (not collocated: a collocated transformer mounts the predictor's).")
     volumeMounts: list[VolumeMount] = _empty(list, description="Volumes mounted into its container.")
@@ -1479,6 +1482,9 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
                 problems.extend(container_problems(component, (name,), component.volumes))
                 if component.volumes:
                     problems.extend(volume_problems(component.volumes, (name, "volumes")))
+                if component.podSecurityContext is not None:
+                    problems.extend(pod_security_context_problems(component.podSecurityContext,
+                                                                  (name, "podSecurityContext")))
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
@@ -1873,7 +1879,7 @@ def _llm_problems(llm: LLM) -> list[SpecProblem]:
 
 # What a collocated transformer cannot have: it is a container of the predictor's pod, which has these.
 _COLLOCATED_UNREAD = ("replicas", "autoscaling", "containerConcurrency", "timeout", "logger", "batcher",
-                      "deploymentStrategy", "volumes")
+                      "deploymentStrategy", "volumes", "podSecurityContext")
 # KServe's collocation: the predictor's storage initializer serves the pod; this variable in the
 # transformer's container is refused (validateCollocationStorageURI).
 _STORAGE_URI_VARIABLE = "STORAGE_URI"
