@@ -163,6 +163,25 @@ def test_the_pods_security_context_goes_where_each_serving_kind_has_its_pods(tmp
     assert "securityContext" not in isvc["explainer"] and "securityContext" not in isvc["predictor"]
 
 
+def test_downward_api_and_projected_volumes_are_written_as_kubernetes_takes_them(tmp_path):
+    # A workload-identity token for a cloud's STS beside the pod's labels, and the model container's memory limit.
+    labels = {"name": "podinfo", "downwardAPI": {"items": [
+        {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+        {"path": "mem_limit", "resourceFieldRef": {"containerName": "model", "resource": "limits.memory",
+                                                   "divisor": "1Mi"}}]}}
+    identity = {"name": "identity", "projected": {"defaultMode": 0o440, "sources": [
+        {"serviceAccountToken": {"path": "token", "audience": "sts.amazonaws.com", "expirationSeconds": 3600}},
+        {"configMap": {"name": "aws-config", "items": [{"key": "config", "path": "config"}]}},
+        {"secret": {"name": "ca", "optional": True}},
+        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}]}}]}}
+    deployment = objects_of(tmp_path, {
+        **DEPLOYMENT, "resources": {"memory": "2Gi"}, "volumes": [labels, identity],
+        "volumeMounts": [{"name": "podinfo", "mountPath": "/etc/podinfo"},
+                         {"name": "identity", "mountPath": "/var/run/identity", "readOnly": True}]})["Deployment"]
+    assert deployment["spec"]["template"]["spec"]["volumes"] == [labels, {**identity, "projected": {
+        **identity["projected"], "defaultMode": 288}}]
+
+
 def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
     body = objects_of(tmp_path, {**LLM, "volumeMounts": [{"name": "model-cache", "mountPath": "/mnt/models"}]})
     assert body["LLMInferenceService"]["spec"]["template"] == {
@@ -202,7 +221,7 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
      "models/m.yaml:" + ANY + ": spec.fieldEnv[1].name: IP is listed twice"),
     ({**DEPLOYMENT, "volumes": [{"name": "v", "emptyDir": {}, "configMap": {"name": "c"}}]},
      "models/m.yaml:11: spec.volumes[0]: volume 'v' needs exactly one source of emptyDir, persistentVolumeClaim, "
-     "configMap, secret, hostPath, nfs, csi, ephemeral, image (not emptyDir and configMap)"),
+     "configMap, secret, hostPath, nfs, csi, ephemeral, image, downwardAPI, projected (not emptyDir and configMap)"),
     ({**DEPLOYMENT, "volumes": [{"name": "v"}]},
      "models/m.yaml:11: spec.volumes[0]: volume 'v' needs exactly one source of " + ANY),
     ({**DEPLOYMENT, "volumes": [{"name": "v", "secret": {"secretName": "s", "stringData": {"k": "v"}}}]},
@@ -257,6 +276,22 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
     ({**CUSTOM, "explainer": {"image": "e:1", "podSecurityContext": {"runAsNonRoot": True, "runAsUser": 0}}},
      "models/m.yaml:" + ANY + ": spec.explainer.podSecurityContext.runAsUser: 0 is root, and runAsNonRoot: true: "
      "the kubelet would refuse to start the pod's containers"),
+    ({**DEPLOYMENT, "volumes": [{"name": "v", "projected": {"sources": [
+        {"secret": {"name": "s"}, "configMap": {"name": "c"}}]}}]},
+     "models/m.yaml:" + ANY + ": spec.volumes[0].projected.sources[0]: needs exactly one of secret, configMap, "
+     "downwardAPI, serviceAccountToken (not secret and configMap)"),
+    ({**DEPLOYMENT, "volumes": [{"name": "v", "downwardAPI": {"items": [
+        {"path": "ip", "fieldRef": {"fieldPath": "status.podIP"}}]}}]},
+     "models/m.yaml:" + ANY + ": spec.volumes[0].downwardAPI.items[0].fieldRef.fieldPath: " + ANY),
+    ({**DEPLOYMENT, "volumes": [{"name": "v", "downwardAPI": {"items": [{"path": "x"}]}}]},
+     "models/m.yaml:" + ANY + ": spec.volumes[0].downwardAPI.items[0]: needs exactly one of fieldRef and "
+     "resourceFieldRef"),
+    ({**DEPLOYMENT, "volumes": [{"name": "v", "projected": {"sources": [
+        {"serviceAccountToken": {"path": "../token", "expirationSeconds": 60}}]}}]},
+     ["models/m.yaml:" + ANY + ": spec.volumes[0].projected.sources[0].serviceAccountToken.path: '../token' is not "
+      "a relative path without '..'",
+      "models/m.yaml:" + ANY + ": spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds: "
+      + ANY]),
     ({**HELM, "podSecurityContext": {"fsGroup": 1000}},
      "models/m.yaml:" + ANY + ": spec.podSecurityContext: not used with serving: helm (the chart builds its own "
      "objects: set it in values)"),
@@ -268,6 +303,7 @@ def test_an_llm_mount_may_name_a_volume_of_kserves_template(tmp_path):
         "prefill-security-context", "helm-security-context", "helm-volumes", "helm-field-env",
         "jsonnet-volume-mounts", "graph-security-context", "pod-non-root-as-root", "pod-sysctl-twice",
         "pod-fs-group-policy-case", "collocated-pod-security-context", "explainer-pod-non-root-as-root",
+        "projected-two-kinds", "downward-status-field", "downward-no-ref", "token-path-and-expiry",
         "helm-pod-security-context"])
 def test_container_field_misuse_is_one_located_line(tmp_path, spec, expected):
-    assert_lines(problems_of(tmp_path, spec), [expected])
+    assert_lines(problems_of(tmp_path, spec), expected if isinstance(expected, list) else [expected])

@@ -682,6 +682,76 @@ class ImageVolume(StrictModel):
         None, description="Always | Never | IfNotPresent; default as for container images.")
 
 
+# A file a volume writes: relative, no '..' element (Kubernetes' validateLocalDescendingPath).
+VolumeFilePath = Annotated[str, _checked(re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\x00]+$"),
+                                         "a relative path without '..'")]
+# What a downward API volume may hold of the pod (fewer than an env var: no status, no spec).
+_VOLUME_FIELD_PATH = re.compile(r"^(metadata\.(name|namespace|uid|labels|annotations)"
+                                r"|metadata\.(labels|annotations)\['[^']+'\])$")
+
+
+class ObjectFieldSelector(StrictModel):
+    fieldPath: Annotated[str, _checked(_VOLUME_FIELD_PATH, "metadata.name, metadata.namespace, metadata.uid, "
+                                                           "metadata.labels or metadata.annotations (or one key of "
+                                                           "them: metadata.labels['KEY'])")] = Field(
+        description="The pod field the file holds, e.g. metadata.labels.")
+    apiVersion: Literal["v1"] | None = Field(None, description="The API version of the field path: v1.")
+
+
+class ResourceFieldSelector(StrictModel):
+    containerName: Name = Field(description="The container whose request or limit the file holds.")
+    resource: Annotated[str, _checked(re.compile(r"^(limits|requests)\.(cpu|memory|ephemeral-storage|"
+                                                 r"hugepages-[0-9A-Za-z]+)$"),
+                                      "a container resource such as limits.memory")] = Field(
+        description="The request or limit, e.g. limits.memory.")
+    divisor: Quantity | None = Field(None, description="Unit the value is given in, e.g. 1Mi; default 1.")
+
+
+class DownwardAPIFile(StrictModel):
+    path: VolumeFilePath = Field(description="The file's path in the volume, e.g. labels.")
+    fieldRef: ObjectFieldSelector | None = Field(None, description="A field of the pod (fieldPath).")
+    resourceFieldRef: ResourceFieldSelector | None = Field(
+        None, description="A container's request or limit (containerName, resource, divisor).")
+    mode: FileMode | None = Field(None, description="File mode bits; default: the volume's defaultMode.")
+
+
+class DownwardAPIVolume(StrictModel):
+    items: list[DownwardAPIFile] = _empty(list, description="The files: each a pod field or a container resource.")
+    defaultMode: FileMode | None = Field(None, description="Mode bits of its files; default 0o644.")
+
+
+class ProjectedKeys(StrictModel):
+    name: SecretName = Field(description="Name of the ConfigMap or Secret (in the release's namespace).")
+    items: list[KeyToPath] = _empty(list, description="Only these keys, each as a file path; default: every key.")
+    optional: bool | None = Field(None, description="true: start without it or its keys.")
+
+
+class DownwardAPIProjection(StrictModel):
+    items: list[DownwardAPIFile] = _empty(list, description="The files: each a pod field or a container resource.")
+
+
+class ServiceAccountTokenProjection(StrictModel):
+    path: VolumeFilePath = Field(description="The token's file, e.g. token.")
+    audience: Text | None = Field(None, description="Who the token is for, e.g. sts.amazonaws.com; default: the "
+                                                    "API server.")
+    expirationSeconds: Annotated[Int, Field(ge=600, le=2**32)] | None = Field(
+        None, description="How long the token lives (at least 600); the kubelet renews it; default 3600.")
+
+
+class VolumeProjection(StrictModel):
+    secret: ProjectedKeys | None = Field(None, description="A Secret's keys (by reference only).")
+    configMap: ProjectedKeys | None = Field(None, description="A ConfigMap's keys.")
+    downwardAPI: DownwardAPIProjection | None = Field(None, description="Pod fields and container resources.")
+    serviceAccountToken: ServiceAccountTokenProjection | None = Field(
+        None, description="A token of the pod's service account for an audience (workload identity).")
+
+
+class ProjectedVolume(StrictModel):
+    sources: Annotated[list[VolumeProjection], Field(min_length=1)] = Field(
+        description="What the volume holds, each one of secret, configMap, downwardAPI or serviceAccountToken.")
+    defaultMode: FileMode | None = Field(None, description="Mode bits of its files; default 0o644.")
+
+
 class Volume(StrictModel):
     """A Kubernetes pod Volume: a name and exactly one source."""
 
@@ -695,6 +765,10 @@ class Volume(StrictModel):
     csi: CSIVolume | None = Field(None, description="A volume from a CSI driver.")
     ephemeral: EphemeralVolume | None = Field(None, description="A PersistentVolumeClaim per pod.")
     image: ImageVolume | None = Field(None, description="An OCI image or artifact, read-only.")
+    downwardAPI: DownwardAPIVolume | None = Field(
+        None, description="Files of the pod's own fields (labels, annotations, ...) and containers' resources.")
+    projected: ProjectedVolume | None = Field(
+        None, description="Secrets, ConfigMaps, downward API files and service account tokens in one directory.")
 
 
 class VolumeMount(StrictModel):
@@ -727,6 +801,31 @@ def volume_problems(volumes: list[Volume], where: tuple) -> list[SpecProblem]:
         if volume.name in seen:
             problems.append(((*where, i, "name"), f"{volume.name} is listed twice"))
         seen.add(volume.name)
+        if volume.downwardAPI is not None:
+            problems.extend(_downward_files_problems(volume.downwardAPI.items, (*where, i, "downwardAPI", "items")))
+        if volume.projected is not None:
+            problems.extend(_projection_problems(volume.projected.sources, (*where, i, "projected", "sources")))
+    return problems
+
+
+def _downward_files_problems(files: list[DownwardAPIFile], where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    for i, file in enumerate(files):
+        if (file.fieldRef is None) == (file.resourceFieldRef is None):
+            problems.append(((*where, i), "needs exactly one of fieldRef and resourceFieldRef"))
+    return problems
+
+
+def _projection_problems(sources: list[VolumeProjection], where: tuple) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    kinds = tuple(VolumeProjection.model_fields)
+    for i, source in enumerate(sources):
+        given = [kind for kind in kinds if getattr(source, kind) is not None]
+        if len(given) != 1:
+            problems.append(((*where, i), f"needs exactly one of {', '.join(kinds)}"
+                             + (f" (not {' and '.join(given)})" if given else "")))
+        if source.downwardAPI is not None:
+            problems.extend(_downward_files_problems(source.downwardAPI.items, (*where, i, "downwardAPI", "items")))
     return problems
 
 
