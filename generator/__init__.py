@@ -84,8 +84,7 @@ def tune_gc_for_one_run() -> None:
 
 def collect_cycles_again() -> None:
     """Before a command that may run for minutes (waiting on a cluster's health, with the Kubernetes client's
-    connections and retries): collect cyclic garbage again, as Python does by default."""
+    connections and retries): collect cyclic garbage again, with Python's own thresholds (never changed here)."""
     import gc
 
-    gc.set_threshold(700, 10, 10)
     gc.enable()
