@@ -38,14 +38,7 @@ def container(release: Release) -> dict:
 
 def pod_template(release: Release) -> dict:
     spec = release.spec
-    pod_spec: dict = {"containers": [container(release)], **pods.scheduling(spec)}
-    if spec.serviceAccountName:
-        pod_spec["serviceAccountName"] = spec.serviceAccountName
-    if spec.imagePullSecrets:
-        pod_spec["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
-    if spec.volumes:
-        pod_spec["volumes"] = pods.volumes(spec.volumes)
-    pod_spec.update(pods.pod_security_context(spec))
+    pod_spec: dict = {"containers": [container(release)], **pods.pod_fields(spec)}
     pod_metadata: dict = {"labels": meta.workload_labels(release)}
     annotations = pods.pod_annotations(spec)
     if annotations:

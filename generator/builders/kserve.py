@@ -61,10 +61,7 @@ def inference_service(release: Release) -> dict:
     if spec.podAnnotations:
         # The predictor's pods only: the InferenceService's own annotations (spec.annotations) KServe passes on too.
         predictor["annotations"] = dict(sorted(spec.podAnnotations.items()))
-    if spec.serviceAccountName:
-        predictor["serviceAccountName"] = spec.serviceAccountName
-    if spec.imagePullSecrets:
-        predictor["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    predictor.update(pods.account(spec))
     if spec.storageUris is not None:
         predictor["storageUris"] = [entry.model_dump(exclude_none=True) for entry in spec.storageUris]
     if spec.format == "custom":
@@ -73,9 +70,7 @@ def inference_service(release: Release) -> dict:
                                                   ports=_custom_ports(release))]
     else:
         predictor["model"] = _model(spec)
-    if spec.volumes:
-        predictor["volumes"] = pods.volumes(spec.volumes)
-    predictor.update(pods.pod_security_context(spec))  # the predictor's pods (its model and any sidecars)
+    predictor.update(pods.storage_and_security(spec))  # the predictor's pods (its model and any sidecars)
     if spec.workers is not None:
         # Its presence is what turns multi-node serving on; the sizes only when given.
         predictor["workerSpec"] = {key: getattr(spec.workers, key) for key in ("pipelineParallelSize",
@@ -227,9 +222,7 @@ def component_fields(component: Component, autoscaler_class: str | None) -> dict
     out.update(autoscaling_fields(component.autoscaling, autoscaler_class))
     out.update(extension_fields(component))
     out["containers"] = [pods.container(component, name=CONTAINER_NAME, image=component.image)]
-    if component.volumes:
-        out["volumes"] = pods.volumes(component.volumes)
-    out.update(pods.pod_security_context(component))
+    out.update(pods.storage_and_security(component))
     return out
 
 

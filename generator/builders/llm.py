@@ -193,14 +193,7 @@ def llm_inference_service(release: Release) -> dict:
     par = parallelism(spec.workers)
     if par:
         body["parallelism"] = par
-    pod = pods.scheduling(spec)
-    if spec.serviceAccountName:
-        pod["serviceAccountName"] = spec.serviceAccountName
-    if spec.imagePullSecrets:
-        pod["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
-    if spec.volumes:
-        pod["volumes"] = pods.volumes(spec.volumes)  # the worker's and prefill's pods too, with the other pod fields
-    pod.update(pods.pod_security_context(spec))
+    pod = pods.pod_fields(spec)  # the worker's and prefill's pods too
     main = main_container(release)
     if len(main) > 1 or pod:  # more than its name: else KServe's template alone
         body["template"] = {"containers": [main], **pod}

@@ -129,13 +129,33 @@ def env(spec: ContainerSpec) -> list[dict]:
     return out
 
 
-def pod_security_context(spec: ModelSpec | Component) -> dict:
-    """``podSecurityContext`` as the pod's ``securityContext`` (a Deployment's or Rollout's pod template, a KServe
-    predictor or a transformer's or explainer's own pods, an LLM's template, worker and prefill pods): only what
-    is written; {} when nothing is."""
-    if spec.podSecurityContext is None:
-        return {}
-    return {"securityContext": spec.podSecurityContext.model_dump(exclude_none=True, exclude_defaults=True)}
+def pod_fields(spec: ModelSpec) -> dict:
+    """The fields of the serving pods beside their containers, in this order: nodeSelector, tolerations
+    (``scheduling``), serviceAccountName, imagePullSecrets (``account``), volumes, securityContext
+    (``storage_and_security``). A Deployment's or Rollout's pod spec, an LLM's template, worker and prefill pods;
+    a KServe predictor takes the same, with fields of its own between them."""
+    return {**scheduling(spec), **account(spec), **storage_and_security(spec)}
+
+
+def account(spec: ModelSpec) -> dict:
+    """serviceAccountName and imagePullSecrets of the serving pods: each only when written."""
+    out: dict = {}
+    if spec.serviceAccountName:
+        out["serviceAccountName"] = spec.serviceAccountName
+    if spec.imagePullSecrets:
+        out["imagePullSecrets"] = [{"name": name} for name in spec.imagePullSecrets]
+    return out
+
+
+def storage_and_security(spec: ModelSpec | Component) -> dict:
+    """``volumes`` and ``podSecurityContext`` (as the pod's ``securityContext``) of the pods gitops-gen writes:
+    the serving pods, or a transformer's or explainer's own; each only when written."""
+    out: dict = {}
+    if spec.volumes:
+        out["volumes"] = volumes(spec.volumes)
+    if spec.podSecurityContext is not None:
+        out["securityContext"] = spec.podSecurityContext.model_dump(exclude_none=True, exclude_defaults=True)
+    return out
 
 
 def pod_annotations(spec: ModelSpec) -> dict[str, str]:
