@@ -544,16 +544,19 @@ def security_context_problems(context: SecurityContext, where: tuple) -> list[Sp
                                                                    "privileged container has every privilege)"))
         elif context.capabilities is not None and "CAP_SYS_ADMIN" in context.capabilities.add:
             problems.append(((*where, "allowPrivilegeEscalation"), "cannot be false with capability CAP_SYS_ADMIN"))
-    if context.runAsNonRoot and context.runAsUser == 0:
-        problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
-                                                "start the container"))
-    problems.extend(_profile_problems(context, where))
+    problems.extend(_identity_and_profile_problems(context, where, "the container"))
     return problems
 
 
-def _profile_problems(context: "SecurityContext | PodSecurityContext", where: tuple) -> list[SpecProblem]:
-    """A seccomp or AppArmor profile names a localhostProfile exactly when its type is Localhost."""
+def _identity_and_profile_problems(context: "SecurityContext | PodSecurityContext", where: tuple,
+                                   started: str) -> list[SpecProblem]:
+    """What a container's and a pod's securityContext share: runAsNonRoot against UID 0 (the kubelet refuses to
+    start ``started``), and a seccomp or AppArmor profile that names a localhostProfile exactly when its type is
+    Localhost."""
     problems: list[SpecProblem] = []
+    if context.runAsNonRoot and context.runAsUser == 0:
+        problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
+                                                f"start {started}"))
     for name in ("seccompProfile", "appArmorProfile"):
         profile = getattr(context, name)
         if profile is None:
@@ -597,11 +600,7 @@ class PodSecurityContext(StrictModel):
 
 def pod_security_context_problems(context: PodSecurityContext, where: tuple) -> list[SpecProblem]:
     """What the API server (and, for runAsNonRoot with UID 0, the kubelet) refuses in a PodSecurityContext."""
-    problems: list[SpecProblem] = []
-    if context.runAsNonRoot and context.runAsUser == 0:
-        problems.append(((*where, "runAsUser"), "0 is root, and runAsNonRoot: true: the kubelet would refuse to "
-                                                "start the pod's containers"))
-    problems.extend(_profile_problems(context, where))
+    problems = _identity_and_profile_problems(context, where, "the pod's containers")
     names = [sysctl.name for sysctl in context.sysctls]
     for i, name in enumerate(names):
         if name in names[:i]:
@@ -682,6 +681,20 @@ class ImageVolume(StrictModel):
         None, description="Always | Never | IfNotPresent; default as for container images.")
 
 
+# Kubernetes' downward API: the fields an env variable may take from its pod (fieldRef).
+FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+               "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs")
+_FIELD_PATH = re.compile(r"^(%s|metadata\.(labels|annotations)\['[^']+'\])$"
+                         % "|".join(re.escape(p) for p in FIELD_PATHS))
+RESOURCE_FIELDS = ("limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory",
+                   "requests.ephemeral-storage")
+_RESOURCE_FIELD = re.compile(r"^(%s|(limits|requests)\.hugepages-[0-9A-Za-z]+)$"
+                             % "|".join(re.escape(p) for p in RESOURCE_FIELDS))
+# A container's request or limit, as the downward API names it (an env variable's or a volume file's).
+ContainerResource = Annotated[str, _checked(_RESOURCE_FIELD, "a container resource: " + ", ".join(RESOURCE_FIELDS)
+                                            + " or limits/requests.hugepages-SIZE")]
+
+
 # A file a volume writes: relative, no '..' element (Kubernetes' validateLocalDescendingPath).
 VolumeFilePath = Annotated[str, _checked(re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\x00]+$"),
                                          "a relative path without '..'")]
@@ -700,10 +713,7 @@ class ObjectFieldSelector(StrictModel):
 
 class ResourceFieldSelector(StrictModel):
     containerName: Name = Field(description="The container whose request or limit the file holds.")
-    resource: Annotated[str, _checked(re.compile(r"^(limits|requests)\.(cpu|memory|ephemeral-storage|"
-                                                 r"hugepages-[0-9A-Za-z]+)$"),
-                                      "a container resource such as limits.memory")] = Field(
-        description="The request or limit, e.g. limits.memory.")
+    resource: ContainerResource = Field(description="The request or limit, e.g. limits.memory.")
     divisor: Quantity | None = Field(None, description="Unit the value is given in, e.g. 1Mi; default 1.")
 
 
@@ -856,17 +866,6 @@ def mount_problems(mounts: list[VolumeMount], where: tuple, volumes: list[Volume
     return problems
 
 
-# Kubernetes' downward API: the fields an env variable may take from its pod (fieldRef).
-FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-               "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs")
-_FIELD_PATH = re.compile(r"^(%s|metadata\.(labels|annotations)\['[^']+'\])$"
-                         % "|".join(re.escape(p) for p in FIELD_PATHS))
-RESOURCE_FIELDS = ("limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory",
-                   "requests.ephemeral-storage")
-_RESOURCE_FIELD = re.compile(r"^(%s|(limits|requests)\.hugepages-[0-9A-Za-z]+)$"
-                             % "|".join(re.escape(p) for p in RESOURCE_FIELDS))
-
-
 class FieldEnv(StrictModel):
     name: EnvName = Field(description="Environment variable name in the container.")
     fieldPath: Annotated[str, _checked(_FIELD_PATH, "a pod field: " + ", ".join(FIELD_PATHS)
@@ -878,8 +877,7 @@ class FieldEnv(StrictModel):
 
 class ResourceEnv(StrictModel):
     name: EnvName = Field(description="Environment variable name in the container.")
-    resource: Annotated[str, _checked(_RESOURCE_FIELD, "a container resource: " + ", ".join(RESOURCE_FIELDS)
-                                      + " or limits/requests.hugepages-SIZE")] = Field(
+    resource: ContainerResource = Field(
         description="The container's request or limit it takes (valueFrom.resourceFieldRef), e.g. limits.memory.")
     divisor: Quantity | None = Field(None, description="Unit the value is given in, e.g. 1Mi or 1m; default 1.")
 
@@ -1551,10 +1549,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
     if not written.isdisjoint(_CONTAINER_FIELDS):
         if spec.serving in _OWN_CONTAINERS:
             problems.extend(container_problems(spec, (), spec.volumes if own_pod else None))
-            if spec.volumes:
-                problems.extend(volume_problems(spec.volumes, ("volumes",)))
-            if spec.podSecurityContext is not None:
-                problems.extend(pod_security_context_problems(spec.podSecurityContext, ("podSecurityContext",)))
+            problems.extend(pod_problems(spec, ()))
         else:  # the rest is refused where the container is not ours (unread_fields)
             problems.extend(env_problems(spec.env, spec.secretEnv, (), spec.fieldEnv, spec.resourceEnv))
     problems.extend(resources_problems(spec.resources, ("resources",)))
@@ -1579,11 +1574,7 @@ def model_spec_problems(spec: ModelSpec) -> list[SpecProblem]:
                 problems.extend(container_problems(component, (name,), spec.volumes if own_pod else None))
             else:
                 problems.extend(container_problems(component, (name,), component.volumes))
-                if component.volumes:
-                    problems.extend(volume_problems(component.volumes, (name, "volumes")))
-                if component.podSecurityContext is not None:
-                    problems.extend(pod_security_context_problems(component.podSecurityContext,
-                                                                  (name, "podSecurityContext")))
+                problems.extend(pod_problems(component, (name,)))
             problems.extend(resources_problems(component.resources, (name, "resources")))
             problems.extend(probe_problems(component.probes, (name, "probes")))
             problems.extend(_range_problems(component.replicas, (name, "replicas")))
@@ -2262,6 +2253,14 @@ def env_problems(env: dict[str, str], secret_env: list[SecretEnv], where: tuple,
                                                              f"comes from one of env, secretEnv, fieldEnv and "
                                                              "resourceEnv"))
             seen.setdefault(ref.name, field)
+    return problems
+
+
+def pod_problems(spec: ModelSpec | Component, where: tuple) -> list[SpecProblem]:
+    """volumes and podSecurityContext of pods gitops-gen writes (each checked only when written)."""
+    problems = volume_problems(spec.volumes, (*where, "volumes")) if spec.volumes else []
+    if spec.podSecurityContext is not None:
+        problems.extend(pod_security_context_problems(spec.podSecurityContext, (*where, "podSecurityContext")))
     return problems
 
 
